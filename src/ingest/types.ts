@@ -1,0 +1,74 @@
+/**
+ * What a webhook source plugs into the one ingest pipeline (`src/ingest/pipeline.ts`):
+ * authenticate → identify → parse → normalize. Only `src/sources/<source>/` implements these.
+ */
+
+import type { AnyEvent, EventType, Source } from '../events.js';
+
+/** One webhook delivery exactly as received. Header names are lower-case. */
+export interface RawDelivery {
+  source: Source;
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  /** The raw body bytes; signatures are computed over these, never over re-serialised JSON. */
+  body: Buffer;
+  receivedAt: Date;
+}
+
+/** Errors carry a code and an HTTP status; `src/ingest/answer.ts` turns them into answers. */
+export class IngestError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message?: string,
+  ) {
+    super(message ?? code);
+    this.name = 'IngestError';
+  }
+}
+
+export type Identified =
+  | { known: true; type: EventType }
+  /** A verified delivery for a resource or action this version does not know (answered 202). */
+  | { known: false; name: string };
+
+export type ParseResult<P> =
+  | { ok: true; payload: P }
+  /** `issues` is a JSON-serialisable description of what failed (zod issues). */
+  | { ok: false; issues: unknown };
+
+export interface NormalizeMeta {
+  /** The dedup identity: Request-ID / envelope id / body sha256. */
+  deliveryId: string;
+  receivedAt: Date;
+  /** Sentry-Hook-Timestamp and the like, used as event time when the payload has none. */
+  sourceTimestamp?: Date;
+}
+
+export interface SourcePlugin<P = unknown> {
+  readonly source: Source;
+  /** Throws `IngestError('bad_signature' | 'bad_token', 401)` when the delivery is not authentic. */
+  authenticate(delivery: RawDelivery): void;
+  /** Throws `IngestError('missing_action', 400)` when the delivery does not say what it is. */
+  identify(delivery: RawDelivery, json: unknown): Identified;
+  /** The sender's delivery id (`Request-ID`, envelope `id`), if any; else the pipeline hashes the body. */
+  deliveryId(delivery: RawDelivery, json: unknown): string | undefined;
+  /** Sentry-Hook-Timestamp or similar. */
+  sourceTimestamp(delivery: RawDelivery): Date | undefined;
+  parse(type: EventType, json: unknown): ParseResult<P>;
+  /** Pure: no I/O. Routing fields the payload lacks are resolved later by the source's resolver. */
+  normalize(type: EventType, payload: P, meta: NormalizeMeta): AnyEvent;
+}
+
+/**
+ * Worker-side, with I/O: fills routing the payload lacks (Sentry org from the installation, Seer
+ * project from the group), learns from events (group → project), and handles events that are not
+ * posted (installation created/deleted).
+ */
+export interface SourceRuntime {
+  readonly source: Source;
+  /** Returns `'consumed'` when the event was handled here and must not be routed to channels. */
+  handle?(event: AnyEvent): Promise<'consumed' | 'continue'>;
+  /** Returns the event with `routing` completed as far as possible. */
+  resolve(event: AnyEvent): Promise<AnyEvent>;
+}

@@ -1,0 +1,78 @@
+/**
+ * The delivery queue: BullMQ on Redis (`bullmq.ts`), a leased table in SQLite (`sqlite.ts`).
+ * Both pass `test/queue/contract.ts`.
+ */
+
+import type { AnyEvent } from '../events.js';
+
+export interface DeliveryJob {
+  event: AnyEvent;
+  /** Position of this event within its thread key (ingest order), for in-order delivery. */
+  seq?: number;
+  /** ms since epoch when the webhook was accepted (for the webhook → Slack histogram). */
+  acceptedAt: number;
+  /** Restrict delivery to one channel (a dead letter retried from App Home). */
+  only?: { teamId: string; channelId: string };
+}
+
+export interface JobContext {
+  id: string;
+  /** 1 on the first run; deferrals do not count. */
+  attempt: number;
+  data: DeliveryJob;
+}
+
+/** Run the job again after `delayMs` without counting an attempt (e.g. waiting for an earlier event). */
+export class DeferError extends Error {
+  constructor(readonly delayMs: number) {
+    super(`deferred ${delayMs}ms`);
+    this.name = 'DeferError';
+  }
+}
+
+/** A failure worth retrying; `delayMs` overrides the backoff (e.g. a Retry-After). */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+export type JobHandler = (job: JobContext) => Promise<void>;
+
+export interface QueueOptions {
+  /** Attempts before `onExhausted` (counted failures, not deferrals). Default 8. */
+  maxAttempts?: number;
+  /** Exponential backoff base in ms. Default 500. */
+  backoffMs?: number;
+  /** Called once when a job has failed its last attempt (dead-letter it there). */
+  onExhausted?: (job: JobContext, error: Error) => Promise<void>;
+}
+
+export interface WorkerOptions {
+  concurrency: number;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface Queue {
+  readonly kind: 'bullmq' | 'sqlite';
+  /** Durably stores the job before resolving. A job id already queued or done is not added again. */
+  enqueue(job: DeliveryJob, jobId: string): Promise<void>;
+  /** Starts consuming in this process. */
+  start(handler: JobHandler, opts: WorkerOptions): void;
+  /** Stops taking jobs and waits for the ones in flight. */
+  stop(): Promise<void>;
+  counts(): Promise<QueueCounts>;
+  /** Resolves when nothing is waiting, delayed or active (tests and drains). */
+  drained(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}

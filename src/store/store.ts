@@ -1,0 +1,166 @@
+/**
+ * The one persistence interface. `RedisStore` (ioredis) when REDIS_URL is set, `SqliteStore`
+ * (better-sqlite3, WAL) otherwise. Both pass `test/store/contract.ts`.
+ *
+ * Every method is atomic on its own; the comments say which ones must be atomic under races.
+ */
+
+import type { Source } from '../events.js';
+
+export interface Subscription {
+  id: string;
+  teamId: string;
+  channelId: string;
+  source: Source;
+  /** Sentry: `org/project` or `org/*`. Bugsee: the app key. */
+  target: string;
+  /** Empty means every kind. */
+  kinds: string[];
+  /** `--name=value` filters, e.g. `{ level: 'error', 'size-threshold': '5' }`. */
+  filters: Record<string, string>;
+  createdBy?: string;
+  createdAt: string;
+  /** Set when Slack answered with a permanent error for this channel, or the team uninstalled. */
+  disabled?: { reason: string; at: string } | null;
+}
+
+export interface ThreadRecord {
+  teamId: string;
+  channelId: string;
+  threadKey: string;
+  /** The parent message's ts; null while the claimer is still posting it. */
+  ts: string | null;
+  /** Who claimed the parent (a job id + channel); the same owner may claim again after a crash. */
+  owner: string;
+  claimedAt: string;
+  subjectKind?: string;
+  /** The subject's merged state, as shown on the parent card. */
+  state: Record<string, unknown>;
+  /** Dotted state path → ISO event time of the value held (see `mergeState`). */
+  stateTimes: Record<string, string>;
+  updatedAt: string;
+}
+
+export interface SentryInstallationRecord {
+  uuid: string;
+  org?: string;
+  orgName?: string;
+  /** Opaque (possibly encrypted) token strings: the store never interprets them. */
+  token?: string | null;
+  refreshToken?: string | null;
+  /** ISO expiry of `token`. */
+  expiresAt?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeadLetter {
+  id: string;
+  /** sentry | bugsee | delivery */
+  source: string;
+  /** e.g. `schema`, `slack_5xx`, `unroutable`. */
+  reason: string;
+  /** The event type when known. */
+  type?: string;
+  teamId?: string;
+  channelId?: string;
+  /** Raw delivery body as received (utf8), for ingest dead letters. */
+  body?: string;
+  /** Request headers, less the signature and secrets. */
+  headers?: Record<string, string>;
+  /** Error detail (zod issues, Slack error code…). */
+  error?: unknown;
+  /** A delivery job that can be requeued from App Home. */
+  job?: unknown;
+  createdAt: string;
+}
+
+export interface Store {
+  readonly kind: 'redis' | 'sqlite';
+
+  /** Resolves when the backing store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // --- Dedup and generic records -----------------------------------------------------------
+  /** Atomic set-if-absent with a TTL (Redis `SET NX EX`). True for exactly one caller. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Drops a claim, e.g. when the delivery could not be stored and the sender must retry. */
+  release(key: string): Promise<void>;
+  /** Key/value with an optional TTL; values are JSON-serialisable. */
+  setRecord(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
+  getRecord<T = unknown>(key: string): Promise<T | null>;
+  deleteRecord(key: string): Promise<void>;
+
+  // --- Counters -------------------------------------------------------------------------------
+  /** Atomic increment; returns the new value (first call gives 1). */
+  incr(key: string): Promise<number>;
+  getCounter(key: string): Promise<number>;
+  /** Atomically raises the counter to `value` if it is lower; returns the resulting value. */
+  raiseCounter(key: string, value: number): Promise<number>;
+
+  // --- Capped lists (recent deliveries, size history) ----------------------------------------
+  /** Prepends `value` and keeps the newest `max` entries. */
+  pushCapped(key: string, value: unknown, max: number): Promise<void>;
+  /** Newest first. */
+  listCapped<T = unknown>(key: string, limit: number): Promise<T[]>;
+
+  // --- Pacing ---------------------------------------------------------------------------------
+  /**
+   * Reserves the next send slot for `key`, at least `intervalMs` after the previous one.
+   * Returns how many ms the caller must wait before sending (0 if it may send now). Atomic.
+   */
+  reserveSlot(key: string, intervalMs: number): Promise<number>;
+
+  // --- Subscriptions --------------------------------------------------------------------------
+  /** Inserts, or replaces the one with the same team, channel, source and target (keeping its id). */
+  upsertSubscription(sub: Subscription): Promise<Subscription>;
+  removeSubscription(teamId: string, channelId: string, source: Source, target: string): Promise<boolean>;
+  listSubscriptions(filter?: { teamId?: string; channelId?: string }): Promise<Subscription[]>;
+  /** Every subscription (any team) on `source` whose target is one of `targets`. */
+  findSubscriptions(source: Source, targets: string[]): Promise<Subscription[]>;
+  getSubscription(id: string): Promise<Subscription | null>;
+  /** Marks disabled with a reason; `null` re-enables. */
+  setSubscriptionDisabled(id: string, disabled: { reason: string; at: string } | null): Promise<void>;
+
+  // --- Threads --------------------------------------------------------------------------------
+  getThread(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord | null>;
+  /**
+   * Creates the thread record if absent, owned by `owner`. `won` is true for exactly one of any
+   * number of concurrent callers with different owners, and again for a later call by the same owner.
+   */
+  claimThread(
+    teamId: string,
+    channelId: string,
+    threadKey: string,
+    owner: string,
+    subjectKind?: string,
+  ): Promise<{ won: boolean; record: ThreadRecord }>;
+  /** Writes the parent ts and/or the merged state. */
+  updateThread(
+    teamId: string,
+    channelId: string,
+    threadKey: string,
+    patch: Partial<Pick<ThreadRecord, 'ts' | 'state' | 'stateTimes'>>,
+  ): Promise<void>;
+  /** Finds a thread by its parent message (for buttons). */
+  findThreadByTs(teamId: string, channelId: string, ts: string): Promise<ThreadRecord | null>;
+
+  // --- Installations --------------------------------------------------------------------------
+  putSentryInstallation(rec: SentryInstallationRecord): Promise<void>;
+  getSentryInstallation(uuid: string): Promise<SentryInstallationRecord | null>;
+  /** Any installation of this org (for API calls made from buttons). */
+  findSentryInstallationByOrg(org: string): Promise<SentryInstallationRecord | null>;
+  deleteSentryInstallation(uuid: string): Promise<void>;
+  /** Slack installations as opaque JSON (Bolt's Installation, tokens possibly encrypted), by team or enterprise id. */
+  putSlackInstallation(id: string, value: string): Promise<void>;
+  getSlackInstallation(id: string): Promise<string | null>;
+  deleteSlackInstallation(id: string): Promise<void>;
+
+  // --- Dead letters ---------------------------------------------------------------------------
+  addDeadLetter(dl: DeadLetter): Promise<void>;
+  /** Newest first. */
+  listDeadLetters(limit: number, filter?: { teamId?: string }): Promise<DeadLetter[]>;
+  getDeadLetter(id: string): Promise<DeadLetter | null>;
+  removeDeadLetter(id: string): Promise<boolean>;
+}
