@@ -1,0 +1,87 @@
+/**
+ * Bugsee organization events: `app.*` and `user.*`. Each is a standalone message (no thread).
+ *
+ * User events name no application: they carry `routing.appKey = '*'` and reach only the
+ * subscriptions whose target is `*` (`/threadline subscribe bugsee * user`).
+ */
+
+import type { BugseeAppState, BugseeUserState, ChangesDetail, Event } from '../../events.js';
+import type { NormalizeMeta } from '../../ingest/types.js';
+import { actorOf, changesOf, compact, links, makeEvent, opt } from './normalize-common.js';
+import type { BugseeEnvelope, BugseePayloads } from './schema.js';
+
+export type BugseeAppEventType = 'bugsee.app.created' | 'bugsee.app.updated' | 'bugsee.app.deleted';
+export type BugseeUserEventType = 'bugsee.user.created' | 'bugsee.user.updated' | 'bugsee.user.deleted';
+
+/** The routing target of events that belong to no single app. */
+export const ALL_APPS = '*';
+
+export function normalizeApp(
+  type: BugseeAppEventType,
+  envelope: BugseeEnvelope,
+  meta: NormalizeMeta,
+  payload: BugseePayloads['bugsee.app.updated'],
+): Event<BugseeAppEventType> {
+  const { app } = payload;
+  const label = opt(app.name) ? `${app.name} (${app.key})` : app.key;
+  const verb = { 'bugsee.app.created': 'created', 'bugsee.app.updated': 'updated', 'bugsee.app.deleted': 'deleted' }[type];
+  const by = { 'bugsee.app.created': app.created_by, 'bugsee.app.updated': app.updated_by, 'bugsee.app.deleted': app.deleted_by }[type];
+
+  const state: Partial<BugseeAppState> = compact({
+    appKey: app.key,
+    name: opt(app.name),
+    url: opt(app.url),
+    description: opt(app.description),
+    platform: opt(app.type),
+    subtype: opt(app.subtype),
+  });
+  const detail: ChangesDetail = type === 'bugsee.app.updated' ? compact({ changes: changesOf(payload.changes) }) : {};
+
+  return makeEvent(type, envelope, meta, {
+    subjectId: app.key,
+    threadKey: null,
+    routing: { appKey: app.key },
+    actor: actorOf(by),
+    title: `App ${verb}: ${label}`,
+    links: type === 'bugsee.app.deleted' ? [] : links([opt(app.name) ?? app.key, app.url]),
+    filters: {},
+    state,
+    detail,
+  });
+}
+
+export function normalizeUser(
+  type: BugseeUserEventType,
+  envelope: BugseeEnvelope,
+  meta: NormalizeMeta,
+  payload: BugseePayloads['bugsee.user.updated'],
+): Event<BugseeUserEventType> {
+  const { user } = payload;
+  const label = opt(user.name) ? `${user.name} (${user.email})` : user.email;
+  const verb = { 'bugsee.user.created': 'added', 'bugsee.user.updated': 'updated', 'bugsee.user.deleted': 'removed' }[type];
+  // `user.updated` examples carry only `created_by` (the inviter), who did not make this change.
+  const by = { 'bugsee.user.created': user.created_by, 'bugsee.user.updated': user.updated_by, 'bugsee.user.deleted': user.deleted_by }[
+    type
+  ];
+
+  const state: Partial<BugseeUserState> = compact({
+    name: opt(user.name),
+    email: user.email,
+    admin: opt(user.admin),
+    disabled: opt(user.disabled),
+    country: opt(user.country),
+  });
+  const detail: ChangesDetail = type === 'bugsee.user.updated' ? compact({ changes: changesOf(payload.changes) }) : {};
+
+  return makeEvent(type, envelope, meta, {
+    subjectId: user.email,
+    threadKey: null,
+    routing: { appKey: ALL_APPS },
+    actor: actorOf(by),
+    title: `User ${verb}: ${label}`,
+    links: [],
+    filters: {},
+    state,
+    detail,
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * Bugsee signs nothing: a webhook proves itself by carrying our shared secret, as the `token`
+ * query parameter (`/webhooks/bugsee?token=…`) or the `X-Bugsee-Token` header.
+ */
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RawDelivery } from '../../ingest/types.js';
+
+/** Hashing first makes both sides 32 bytes, so the compare leaks neither content nor length. */
+function sameSecret(given: string, secret: string): boolean {
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(secret, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+export function verifyBugseeToken(delivery: RawDelivery, secret: string): boolean {
+  if (!secret) return false;
+  const candidates = [delivery.headers['x-bugsee-token'], delivery.query.token].filter(
+    (t): t is string => typeof t === 'string' && t !== '',
+  );
+  let ok = false;
+  // Compare every candidate (no early exit) so timing does not tell which one matched.
+  for (const candidate of candidates) ok = sameSecret(candidate, secret) || ok;
+  return ok;
+}
