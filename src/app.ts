@@ -1,0 +1,173 @@
+/**
+ * One Express app: our routes plus Bolt's ExpressReceiver on `/slack/*`, built by a factory so
+ * tests can start as many as they like on port 0.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { redactUrl } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { Store } from './store/store.js';
+import type { Queue } from './queue/queue.js';
+import type { Ingest } from './ingest/pipeline.js';
+import { createWebhookRouter } from './ingest/routes.js';
+import { boltLogger } from './slack-bolt-logger.js';
+import { REQUIRED_SCOPES } from './slack/requirements.js';
+
+type BoltApp = App;
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  queue?: Queue;
+  ingest: Ingest;
+  /** OAuth mode: Bolt's installation store backed by ours. */
+  installationStore?: InstallationStore;
+  /** Registers commands, actions, App Home and lifecycle events on the Bolt app. */
+  registerSlack?: (bolt: BoltApp) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface ThreadlineApp {
+  express: Express;
+  bolt: BoltApp | null;
+  listen(port: number, host?: string): Promise<Server>;
+  /** Stops accepting connections and waits for open requests. */
+  close(): Promise<void>;
+}
+
+function routeLabel(req: Request): string {
+  if (req.path.startsWith('/webhooks/')) return req.path;
+  if (req.path.startsWith('/slack/')) return req.path;
+  if (['/healthz', '/readyz', '/metrics'].includes(req.path)) return req.path;
+  return 'other';
+}
+
+export function createApp(deps: AppDeps): ThreadlineApp {
+  const { config, logger, metrics, store } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const reqId = (req.headers['request-id'] as string | undefined) ?? (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.locals.reqId = reqId;
+    res.locals.log = logger.child({ reqId });
+    res.setHeader('x-request-id', reqId);
+    res.on('finish', () => {
+      metrics.httpRequests.inc({ route: routeLabel(req), status: String(res.statusCode) });
+      if (req.path !== '/healthz' && req.path !== '/metrics') {
+        (res.locals.log as Logger).debug({ method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode }, 'request');
+      }
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('store ping timed out')), deps.readyTimeoutMs ?? 1000).unref());
+    try {
+      await Promise.race([store.ping(), timeout]);
+      res.json({ status: 'ready', store: store.kind });
+    } catch (err) {
+      res.status(503).json({ status: 'unavailable', store: store.kind, reason: (err as Error).message });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    if (deps.queue) {
+      try {
+        const c = await deps.queue.counts();
+        for (const [state, n] of Object.entries(c)) metrics.queueDepth.set({ state }, n);
+      } catch {
+        // A scrape must not fail because the queue is down; /readyz reports that.
+      }
+    }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.use(createWebhookRouter({ ingest: deps.ingest, logger }));
+
+  let boltApp: BoltApp | null = null;
+  const s = config.slack;
+  if (s.signingSecret) {
+    const oauth = s.mode === 'oauth';
+    const receiver = new ExpressReceiver({
+      signingSecret: s.signingSecret,
+      endpoints: '/slack/events',
+      processBeforeResponse: false,
+      app,
+      logger: boltLogger(logger),
+      ...(oauth
+        ? {
+            clientId: s.clientId,
+            clientSecret: s.clientSecret,
+            stateSecret: s.stateSecret,
+            scopes: [...REQUIRED_SCOPES],
+            installationStore: deps.installationStore,
+            installerOptions: {
+              directInstall: true,
+              installPath: '/slack/install',
+              redirectUriPath: '/slack/oauth_redirect',
+              clientOptions: { slackApiUrl: s.apiUrl },
+            },
+          }
+        : {}),
+    });
+    boltApp = new App({
+      receiver,
+      logger: boltLogger(logger),
+      clientOptions: { slackApiUrl: s.apiUrl },
+      ...(oauth
+        ? {}
+        : s.botToken
+          ? { token: s.botToken, tokenVerificationEnabled: false }
+          : // Dry-run with a signing secret: commands still work; Web API calls go nowhere useful.
+            { authorize: async () => ({ botToken: 'xoxb-dry-run' }) }),
+    });
+    deps.registerSlack?.(boltApp);
+  } else {
+    app.all('/slack/{*rest}', (_req, res) => {
+      res.status(503).json({ status: 'error', reason: 'Slack is not configured: set SLACK_SIGNING_SECRET (see README)' });
+    });
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ status: 'error', reason: 'not found' });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    (res.locals.log as Logger | undefined ?? logger).error({ err }, 'unhandled error');
+    if (!res.headersSent) res.status(500).json({ status: 'error', reason: 'internal error' });
+  });
+
+  let server: Server | undefined;
+  return {
+    express: app,
+    bolt: boltApp,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const srv = app.listen(port, host ?? '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(srv)));
+        server = srv;
+        // Keep-alive sockets would hold `close()` open; let idle ones go.
+        srv.keepAliveTimeout = 5000;
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server.closeIdleConnections?.();
+      });
+    },
+  };
+}

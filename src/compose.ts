@@ -1,0 +1,195 @@
+/**
+ * Builds the whole service from a `Config`: store, queue, sources, Slack clients, delivery worker
+ * and the HTTP app. `main.ts` calls it with the real environment; tests call it with their own.
+ */
+
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createCipher, plainCipher, type Cipher } from './crypto.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/store.js';
+import { createBullQueue } from './queue/bullmq.js';
+import { createSqliteQueue } from './queue/sqlite.js';
+import type { Queue } from './queue/queue.js';
+import { createIngest } from './ingest/pipeline.js';
+import type { SourcePlugin, SourceRuntime } from './ingest/types.js';
+import type { Source } from './events.js';
+import { createSentryPlugin } from './sources/sentry/plugin.js';
+import { createSentryRuntime } from './sources/sentry/runtime.js';
+import { createSentryTokens } from './sources/sentry/tokens.js';
+import { createSentryApi } from './sources/sentry/api.js';
+import { createBugseePlugin } from './sources/bugsee/plugin.js';
+import { createBugseeRuntime } from './sources/bugsee/runtime.js';
+import { createBugseeApi } from './sources/bugsee/api.js';
+import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
+import type { RetryOptions } from '@slack/web-api';
+import { createRenderer } from './delivery/render.js';
+import { createDeliveryHandler } from './delivery/worker.js';
+import { createRequeue } from './delivery/requeue.js';
+import { createDirectDelivery } from './delivery/direct.js';
+import { createApp, type ThreadlineApp } from './app.js';
+import { createInstallationStore } from './slack/installations.js';
+import { registerSlackHandlers } from './slack/register.js';
+
+const DRY_RUN_TARGET = {
+  id: 'dry-run',
+  teamId: 'T_DRYRUN',
+  channelId: 'C_DRYRUN',
+  source: 'sentry' as const,
+  target: '*',
+  kinds: [],
+  filters: {},
+  createdAt: new Date(0).toISOString(),
+  disabled: null,
+};
+
+export interface ComposeOptions {
+  logDestination?: DestinationStream;
+  logger?: Logger;
+  /** Overrides for tests: Slack retry policy, parent wait, gap timeout, queue timings. */
+  slackRetry?: RetryOptions;
+  slackTimeoutMs?: number;
+  parentWaitMs?: number;
+  gapTimeoutMs?: number;
+  queueOptions?: { maxAttempts?: number; backoffMs?: number; leaseMs?: number; pollMs?: number; lockDurationMs?: number; stalledIntervalMs?: number };
+}
+
+export interface Threadline {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  queue: Queue;
+  app: ThreadlineApp;
+  slack: SlackClients;
+  cipher: Cipher;
+  /** Starts consuming delivery jobs in this process. */
+  startWorker(): void;
+  /** Stops the worker (finishing in-flight jobs), the HTTP server, the queue and the store. */
+  shutdown(): Promise<void>;
+}
+
+export async function composeThreadline(config: Config, opts: ComposeOptions = {}): Promise<Threadline> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
+  const metrics = createMetrics({ defaultMetrics: true });
+  const cipher = config.encryptionKey ? createCipher(config.encryptionKey) : plainCipher;
+  const store = await createStore({ redisUrl: config.redisUrl, dataDir: config.dataDir, prefix: config.redisPrefix });
+
+  let handlerRef: ReturnType<typeof createDeliveryHandler> | undefined;
+  const queueOptions = {
+    maxAttempts: opts.queueOptions?.maxAttempts ?? 8,
+    backoffMs: opts.queueOptions?.backoffMs ?? 500,
+    onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) => handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
+  };
+  const queue: Queue = config.redisUrl
+    ? createBullQueue({
+        connection: { url: config.redisUrl },
+        prefix: `${config.redisPrefix}bull`,
+        options: {
+          ...queueOptions,
+          lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,
+          stalledInterval: opts.queueOptions?.stalledIntervalMs ?? config.queueLeaseMs,
+          onError: (err) => logger.warn({ err: err.message }, 'queue background error'),
+        },
+      })
+    : createSqliteQueue({
+        db: (store as unknown as { db: import('better-sqlite3').Database }).db,
+        options: { ...queueOptions, leaseMs: opts.queueOptions?.leaseMs ?? config.queueLeaseMs, pollMs: opts.queueOptions?.pollMs },
+      });
+
+  const installationStore = createInstallationStore({ store, cipher });
+  const slack = createSlackClients({
+    apiUrl: config.slack.apiUrl,
+    logger,
+    botToken: config.slack.botToken,
+    dryRun: config.slack.dryRun,
+    retry: opts.slackRetry,
+    timeoutMs: opts.slackTimeoutMs ?? config.slack.timeoutMs,
+    tokenForTeam:
+      config.slack.mode === 'oauth'
+        ? async (teamId) => {
+            try {
+              const inst = await installationStore.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+              return inst.bot?.token;
+            } catch {
+              return undefined;
+            }
+          }
+        : undefined,
+  });
+
+  const tokens = createSentryTokens({
+    store,
+    baseUrl: config.sentry.url,
+    clientId: config.sentry.clientId,
+    clientSecret: config.sentry.clientSecrets[0],
+    fallbackToken: config.sentry.authToken,
+    cipher,
+  });
+  const sentryApi = createSentryApi({ baseUrl: config.sentry.url, tokens, timeoutMs: 5000 });
+  const bugseeApi = createBugseeApi({ baseUrl: config.bugsee.apiUrl, token: config.bugsee.apiToken, timeoutMs: 5000 });
+
+  const plugins: Partial<Record<Source, SourcePlugin>> = {};
+  if (config.sentry.clientSecrets.length) plugins.sentry = createSentryPlugin({ secrets: config.sentry.clientSecrets }) as SourcePlugin;
+  if (config.bugsee.webhookSecret) plugins.bugsee = createBugseePlugin({ secret: config.bugsee.webhookSecret }) as SourcePlugin;
+  const runtimes: Partial<Record<Source, SourceRuntime>> = {
+    sentry: createSentryRuntime({ store, tokens, api: sentryApi, logger }),
+    bugsee: createBugseeRuntime(),
+  };
+
+  const ingest = createIngest({ plugins, store, queue, metrics, logger });
+  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct });
+  const handler = createDeliveryHandler({
+    store,
+    metrics,
+    logger,
+    slack,
+    runtimes,
+    render,
+    channelIntervalMs: config.slack.channelIntervalMs,
+    parentWaitMs: opts.parentWaitMs,
+    gapTimeoutMs: opts.gapTimeoutMs,
+    // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
+    fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
+  });
+  handlerRef = handler;
+  const requeueDeadLetter = createRequeue({ store, queue });
+  const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
+  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun };
+
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    store,
+    queue,
+    ingest,
+    installationStore: config.slack.mode === 'oauth' ? installationStore : undefined,
+    registerSlack: (bolt) => registerSlackHandlers(bolt, slackDeps),
+  });
+
+  let workerStarted = false;
+  return {
+    config,
+    logger,
+    metrics,
+    store,
+    queue,
+    app,
+    slack,
+    cipher,
+    startWorker() {
+      if (workerStarted) return;
+      workerStarted = true;
+      queue.start(handler, { concurrency: config.workerConcurrency });
+    },
+    async shutdown() {
+      await app.close();
+      await queue.stop();
+      await queue.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * All configuration, parsed once from an env-like object. `main.ts` is the only caller that passes
+ * `process.env`; everything else receives a `Config`.
+ */
+
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: `must be an http(s) URL` })
+    .describe(name);
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `must be between ${min} and ${max}` });
+
+const schema = z.object({
+  PORT: intIn(0, 65535).prefault('3000'),
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: 'must start with redis:// or rediss://',
+  }),
+  REDIS_PREFIX: z.string().default('threadline:'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xox'), {
+    message: 'must be a Slack token (xoxb-…)',
+  }),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api/'),
+  SENTRY_CLIENT_SECRET: optionalString,
+  SENTRY_CLIENT_ID: optionalString,
+  SENTRY_AUTH_TOKEN: optionalString,
+  SENTRY_URL: url('SENTRY_URL').default('https://sentry.io'),
+  BUGSEE_WEBHOOK_SECRET: optionalString,
+  BUGSEE_API_TOKEN: optionalString,
+  BUGSEE_API_URL: url('BUGSEE_API_URL').default('https://api.bugsee.com'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  THREADLINE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  THREADLINE_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9+/=_-]{43,}$/.test(v), {
+    message: 'must be 32 bytes, base64 or base64url encoded (openssl rand -base64 32)',
+  }),
+  WORKER_CONCURRENCY: intIn(1, 256).prefault('16'),
+  SLACK_CHANNEL_INTERVAL_MS: intIn(0, 60_000).prefault('1000'),
+  SIZE_REGRESSION_THRESHOLD_PCT: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number')
+    .transform(Number)
+    .prefault('5'),
+  SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000).prefault('25000'),
+  SLACK_TIMEOUT_MS: intIn(100, 120_000).prefault('10000'),
+  QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
+});
+
+export type RawConfig = z.output<typeof schema>;
+
+export interface Config {
+  port: number;
+  redisUrl?: string;
+  redisPrefix: string;
+  dataDir: string;
+  role: 'all' | 'web' | 'worker';
+  logLevel: RawConfig['LOG_LEVEL'];
+  encryptionKey?: string;
+  workerConcurrency: number;
+  shutdownTimeoutMs: number;
+  /** How long a worker holds a job before another may take it (a crashed worker's job runs again after this). */
+  queueLeaseMs: number;
+  slack: {
+    signingSecret?: string;
+    botToken?: string;
+    clientId?: string;
+    clientSecret?: string;
+    stateSecret?: string;
+    apiUrl: string;
+    channelIntervalMs: number;
+    timeoutMs: number;
+    /** No bot token and no OAuth: every Slack call is logged instead of sent. */
+    dryRun: boolean;
+    mode: 'single' | 'oauth' | 'dry-run';
+  };
+  sentry: { clientSecrets: string[]; clientId?: string; authToken?: string; url: string };
+  bugsee: { webhookSecret?: string; apiToken?: string; apiUrl: string };
+  sizeRegressionThresholdPct: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses every variable; throws `ConfigError` naming each bad variable and why. */
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), reason: i.message })));
+  }
+  const c = parsed.data;
+  const problems: { variable: string; reason: string }[] = [];
+  const oauthVars = [c.SLACK_CLIENT_ID, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET];
+  const oauth = oauthVars.every(Boolean);
+  if (oauthVars.some(Boolean) && !oauth) {
+    for (const [name, v] of [
+      ['SLACK_CLIENT_ID', c.SLACK_CLIENT_ID],
+      ['SLACK_CLIENT_SECRET', c.SLACK_CLIENT_SECRET],
+      ['SLACK_STATE_SECRET', c.SLACK_STATE_SECRET],
+    ] as const) {
+      if (!v) problems.push({ variable: name, reason: 'is required when any of SLACK_CLIENT_ID/SECRET/STATE_SECRET is set' });
+    }
+  }
+  if ((c.SLACK_BOT_TOKEN || oauth) && !c.SLACK_SIGNING_SECRET) {
+    problems.push({ variable: 'SLACK_SIGNING_SECRET', reason: 'is required when Slack credentials are set' });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const mode = oauth ? 'oauth' : c.SLACK_BOT_TOKEN ? 'single' : 'dry-run';
+  return {
+    port: c.PORT,
+    redisUrl: c.REDIS_URL,
+    redisPrefix: c.REDIS_PREFIX,
+    dataDir: c.DATA_DIR,
+    role: c.THREADLINE_ROLE,
+    logLevel: c.LOG_LEVEL,
+    encryptionKey: c.THREADLINE_ENCRYPTION_KEY,
+    workerConcurrency: c.WORKER_CONCURRENCY,
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    queueLeaseMs: c.QUEUE_LEASE_MS,
+    slack: {
+      signingSecret: c.SLACK_SIGNING_SECRET,
+      botToken: c.SLACK_BOT_TOKEN,
+      clientId: c.SLACK_CLIENT_ID,
+      clientSecret: c.SLACK_CLIENT_SECRET,
+      stateSecret: c.SLACK_STATE_SECRET,
+      apiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/`,
+      channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
+      timeoutMs: c.SLACK_TIMEOUT_MS,
+      dryRun: mode === 'dry-run',
+      mode,
+    },
+    sentry: {
+      clientSecrets: (c.SENTRY_CLIENT_SECRET ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      clientId: c.SENTRY_CLIENT_ID,
+      authToken: c.SENTRY_AUTH_TOKEN,
+      url: c.SENTRY_URL.replace(/\/+$/, ''),
+    },
+    bugsee: { webhookSecret: c.BUGSEE_WEBHOOK_SECRET, apiToken: c.BUGSEE_API_TOKEN, apiUrl: c.BUGSEE_API_URL.replace(/\/+$/, '') },
+    sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,
+  };
+}

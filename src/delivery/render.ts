@@ -1,0 +1,62 @@
+/**
+ * The templates as the delivery uses them, plus the extras a card needs from the store (the size
+ * trend of the last builds of the same app and package).
+ */
+
+import type { AnyEvent } from '../events.js';
+import type { Store } from '../store/store.js';
+import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
+import type { RenderExtras } from '../../templates/types.js';
+
+type Msg = { text: string; blocks?: unknown[] };
+
+export interface Renderer {
+  extras(event: AnyEvent): Promise<RenderExtras>;
+  card(event: AnyEvent, state: Record<string, unknown>, extras: RenderExtras): Msg;
+  reply(event: AnyEvent, state: Record<string, unknown>, extras: RenderExtras): Msg | null;
+  standalone(event: AnyEvent, extras: RenderExtras): Msg;
+  /** Records this event's build size once (idempotent per event), for the trend sparkline. */
+  recordSize(event: AnyEvent): Promise<void>;
+}
+
+const HISTORY = 10;
+
+/** The history key and download size of a build event, or null when it carries no size. */
+export function sizeSample(event: AnyEvent): { key: string; size: number } | null {
+  if (event.type === 'bugsee.build.created') {
+    const s = event.state;
+    const size = s.current?.downloadSize;
+    if (typeof size !== 'number' || s.sizeAnalysisStatus !== 'ready') return null;
+    return { key: `sizehist:bugsee:${s.appKey}:${s.current?.packageId ?? ''}`, size };
+  }
+  if (event.type === 'sentry.preprod_artifact.size_analysis_completed') {
+    const s = event.state;
+    const size = s.size?.downloadSize;
+    if (typeof size !== 'number') return null;
+    return { key: `sizehist:sentry:${s.org ?? ''}:${s.project ?? ''}:${s.app?.appId ?? ''}`, size };
+  }
+  return null;
+}
+
+export function createRenderer(deps: { store: Store; regressionThresholdPct: number }): Renderer {
+  const { store } = deps;
+  return {
+    async extras(event) {
+      const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct };
+      const sample = sizeSample(event);
+      if (sample) {
+        const newestFirst = await store.listCapped<number>(sample.key, HISTORY);
+        extras.sizeTrend = [...newestFirst].reverse();
+      }
+      return extras;
+    },
+    card: (event, state, extras) => renderCard(event, state as never, extras),
+    reply: (event, state, extras) => renderReply(event, state as never, extras),
+    standalone: (event, extras) => renderStandalone(event, extras),
+    async recordSize(event) {
+      const sample = sizeSample(event);
+      if (!sample) return;
+      if (await store.claim(`sizehist-done:${event.id}`, 30 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
+    },
+  };
+}

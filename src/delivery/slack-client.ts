@@ -1,0 +1,110 @@
+/**
+ * The Slack Web API as the delivery and the buttons use it. One `WebClient` per token, configured
+ * with the client's own retry policy (429 waits for Retry-After; 5xx and network errors back off):
+ * there is no second retry loop on top for Slack errors. With no credentials the client is a
+ * dry-run that logs each call as one JSON line and answers with a plausible fake response.
+ */
+
+import { WebClient, type RetryOptions, LogLevel } from '@slack/web-api';
+import type { Logger } from '../log.js';
+import { classifySlackError } from './slack-errors.js';
+
+export interface SlackApi {
+  readonly dryRun: boolean;
+  call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T & { ok: boolean }>;
+}
+
+export interface SlackClientsDeps {
+  apiUrl: string;
+  logger: Logger;
+  /** Single-workspace token. */
+  botToken?: string;
+  /** OAuth mode: the bot token stored for a team. */
+  tokenForTeam?: (teamId: string) => Promise<string | undefined>;
+  dryRun: boolean;
+  retry?: RetryOptions;
+  timeoutMs?: number;
+}
+
+export interface SlackClients {
+  forTeam(teamId: string): Promise<SlackApi>;
+}
+
+export class NoSlackTokenError extends Error {
+  constructor(readonly teamId: string) {
+    super(`no Slack installation for team ${teamId}`);
+    this.name = 'NoSlackTokenError';
+  }
+}
+
+/** ~5 retries over about a minute: long enough for a Slack blip, short enough to free the worker. */
+export const DEFAULT_SLACK_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true };
+
+function loggerAdapter(logger: Logger) {
+  const child = logger.child({ component: 'slack-web-api' });
+  return {
+    debug: () => undefined,
+    info: (...m: unknown[]) => child.info(m.map(String).join(' ')),
+    warn: (...m: unknown[]) => child.warn(m.map(String).join(' ')),
+    error: (...m: unknown[]) => child.error(m.map(String).join(' ')),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+export function createDryRunSlack(logger: Logger): SlackApi {
+  let n = 0;
+  return {
+    dryRun: true,
+    async call(method, args) {
+      logger.info({ dryRun: true, method, args }, `dry-run ${method}`);
+      n += 1;
+      const ts = `${Math.floor(Date.now() / 1000)}.${String(n % 1_000_000).padStart(6, '0')}`;
+      const channel = typeof args.channel === 'string' ? args.channel : undefined;
+      const fake: Record<string, unknown> = { ok: true, ts: (args.ts as string | undefined) ?? ts, channel };
+      if (method === 'users.info') fake.user = { id: args.user, profile: {} };
+      if (method === 'auth.test') fake.team_id = 'T_DRYRUN';
+      return fake as never;
+    },
+  };
+}
+
+export function createSlackClients(deps: SlackClientsDeps): SlackClients {
+  const byToken = new Map<string, SlackApi>();
+  const dry = createDryRunSlack(deps.logger);
+  const wrap = (token: string): SlackApi => {
+    let api = byToken.get(token);
+    if (api) return api;
+    const web = new WebClient(token, {
+      slackApiUrl: deps.apiUrl,
+      retryConfig: deps.retry ?? DEFAULT_SLACK_RETRY,
+      timeout: deps.timeoutMs ?? 10_000,
+      rejectRateLimitedCalls: false,
+      logger: loggerAdapter(deps.logger),
+    });
+    api = {
+      dryRun: false,
+      async call(method, args) {
+        try {
+          return (await web.apiCall(method, args)) as never;
+        } catch (err) {
+          throw classifySlackError(method, err);
+        }
+      },
+    };
+    byToken.set(token, api);
+    return api;
+  };
+  return {
+    async forTeam(teamId) {
+      if (deps.dryRun) return dry;
+      if (deps.tokenForTeam) {
+        const t = await deps.tokenForTeam(teamId);
+        if (t) return wrap(t);
+      }
+      if (deps.botToken) return wrap(deps.botToken);
+      throw new NoSlackTokenError(teamId);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * One event into one channel: the first event of a thread claims it and posts the parent; later
+ * events reply in the thread and update the parent to the merged state. Every post's ts is
+ * recorded against (job, channel, part) before the job is acked, so a retried job never posts the
+ * same message twice.
+ */
+
+import type { AnyEvent } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Store, ThreadRecord } from '../store/store.js';
+import { mergeState } from '../store/merge.js';
+import { DeferError } from '../queue/queue.js';
+import type { SlackApi } from './slack-client.js';
+import { SlackCallError } from './slack-errors.js';
+import type { Renderer } from './render.js';
+
+const POST_RECORD_TTL = 7 * 24 * 3600;
+
+export interface ChannelDeliveryDeps {
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  render: Renderer;
+  /** Minimum spacing of posts per channel (Slack allows about one per second). */
+  channelIntervalMs: number;
+  /** How long a later event waits in-process for a parent another job is posting. */
+  parentWaitMs: number;
+}
+
+export interface ChannelJob {
+  id: string;
+  acceptedAt: number;
+}
+
+export type ChannelResult = 'posted' | 'replied' | 'updated';
+
+type Msg = { text: string; blocks?: unknown[] };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createChannelDelivery(deps: ChannelDeliveryDeps) {
+  const { store, metrics } = deps;
+
+  /** chat.postMessage / chat.update, with one plain-text retry when Slack rejects the blocks. */
+  async function callWithFallback(slack: SlackApi, method: string, args: Record<string, unknown>, type: string) {
+    try {
+      return await slack.call<{ ts?: string }>(method, args);
+    } catch (err) {
+      if (err instanceof SlackCallError && err.kind === 'shape') {
+        metrics.deliveries.inc({ type, result: 'fallback' });
+        deps.logger.warn({ type, method, error: err.code }, 'Slack rejected the blocks; sending the plain-text fallback');
+        const { blocks: _blocks, ...rest } = args;
+        return await slack.call<{ ts?: string }>(method, { ...rest, text: String(args.text ?? '').slice(0, 3900) });
+      }
+      throw err;
+    }
+  }
+
+  async function post(slack: SlackApi, job: ChannelJob, event: AnyEvent, teamId: string, channelId: string, part: string, msg: Msg, threadTs?: string) {
+    const key = `post:${job.id}:${teamId}:${channelId}:${part}`;
+    const done = await store.getRecord<string>(key);
+    if (done) return done;
+    const wait = await store.reserveSlot(`pace:${teamId}:${channelId}`, deps.channelIntervalMs);
+    if (wait > 0) await sleep(wait);
+    metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
+    const res = await callWithFallback(
+      slack,
+      'chat.postMessage',
+      {
+        channel: channelId,
+        ...msg,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+        // Message metadata names the event, so a message can be traced to its delivery (and counted in tests).
+        metadata: { event_type: 'threadline_event', event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part } },
+      },
+      event.type,
+    );
+    const ts = res.ts ?? '';
+    await store.setRecord(key, ts, POST_RECORD_TTL);
+    return ts;
+  }
+
+  async function waitForParent(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord> {
+    const deadline = Date.now() + deps.parentWaitMs;
+    for (;;) {
+      const rec = await store.getThread(teamId, channelId, threadKey);
+      if (rec?.ts) return rec;
+      // The claimer is still posting (or died and its job will run again): try again shortly.
+      if (Date.now() >= deadline) throw new DeferError(500);
+      await sleep(25);
+    }
+  }
+
+  async function deliver(slack: SlackApi, job: ChannelJob, event: AnyEvent, teamId: string, channelId: string): Promise<ChannelResult> {
+    const extras = await deps.render.extras(event);
+    if (!event.threadKey) {
+      await post(slack, job, event, teamId, channelId, 'standalone', deps.render.standalone(event, extras));
+      return 'posted';
+    }
+    const owner = `${job.id}:${channelId}`;
+    const claim = await store.claimThread(teamId, channelId, event.threadKey, owner, event.subject.kind);
+    if (claim.won) {
+      if (claim.record.ts) return 'posted';
+      const merged = mergeState(claim.record.state ?? {}, claim.record.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
+      const ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, extras));
+      await store.updateThread(teamId, channelId, event.threadKey, { ts, state: merged.state, stateTimes: merged.stateTimes });
+      return 'posted';
+    }
+
+    const rec = claim.record.ts ? claim.record : await waitForParent(teamId, channelId, event.threadKey);
+    const parentTs = rec.ts as string;
+    const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
+    // A change our own button made is already in the thread: the source's echo only updates the card.
+    const echoKey = `echo:${teamId}:${channelId}:${event.threadKey}:${event.type}`;
+    const echo = event.actor?.type === 'application' && (await store.getRecord(echoKey)) !== null;
+    const reply = echo ? null : deps.render.reply(event, merged.state, extras);
+    if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
+    if (echo) await store.deleteRecord(echoKey);
+    const card = deps.render.card(event, merged.state, extras);
+    try {
+      await callWithFallback(slack, 'chat.update', { channel: channelId, ts: parentTs, ...card }, event.type);
+    } catch (err) {
+      // The reply is out; a parent that can't be edited (deleted, too old) must not fail the event.
+      if (err instanceof SlackCallError && err.kind === 'permanent') throw err;
+      deps.logger.warn({ type: event.type, channelId, error: (err as Error).message }, 'parent update failed');
+    }
+    await store.updateThread(teamId, channelId, event.threadKey, { state: merged.state, stateTimes: merged.stateTimes });
+    return reply ? 'replied' : 'updated';
+  }
+
+  return { deliver };
+}

@@ -1,0 +1,137 @@
+/**
+ * The delivery job: keep each thread in order, let the source resolve routing (and consume
+ * installation events), route to channels, and deliver to each. Slack's own failures end in the
+ * channel's dead letter or a disabled subscription; anything else (the store down) fails the job
+ * so the queue retries it, and the per-part post records make that retry safe.
+ */
+
+import type { AnyEvent, Source } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Store, Subscription } from '../store/store.js';
+import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
+import type { SourceRuntime } from '../ingest/types.js';
+import { routeEvent } from './route.js';
+import { createChannelDelivery } from './threads.js';
+import type { Renderer } from './render.js';
+import { NoSlackTokenError, type SlackClients } from './slack-client.js';
+import { SlackCallError } from './slack-errors.js';
+
+/** Errors that mean the team's token is dead, not just this channel. */
+const TEAM_WIDE = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed', 'team_access_not_granted', 'no_installation']);
+
+export interface DeliveryDeps {
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  slack: SlackClients;
+  runtimes: Partial<Record<Source, SourceRuntime>>;
+  render: Renderer;
+  channelIntervalMs: number;
+  /** How long a later event waits in-process for a parent being posted. Default 5 s. */
+  parentWaitMs?: number;
+  /** After this long, an event stops waiting for an earlier one of its thread that never came. Default 30 s. */
+  gapTimeoutMs?: number;
+  /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
+  fallbackTarget?: Subscription;
+}
+
+export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExhausted: (job: JobContext, err: Error) => Promise<void> } {
+  const { store, metrics } = deps;
+  const channels = createChannelDelivery({
+    store,
+    metrics,
+    logger: deps.logger,
+    render: deps.render,
+    channelIntervalMs: deps.channelIntervalMs,
+    parentWaitMs: deps.parentWaitMs ?? 5000,
+  });
+  const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
+
+  async function disable(sub: Subscription, code: string, log: Logger) {
+    const at = new Date().toISOString();
+    const scope = TEAM_WIDE.has(code) ? { teamId: sub.teamId } : { teamId: sub.teamId, channelId: sub.channelId };
+    const subs = await store.listSubscriptions(scope);
+    for (const s of subs) if (!s.disabled) await store.setSubscriptionDisabled(s.id, { reason: code, at });
+    log.warn({ teamId: sub.teamId, channelId: sub.channelId, error: code, disabled: subs.length }, 'permanent Slack error; subscriptions disabled');
+  }
+
+  async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, log: Logger) {
+    const record = (status: string, error?: string) =>
+      store.pushCapped(`deliveries:${sub.teamId}`, { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
+    try {
+      const slack = await deps.slack.forTeam(sub.teamId);
+      const result = await channels.deliver(slack, { id: job.id, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId);
+      metrics.deliveries.inc({ type: event.type, result });
+      await record(result);
+    } catch (err) {
+      if (err instanceof DeferError) throw err;
+      const slackErr = err instanceof SlackCallError ? err : err instanceof NoSlackTokenError ? new SlackCallError('auth', 'no_installation', 'permanent') : null;
+      if (!slackErr) throw err;
+      metrics.slackErrors.inc({ method: slackErr.method, error: slackErr.code });
+      if (slackErr.kind === 'permanent') await disable(sub, slackErr.code, log);
+      const reason = `slack_${slackErr.code}`;
+      await store.addDeadLetter({
+        id: `dl-${job.id}-${sub.channelId}`,
+        source: 'delivery',
+        reason,
+        type: event.type,
+        teamId: sub.teamId,
+        channelId: sub.channelId,
+        error: { code: slackErr.code, kind: slackErr.kind },
+        job: { ...job.data, only: { teamId: sub.teamId, channelId: sub.channelId }, seq: undefined },
+        createdAt: new Date().toISOString(),
+      });
+      metrics.deadLetters.inc({ source: 'delivery', reason });
+      await record('dead', slackErr.code);
+      log.warn({ channelId: sub.channelId, error: slackErr.code }, 'delivery dead-lettered');
+    }
+  }
+
+  async function markDone(event: AnyEvent, seq: number | undefined) {
+    if (seq && event.threadKey) await store.raiseCounter(`seqdone:${event.threadKey}`, seq);
+  }
+
+  const handler = async (job: JobContext) => {
+    const { event: received, seq, only } = job.data;
+    const log = deps.logger.child({ jobId: job.id, type: received.type, threadKey: received.threadKey });
+    if (seq && received.threadKey && !only) {
+      const done = await store.getCounter(`seqdone:${received.threadKey}`);
+      if (seq > done + 1 && Date.now() - job.data.acceptedAt < gapTimeoutMs) throw new DeferError(50);
+    }
+    const runtime = deps.runtimes[received.source];
+    if (runtime?.handle && (await runtime.handle(received)) === 'consumed') {
+      await markDone(received, seq);
+      return;
+    }
+    const event = runtime ? await runtime.resolve(received) : received;
+    await deps.render.recordSize(event);
+    let route = await routeEvent(store, event, only);
+    if (!route.ok && route.reason === 'no_subscriber' && deps.fallbackTarget) route = { ok: true, targets: [deps.fallbackTarget] };
+    if (!route.ok) {
+      metrics.drops.inc({ type: event.type, reason: route.reason });
+      if (route.reason === 'unroutable') {
+        await store.addDeadLetter({ id: `unroutable-${job.id}`, source: 'delivery', reason: 'unroutable', type: event.type, job: job.data, createdAt: new Date().toISOString() });
+        log.warn({ routing: event.routing }, 'event could not be routed (no org or app key); kept as a dead letter');
+      } else {
+        log.debug({ reason: route.reason }, 'event not delivered');
+      }
+      await markDone(event, seq);
+      return;
+    }
+    const results = await Promise.allSettled(route.targets.map((sub) => deliverOne(job, event, sub, log)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await markDone(event, seq);
+  };
+
+  async function onExhausted(job: JobContext, err: Error) {
+    const { event } = job.data;
+    await store.addDeadLetter({ id: `exhausted-${job.id}`, source: 'delivery', reason: 'exhausted', type: event.type, error: err.message, job: job.data, createdAt: new Date().toISOString() });
+    metrics.deadLetters.inc({ source: 'delivery', reason: 'exhausted' });
+    await markDone(event, job.data.seq);
+    deps.logger.error({ jobId: job.id, type: event.type, err: err.message }, 'delivery failed after every attempt; dead-lettered');
+  }
+
+  return Object.assign(handler, { onExhausted });
+}

@@ -1,0 +1,126 @@
+/**
+ * The one ingest pipeline every source plugs into:
+ * authenticate → parse JSON → identify → validate → dedup claim → normalize → enqueue → answer.
+ * The answer never waits on Slack or the source's API: delivery happens in the worker.
+ */
+
+import { createHash, randomUUID } from 'node:crypto';
+import type { Source } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { Queue } from '../queue/queue.js';
+import type { Store } from '../store/store.js';
+import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
+import { safeHeaders } from './headers.js';
+
+export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface IngestAnswer {
+  status: number;
+  body: { status: string; reason?: string; type?: string; id?: string };
+}
+
+export interface IngestDeps {
+  plugins: Partial<Record<Source, SourcePlugin>>;
+  store: Store;
+  queue: Queue;
+  metrics: Metrics;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Ingest {
+  handle(delivery: RawDelivery, log?: Logger): Promise<IngestAnswer>;
+}
+
+const ok = (type: string, id: string): IngestAnswer => ({ status: 200, body: { status: 'accepted', type, id } });
+
+export function createIngest(deps: IngestDeps): Ingest {
+  const { store, queue, metrics } = deps;
+
+  async function deadLetter(delivery: RawDelivery, type: string, issues: unknown, log: Logger) {
+    const id = randomUUID();
+    await store.addDeadLetter({
+      id,
+      source: delivery.source,
+      reason: 'schema',
+      type,
+      body: delivery.body.toString('utf8'),
+      headers: safeHeaders(delivery.headers),
+      error: issues,
+      createdAt: delivery.receivedAt.toISOString(),
+    });
+    metrics.deadLetters.inc({ source: delivery.source, reason: 'schema' });
+    log.warn({ type, deadLetter: id, issues }, 'payload failed its schema; kept as a dead letter');
+  }
+
+  async function handle(delivery: RawDelivery, log: Logger = deps.logger): Promise<IngestAnswer> {
+    const plugin = deps.plugins[delivery.source];
+    const count = (outcome: string, type = 'unknown') => metrics.webhooks.inc({ source: delivery.source, outcome, type });
+    if (!plugin) {
+      count('not_configured');
+      const secret = delivery.source === 'sentry' ? 'SENTRY_CLIENT_SECRET' : 'BUGSEE_WEBHOOK_SECRET';
+      return { status: 503, body: { status: 'error', reason: `${delivery.source} webhooks are not configured: set ${secret}` } };
+    }
+    plugin.authenticate(delivery);
+
+    let json: unknown;
+    try {
+      json = JSON.parse(delivery.body.toString('utf8'));
+    } catch {
+      throw new IngestError('invalid_json', 400, 'body is not valid JSON');
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new IngestError('invalid_json', 400, 'body must be a JSON object');
+    }
+
+    const id = plugin.identify(delivery, json);
+    if (!id.known) {
+      count('unknown', id.name);
+      log.info({ name: id.name }, 'unknown resource or action; ignored');
+      return { status: 202, body: { status: 'ignored', reason: `unknown event ${id.name}` } };
+    }
+    const type = id.type;
+
+    const parsed = plugin.parse(type, json);
+    if (!parsed.ok) {
+      await deadLetter(delivery, type, parsed.issues, log);
+      count('invalid', type);
+      return { status: 422, body: { status: 'invalid', reason: `payload does not match the ${type} schema`, type } };
+    }
+
+    const deliveryId = plugin.deliveryId(delivery, json) || createHash('sha256').update(delivery.body).digest('hex');
+    const dedupKey = `dedup:${delivery.source}:${deliveryId}`;
+    if (!(await store.claim(dedupKey, DEDUP_TTL_SECONDS))) {
+      count('duplicate', type);
+      return { status: 200, body: { status: 'duplicate', type, id: deliveryId } };
+    }
+
+    try {
+      let event;
+      try {
+        event = plugin.normalize(type, parsed.payload, {
+          deliveryId,
+          receivedAt: delivery.receivedAt,
+          sourceTimestamp: plugin.sourceTimestamp(delivery),
+        });
+      } catch (err) {
+        await store.release(dedupKey);
+        await deadLetter(delivery, type, { normalize: (err as Error).message }, log);
+        count('invalid', type);
+        return { status: 422, body: { status: 'invalid', reason: `payload could not be normalized as ${type}`, type } };
+      }
+      const seq = event.threadKey ? await store.incr(`seq:${event.threadKey}`) : undefined;
+      await queue.enqueue({ event, seq, acceptedAt: delivery.receivedAt.getTime() }, `${delivery.source}-${deliveryId}`);
+      count('accepted', type);
+      log.debug({ type, id: deliveryId, threadKey: event.threadKey, seq }, 'accepted');
+      return ok(type, deliveryId);
+    } catch (err) {
+      // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
+      await store.release(dedupKey).catch(() => undefined);
+      throw new IngestError('store_unavailable', 503, (err as Error).message);
+    }
+  }
+
+  return { handle };
+}

@@ -1,0 +1,194 @@
+/**
+ * The delivery queue on Redis with BullMQ. Retries use a custom backoff so a `RetryableError`'s
+ * `delayMs` (a Slack Retry-After) wins over the exponential default; deferrals move the job back to
+ * delayed without counting an attempt.
+ */
+
+import { DelayedError, Queue as BullQueue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  DeferError,
+  RetryableError,
+  type DeliveryJob,
+  type JobContext,
+  type JobHandler,
+  type Queue,
+  type QueueCounts,
+  type QueueOptions,
+  type WorkerOptions,
+} from './queue.js';
+
+export interface BullQueueOptions extends QueueOptions {
+  /** How long a job's lock lives without renewal: a dead worker's job is taken again after this. Default 30 s. */
+  lockDuration?: number;
+  /** How often workers look for jobs whose lock expired. Default 30 s. */
+  stalledInterval?: number;
+  /** Lock expiries (crashes mid-run) tolerated before the job fails and is dead-lettered. Default 2. */
+  maxStalledCount?: number;
+  /** Background errors (Redis hiccups, a failing `onExhausted`); the queue keeps going. */
+  onError?: (error: Error) => void;
+}
+
+export interface CreateBullQueueDeps {
+  connection: { url: string };
+  /** Key prefix; keys are `<prefix>:<name>:…`. A trailing ':' is dropped. */
+  prefix: string;
+  name?: string;
+  options?: BullQueueOptions;
+}
+
+export interface BullDeliveryQueue extends Queue {
+  /** Drops the worker without waiting for jobs in flight, as a crashed process would (fault tests). */
+  abandon(): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+const STALLED_REASON = 'job stalled more than allowable limit';
+
+/** BullMQ ids must not contain ':' nor be integers; the mapping is reversible so handlers see our id. */
+export function toBullId(id: string): string {
+  return `j${id.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
+}
+
+export function fromBullId(bullId: string): string {
+  return bullId.slice(1).replace(/%3A/g, ':').replace(/%25/g, '%');
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
+  const options = deps.options ?? {};
+  const maxAttempts = options.maxAttempts ?? 8;
+  const backoffMs = options.backoffMs ?? 500;
+  const onError = options.onError ?? (() => undefined);
+  const name = deps.name ?? 'delivery';
+  const prefix = deps.prefix.replace(/:$/, '');
+
+  // Enqueue should fail fast (the webhook answers 5xx and the source retries); the worker waits out outages.
+  const producerConnection = new Redis(deps.connection.url, { maxRetriesPerRequest: 3 });
+  producerConnection.on('error', (err) => onError(err));
+  const queue = new BullQueue<DeliveryJob>(name, { connection: producerConnection, prefix });
+  queue.on('error', (err) => onError(err));
+
+  let worker: Worker<DeliveryJob> | undefined;
+  let workerConnection: Redis | undefined;
+  const background = new Set<Promise<void>>();
+
+  const exhaust = async (ctx: JobContext, error: Error) => {
+    try {
+      await options.onExhausted?.(ctx, error);
+    } catch (err) {
+      onError(asError(err));
+    }
+  };
+
+  const backoffStrategy = (attemptsMade: number, _type?: string, err?: Error) => {
+    if (err instanceof RetryableError && err.delayMs !== undefined) return Math.max(0, err.delayMs);
+    return Math.min(backoffMs * 2 ** Math.max(0, attemptsMade - 1), MAX_BACKOFF_MS);
+  };
+
+  const contextOf = (job: Job<DeliveryJob>): JobContext => ({
+    id: fromBullId(job.id ?? ''),
+    attempt: job.attemptsMade + 1,
+    data: job.data,
+  });
+
+  const stopWorker = async (force: boolean) => {
+    const w = worker;
+    const conn = workerConnection;
+    worker = undefined;
+    workerConnection = undefined;
+    if (!w) return;
+    await w.close(force);
+    if (!force) await Promise.all(background);
+    conn?.disconnect();
+  };
+
+  return {
+    kind: 'bullmq',
+
+    async enqueue(job, jobId) {
+      await queue.add('deliver', job, {
+        jobId: toBullId(jobId),
+        attempts: maxAttempts,
+        backoff: { type: 'custom' },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+    },
+
+    start(handler: JobHandler, opts: WorkerOptions) {
+      if (worker) throw new Error('queue worker already started');
+      workerConnection = new Redis(deps.connection.url, { maxRetriesPerRequest: null });
+      workerConnection.on('error', (err) => onError(err));
+
+      const processor = async (job: Job<DeliveryJob>, token?: string) => {
+        const ctx = contextOf(job);
+        try {
+          await handler(ctx);
+        } catch (raw) {
+          const err = asError(raw);
+          if (err instanceof DeferError) {
+            await job.moveToDelayed(Date.now() + Math.max(0, err.delayMs), token);
+            throw new DelayedError();
+          }
+          // Dead-letter before BullMQ records the failure: a crash in between reruns the last attempt
+          // rather than losing the dead letter.
+          if (ctx.attempt >= (job.opts.attempts ?? maxAttempts)) await exhaust(ctx, err);
+          throw err;
+        }
+      };
+
+      const w = new Worker<DeliveryJob>(name, processor, {
+        connection: workerConnection,
+        prefix,
+        concurrency: opts.concurrency,
+        lockDuration: options.lockDuration ?? 30_000,
+        stalledInterval: options.stalledInterval ?? 30_000,
+        maxStalledCount: options.maxStalledCount ?? 2,
+        settings: { backoffStrategy },
+      });
+      w.on('error', (err) => onError(err));
+      // A job that kept killing its worker is failed by the stall checker, not by our processor.
+      w.on('failed', (job, err) => {
+        if (!job || err.message !== STALLED_REASON) return;
+        const p = exhaust(contextOf(job), err);
+        background.add(p);
+        void p.finally(() => background.delete(p));
+      });
+      worker = w;
+    },
+
+    stop: () => stopWorker(false),
+
+    abandon: () => stopWorker(true),
+
+    async counts(): Promise<QueueCounts> {
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed', 'failed');
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.paused ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+      };
+    },
+
+    async drained(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed', 'waiting-children');
+        if (Object.values(c).every((n) => n === 0)) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+
+    async close() {
+      await stopWorker(false);
+      await queue.close();
+      producerConnection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Picks the delivery queue: BullMQ when there is Redis (any number of instances), else the SQLite
+ * table next to the embedded store (one instance).
+ */
+
+import type BetterSqlite3 from 'better-sqlite3';
+import { createBullQueue, type BullQueueOptions } from './bullmq.js';
+import type { Queue } from './queue.js';
+import { createSqliteQueue, type SqliteQueueOptions } from './sqlite.js';
+
+export interface CreateQueueDeps {
+  redis?: { url: string; prefix: string };
+  /** Used when there is no Redis. Owned by the caller. */
+  db?: BetterSqlite3.Database;
+  /** BullMQ queue name. Default `delivery`. */
+  name?: string;
+  options?: BullQueueOptions & SqliteQueueOptions;
+}
+
+export function createQueue(deps: CreateQueueDeps): Queue {
+  if (deps.redis?.url) {
+    return createBullQueue({
+      connection: { url: deps.redis.url },
+      prefix: deps.redis.prefix,
+      name: deps.name,
+      options: deps.options,
+    });
+  }
+  if (!deps.db) throw new Error('createQueue needs a Redis URL or an SQLite database');
+  return createSqliteQueue({ db: deps.db, options: deps.options });
+}
+
+export { createBullQueue, createSqliteQueue };
+export type { BullQueueOptions, SqliteQueueOptions };

@@ -1,0 +1,296 @@
+/**
+ * The delivery queue as a leased table in SQLite (the embedded mode). A worker claims jobs with one
+ * UPDATE … RETURNING, which SQLite serializes across connections and processes, and holds a lease it
+ * renews while the handler runs; a job whose lease ran out (its worker died) is claimed again.
+ *
+ * `attempts` counts started runs: a claim adds one, a deferral gives it back. A run whose worker died
+ * therefore counts, so a job that keeps killing its worker ends dead-lettered instead of looping.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  DeferError,
+  RetryableError,
+  type DeliveryJob,
+  type JobContext,
+  type JobHandler,
+  type Queue,
+  type QueueCounts,
+  type QueueOptions,
+} from './queue.js';
+
+export interface SqliteQueueOptions extends QueueOptions {
+  /** How long a claim lasts without renewal: a dead worker's job runs again after this. Default 30 s. */
+  leaseMs?: number;
+  /** Idle poll interval. Default 50 ms. */
+  pollMs?: number;
+  /** Background errors (a busy database, a failing `onExhausted`); the queue keeps going. */
+  onError?: (error: Error) => void;
+}
+
+export interface CreateSqliteQueueDeps {
+  /** Owned by the caller (opened with WAL, closed after `close()`). */
+  db: BetterSqlite3.Database;
+  options?: SqliteQueueOptions;
+}
+
+export interface SqliteDeliveryQueue extends Queue {
+  /** Stops polling and lease renewal without waiting, as a crashed process would (fault tests). */
+  abandon(): Promise<void>;
+}
+
+interface ClaimedRow {
+  id: string;
+  data: string;
+  attempts: number;
+}
+
+interface Running {
+  id: string;
+  owner: string;
+  done: Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+const DONE_KEEP_MS = 3600_000;
+const FAILED_KEEP_MS = 7 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 60_000;
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+function migrate(db: BetterSqlite3.Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS jobs (
+      id TEXT PRIMARY KEY,
+      data TEXT,
+      status TEXT NOT NULL,
+      run_at INTEGER NOT NULL,
+      lease_until INTEGER,
+      lease_owner TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      created_at INTEGER NOT NULL,
+      finished_at INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS jobs_status_run_at ON jobs (status, run_at);
+    CREATE INDEX IF NOT EXISTS jobs_status_lease ON jobs (status, lease_until);
+    CREATE INDEX IF NOT EXISTS jobs_status_finished ON jobs (status, finished_at);
+  `);
+}
+
+export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQueue {
+  const { db } = deps;
+  const options = deps.options ?? {};
+  const maxAttempts = options.maxAttempts ?? 8;
+  const backoffMs = options.backoffMs ?? 500;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pollMs = options.pollMs ?? 50;
+  const onError = options.onError ?? (() => undefined);
+
+  migrate(db);
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO jobs (id, data, status, run_at, attempts, created_at) VALUES (?, ?, 'waiting', ?, 0, ?)`,
+  );
+  const claim = db.prepare<[{ now: number; until: number; owner: string; limit: number }]>(`
+    UPDATE jobs SET status = 'active', lease_until = @until, lease_owner = @owner, attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM jobs
+      WHERE (status = 'waiting' AND run_at <= @now) OR (status = 'active' AND lease_until < @now)
+      ORDER BY run_at, rowid LIMIT @limit
+    )
+    RETURNING id, data, attempts`);
+  const renew = db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'active'`);
+  const finish = db.prepare(
+    `UPDATE jobs SET status = 'done', data = NULL, lease_until = NULL, lease_owner = NULL, finished_at = ?
+     WHERE id = ? AND lease_owner = ? AND status = 'active'`,
+  );
+  const reschedule = db.prepare(
+    `UPDATE jobs SET status = 'waiting', run_at = ?, attempts = attempts - ?, last_error = coalesce(?, last_error),
+       lease_until = NULL, lease_owner = NULL
+     WHERE id = ? AND lease_owner = ? AND status = 'active'`,
+  );
+  const fail = db.prepare(
+    `UPDATE jobs SET status = 'failed', last_error = ?, lease_until = NULL, lease_owner = NULL, finished_at = ?
+     WHERE id = ? AND lease_owner = ? AND status = 'active'`,
+  );
+  const prune = db.prepare(`DELETE FROM jobs WHERE status = ? AND finished_at < ?`);
+  const countOf = db.prepare<[string]>(`SELECT count(*) AS n FROM jobs WHERE status = ?`);
+  const countReady = db.prepare<[number]>(
+    `SELECT count(*) AS n FROM jobs WHERE status = 'waiting' AND run_at <= ?`,
+  );
+
+  let handler: JobHandler | undefined;
+  let concurrency = 1;
+  let running = false;
+  let abandoned = false;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let renewTimer: NodeJS.Timeout | undefined;
+  let lastPrune = 0;
+  const inFlight = new Set<Running>();
+
+  const schedule = (delay: number) => {
+    if (!running) return;
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(tick, delay);
+    pollTimer.unref();
+  };
+
+  const exhaust = async (ctx: JobContext, error: Error) => {
+    try {
+      await options.onExhausted?.(ctx, error);
+    } catch (err) {
+      onError(asError(err));
+    }
+  };
+
+  // Every outcome is written only if we still hold the lease: a run that lost it changes nothing.
+  const settle = async (row: ClaimedRow, owner: string, ctx: JobContext, work: () => Promise<void>) => {
+    try {
+      await work();
+      if (!abandoned) finish.run(Date.now(), row.id, owner);
+    } catch (raw) {
+      if (abandoned) return;
+      const err = asError(raw);
+      if (err instanceof DeferError) {
+        reschedule.run(Date.now() + Math.max(0, err.delayMs), 1, null, row.id, owner);
+        return;
+      }
+      const message = err.message || err.name;
+      if (row.attempts >= maxAttempts) {
+        await exhaust(ctx, err);
+        if (!abandoned) fail.run(message, Date.now(), row.id, owner);
+        return;
+      }
+      const delay =
+        err instanceof RetryableError && err.delayMs !== undefined
+          ? Math.max(0, err.delayMs)
+          : Math.min(backoffMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS);
+      reschedule.run(Date.now() + delay, 0, message, row.id, owner);
+    }
+  };
+
+  const run = (row: ClaimedRow, owner: string) => {
+    const ctx: JobContext = { id: row.id, attempt: row.attempts, data: JSON.parse(row.data) as DeliveryJob };
+    const current = handler;
+    const work =
+      row.attempts > maxAttempts
+        ? // The last attempt's worker died mid-run: dead-letter it without running it again.
+          () => Promise.reject(new Error('worker stopped during the last attempt (lease expired)'))
+        : () => current!(ctx);
+    if (row.attempts > maxAttempts) ctx.attempt = row.attempts - 1;
+    const entry: Running = { id: row.id, owner, done: Promise.resolve() };
+    entry.done = settle(row, owner, ctx, work)
+      .catch((err: unknown) => onError(asError(err)))
+      .finally(() => {
+        inFlight.delete(entry);
+        schedule(0);
+      });
+    inFlight.add(entry);
+  };
+
+  const tick = () => {
+    pollTimer = undefined;
+    if (!running) return;
+    if (!db.open) {
+      running = false;
+      return;
+    }
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return; // a finishing job schedules the next tick
+    try {
+      const now = Date.now();
+      if (now - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = now;
+        prune.run('done', now - DONE_KEEP_MS);
+        prune.run('failed', now - FAILED_KEEP_MS);
+      }
+      const owner = randomUUID();
+      const rows = claim.all({ now, until: now + leaseMs, owner, limit: free }) as ClaimedRow[];
+      for (const row of rows) run(row, owner);
+    } catch (err) {
+      onError(asError(err));
+    }
+    if (inFlight.size < concurrency) schedule(pollMs);
+  };
+
+  const renewLeases = () => {
+    if (!db.open) return;
+    const until = Date.now() + leaseMs;
+    for (const r of inFlight) {
+      try {
+        renew.run(until, r.id, r.owner);
+      } catch (err) {
+        onError(asError(err));
+      }
+    }
+  };
+
+  const halt = () => {
+    running = false;
+    clearTimeout(pollTimer);
+    pollTimer = undefined;
+  };
+
+  const stop = async () => {
+    halt();
+    await Promise.all([...inFlight].map((r) => r.done));
+    clearInterval(renewTimer);
+    renewTimer = undefined;
+  };
+
+  const counts = async (): Promise<QueueCounts> => {
+    const now = Date.now();
+    const of = (status: string) => (countOf.get(status) as { n: number }).n;
+    const waiting = (countReady.get(now) as { n: number }).n;
+    return { waiting, delayed: of('waiting') - waiting, active: of('active'), failed: of('failed') };
+  };
+
+  return {
+    kind: 'sqlite',
+
+    async enqueue(job, jobId) {
+      const now = Date.now();
+      insert.run(jobId, JSON.stringify(job), now, now);
+      if (running && inFlight.size < concurrency) schedule(0);
+    },
+
+    start(h, opts) {
+      if (running) throw new Error('queue worker already started');
+      handler = h;
+      concurrency = Math.max(1, opts.concurrency);
+      running = true;
+      abandoned = false;
+      clearInterval(renewTimer);
+      renewTimer = setInterval(renewLeases, Math.max(10, Math.floor(leaseMs / 3)));
+      renewTimer.unref();
+      schedule(0);
+    },
+
+    stop,
+
+    async abandon() {
+      abandoned = true;
+      halt();
+      inFlight.clear();
+      clearInterval(renewTimer);
+      renewTimer = undefined;
+    },
+
+    counts,
+
+    async drained(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await counts();
+        if (c.waiting + c.active + c.delayed === 0) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+
+    close: stop,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * After a button's API call succeeded: the card and the thread learn of it through the normal
+ * delivery code, as a synthetic event, and the source's own webhook for the same change (its
+ * "echo") is marked so it updates the card without a second reply.
+ */
+
+import type {
+  Actor,
+  BugseeFeedbackState,
+  BugseeIssueState,
+  DeliverableEventType,
+  Event,
+  SentryIssueDetail,
+  SentryIssueState,
+  SubjectOf,
+} from '../events.js';
+import { KIND_OF, SUBJECT_OF } from '../events.js';
+import type { DeliverDirect } from '../delivery/direct.js';
+import type { Store } from '../store/store.js';
+import type { Click } from './actions-guard.js';
+
+/** How long a recorded echo waits for the source's webhook. */
+export const ECHO_TTL_SECONDS = 3600;
+
+export function echoKey(teamId: string, channelId: string, threadKey: string, type: string): string {
+  return `echo:${teamId}:${channelId}:${threadKey}:${type}`;
+}
+
+function actorOf(click: Click): Actor {
+  return { type: 'user', id: click.user.id, name: click.user.name };
+}
+
+type Patch<T extends DeliverableEventType> = {
+  type: T;
+  subjectId: string;
+  routing: Event['routing'];
+  title: string;
+  state: Event<T>['state'];
+  detail: Event<T>['detail'];
+};
+
+/** A normalized event for a change made from Slack, threaded like the webhook it stands for. */
+export function syntheticEvent<T extends DeliverableEventType>(click: Click, patch: Patch<T>, now: Date = new Date()): Event<T> {
+  const time = now.toISOString();
+  return {
+    id: `action-${click.actionTs}`,
+    type: patch.type,
+    source: patch.type.startsWith('sentry.') ? 'sentry' : 'bugsee',
+    kind: KIND_OF[patch.type],
+    subject: { kind: SUBJECT_OF[patch.type] as SubjectOf<T>, id: patch.subjectId },
+    threadKey: click.thread.threadKey,
+    routing: patch.routing,
+    time,
+    receivedAt: time,
+    actor: actorOf(click),
+    title: patch.title,
+    links: [],
+    filters: {},
+    state: patch.state,
+    detail: patch.detail,
+  };
+}
+
+export function sentryIssueEvent(
+  click: Click,
+  ids: { org: string; issueId: string },
+  type: 'sentry.issue.resolved' | 'sentry.issue.unresolved' | 'sentry.issue.archived' | 'sentry.issue.assigned',
+  state: Partial<SentryIssueState>,
+  detail: SentryIssueDetail,
+) {
+  const title = typeof click.thread.state.title === 'string' ? click.thread.state.title : `Issue ${ids.issueId}`;
+  return syntheticEvent(click, {
+    type,
+    subjectId: ids.issueId,
+    routing: { org: ids.org, groupId: ids.issueId },
+    title,
+    state: { issueId: ids.issueId, org: ids.org, ...state, lastChangeBy: click.user.name },
+    detail,
+  });
+}
+
+export function bugseeIssueEvent(click: Click, ids: { appKey: string; issueKey: string }, type: 'bugsee.issue.closed' | 'bugsee.issue.reopened', state: Partial<BugseeIssueState>) {
+  const summary = typeof click.thread.state.summary === 'string' ? click.thread.state.summary : ids.issueKey;
+  return syntheticEvent(click, {
+    type,
+    subjectId: `${ids.appKey}:${ids.issueKey}`,
+    routing: { appKey: ids.appKey },
+    title: summary,
+    state: { appKey: ids.appKey, issueKey: ids.issueKey, ...state, lastChangeBy: click.user.name },
+    detail: {},
+  });
+}
+
+export function feedbackReplyEvent(click: Click, ids: { appKey: string; deviceId: string }, text: string, now: Date = new Date()) {
+  const createdOn = now.toISOString();
+  const state: Partial<BugseeFeedbackState> = { appKey: ids.appKey, deviceId: ids.deviceId, lastMessage: { text, createdOn, direction: 'out' } };
+  return syntheticEvent(
+    click,
+    {
+      type: 'bugsee.feedback.message.out',
+      subjectId: `${ids.appKey}:${ids.deviceId}`,
+      routing: { appKey: ids.appKey },
+      title: 'Reply to feedback',
+      state,
+      detail: { direction: 'out', messages: [{ text, createdOn }], author: { name: click.user.name } },
+    },
+    now,
+  );
+}
+
+/**
+ * Marks the echoes first, then delivers: the source's webhook can arrive while our own reply is
+ * still being posted, and must find the mark by then.
+ */
+export async function announce(
+  deps: { store: Store; deliverDirect: DeliverDirect },
+  click: Click,
+  event: Parameters<DeliverDirect>[0],
+  echoTypes: readonly string[],
+): Promise<void> {
+  const keys = echoTypes.map((type) => echoKey(click.teamId, click.channelId, click.thread.threadKey, type));
+  for (const key of keys) await deps.store.setRecord(key, 1, ECHO_TTL_SECONDS);
+  try {
+    await deps.deliverDirect(event, click.teamId, click.channelId);
+  } catch (err) {
+    // Our reply did not make it: let the source's webhook say it instead.
+    for (const key of keys) await deps.store.deleteRecord(key).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The Sentry issue controls: resolve / unresolve / archive buttons, the overflow menu and the
+ * assignee select. Each is one `PUT /api/0/organizations/{org}/issues/{id}/`; the token is the
+ * API client's business (installation token, refreshed, else SENTRY_AUTH_TOKEN).
+ */
+
+import type { SentryIssueDetail, SentryIssueState } from '../events.js';
+import { decodeActionValue, isSentryIssueValue, type SentryIssueValue, type SentryMoreOption } from '../../templates/values.js';
+import { ActionRefusal } from './actions-errors.js';
+import { valueFor, type Click } from './actions-guard.js';
+import { sentryIssueEvent } from './actions-outcome.js';
+import type { ClickWork } from './actions-run.js';
+
+type ChangeType = 'sentry.issue.resolved' | 'sentry.issue.unresolved' | 'sentry.issue.archived';
+
+interface StatusChange {
+  /** The body Sentry is sent, exactly. */
+  body: Record<string, unknown>;
+  type: ChangeType;
+  state: Partial<SentryIssueState>;
+  detail: SentryIssueDetail;
+  /** The webhook types Sentry answers the change with. */
+  echoes: readonly string[];
+}
+
+const ARCHIVE_ECHOES = ['sentry.issue.archived', 'sentry.issue.ignored'] as const;
+
+function archived(body: Record<string, unknown>, substatus: string, statusDetails: Record<string, unknown>): StatusChange {
+  return { body, type: 'sentry.issue.archived', state: { status: 'ignored', substatus }, detail: { action: 'archived', statusDetails }, echoes: ARCHIVE_ECHOES };
+}
+
+/** Button and overflow option → the change it asks Sentry for. */
+export const SENTRY_CHANGES: Record<'resolve' | 'unresolve' | 'archive' | SentryMoreOption, StatusChange> = {
+  resolve: {
+    body: { status: 'resolved' },
+    type: 'sentry.issue.resolved',
+    state: { status: 'resolved', substatus: undefined },
+    detail: { action: 'resolved' },
+    echoes: ['sentry.issue.resolved'],
+  },
+  unresolve: {
+    body: { status: 'unresolved' },
+    type: 'sentry.issue.unresolved',
+    // `ongoing` clears an earlier archived or regressed substatus on the card.
+    state: { status: 'unresolved', substatus: 'ongoing' },
+    detail: { action: 'unresolved' },
+    echoes: ['sentry.issue.unresolved'],
+  },
+  archive: archived({ status: 'ignored', substatus: 'archived_until_escalating' }, 'archived_until_escalating', { ignoreUntilEscalating: true }),
+  resolve_next_release: {
+    body: { status: 'resolvedInNextRelease' },
+    type: 'sentry.issue.resolved',
+    state: { status: 'resolved', substatus: undefined },
+    detail: { action: 'resolved', statusDetails: { inNextRelease: true } },
+    echoes: ['sentry.issue.resolved'],
+  },
+  archive_until_100_events: archived({ status: 'ignored', statusDetails: { ignoreCount: 100 } }, 'archived_until_condition_met', { ignoreCount: 100 }),
+  archive_1h: archived({ status: 'ignored', statusDetails: { ignoreDuration: 60 } }, 'archived_until_condition_met', { ignoreDuration: 60 }),
+  archive_24h: archived({ status: 'ignored', statusDetails: { ignoreDuration: 1440 } }, 'archived_until_condition_met', { ignoreDuration: 1440 }),
+};
+
+async function applyChange(deps: Parameters<ClickWork>[0], click: Click, ids: SentryIssueValue, change: StatusChange) {
+  await deps.sentryApi.updateIssue(ids.org, ids.issueId, change.body);
+  // An explicit null clears a substatus the card still holds from before.
+  const state = { ...change.state, substatus: change.state.substatus ?? null } as Partial<SentryIssueState>;
+  return { event: sentryIssueEvent(click, ids, change.type, state, change.detail), echoTypes: change.echoes };
+}
+
+/** `sentry.issue.resolve` / `unresolve` / `archive`. */
+export function sentryStatusButton(which: 'resolve' | 'unresolve' | 'archive'): ClickWork {
+  return async (deps, click, raw, ctx) => {
+    const ids = valueFor(raw.value, click.thread, isSentryIssueValue);
+    ctx.org = ids.org;
+    return applyChange(deps, click, ids, SENTRY_CHANGES[which]);
+  };
+}
+
+/** `sentry.issue.more`: the option's value names the choice as well as the ids. */
+export const sentryMoreOption: ClickWork = async (deps, click, raw, ctx) => {
+  const ids = valueFor(raw.selectedOption, click.thread, isSentryIssueValue);
+  if (!ids.o) throw new ActionRefusal('invalid', "This menu option's data could not be read, so nothing was changed.");
+  ctx.org = ids.org;
+  return applyChange(deps, click, ids, SENTRY_CHANGES[ids.o]);
+};
+
+/**
+ * A `users_select` carries no value of its own: the issue is the thread's, and the org comes from
+ * the thread's state or, failing that, from a sibling control's value on the same card.
+ */
+function assignIds(click: Click, siblingValues: readonly string[]): SentryIssueValue {
+  const prefix = 'sentry:issue:';
+  if (!click.thread.threadKey.startsWith(prefix)) throw new ActionRefusal('invalid', "This message is not a Sentry issue, so nothing was changed.");
+  const issueId = click.thread.threadKey.slice(prefix.length);
+  const stateOrg = typeof click.thread.state.org === 'string' && click.thread.state.org ? click.thread.state.org : undefined;
+  const sibling = siblingValues.map(decodeActionValue).find((v): v is SentryIssueValue => isSentryIssueValue(v) && v.issueId === issueId);
+  const org = stateOrg ?? sibling?.org;
+  if (!org) throw new ActionRefusal('invalid', "Threadline doesn't know this issue's Sentry org, so it can't assign it.");
+  return { s: 'sentry', org, issueId };
+}
+
+/** `sentry.issue.assign`: Slack user → email → Sentry member → `assignedTo: "user:<id>"`. */
+export const sentryAssign: ClickWork = async (deps, click, raw, ctx) => {
+  const ids = assignIds(click, raw.siblings ?? []);
+  ctx.org = ids.org;
+  const chosen = raw.selectedUser;
+  if (!chosen) throw new ActionRefusal('invalid', 'No person was chosen, so nothing was changed.');
+  const slack = await deps.slack.forTeam(click.teamId);
+  const info = await slack.call<{ user?: { name?: string; real_name?: string; profile?: { email?: string; real_name?: string; display_name?: string } } }>('users.info', { user: chosen });
+  const email = info.user?.profile?.email;
+  if (!email) {
+    throw new ActionRefusal('no_email', `Slack shows no email for <@${chosen}> (Threadline needs the users:read.email scope), so the issue can't be matched to a Sentry member.`);
+  }
+  const member = await deps.sentryApi.findMemberByEmail(ids.org, email);
+  const userId = member?.user?.id;
+  if (!member || !userId) throw new ActionRefusal('no_member', `No Sentry member of ${ids.org} has the email ${email}, so the issue was not assigned.`);
+  await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: `user:${userId}` });
+  const name = member.user?.name || member.name || info.user?.profile?.real_name || info.user?.real_name || email;
+  return {
+    event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee: { type: 'user', id: String(userId), name, email } }, { action: 'assigned' }),
+    echoTypes: ['sentry.issue.assigned'],
+  };
+};

@@ -1,0 +1,161 @@
+/**
+ * `/threadline`: acks at once (Slack gives up after 3 s), then does the store work and answers the
+ * person who typed it through `respond` (ephemeral). Every outcome, parse errors and failures
+ * included, gets a reply: never silence and never a 500.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../log.js';
+import type { Store, Subscription } from '../store/store.js';
+import { parseCommand, type Command } from './command-parse.js';
+import { describeFilters, describeKinds, describeSubscription, describeTarget } from './describe.js';
+import { helpText } from './help.js';
+
+export interface CommandDeps {
+  store: Store;
+  logger: Logger;
+  now?: () => Date;
+  idGen?: () => string;
+  /** No Slack credentials: skip Web API calls (conversations.info) and decide from the payload alone. */
+  dryRun?: boolean;
+}
+
+type Privacy = 'public' | 'private-member' | 'private' | 'unknown';
+
+export const INVITE_HINT =
+  '🔒 This is a private channel: Threadline can only post here once it is a member. Invite it with `/invite @Threadline`.';
+
+function looksPrivate(command: SlashCommand): boolean {
+  return (
+    command.channel_name === 'privategroup' || command.channel_id.startsWith('G') || command.channel_name.startsWith('mpdm-')
+  );
+}
+
+function isDirectMessage(command: SlashCommand): boolean {
+  return command.channel_name === 'directmessage' || command.channel_id.startsWith('D');
+}
+
+/** Slack says channel_not_found when the bot cannot see a private channel it was not invited to. */
+async function channelPrivacy(client: WebClient, command: SlashCommand, deps: CommandDeps): Promise<Privacy> {
+  const guess: Privacy = looksPrivate(command) ? 'private' : 'unknown';
+  if (deps.dryRun) return guess;
+  try {
+    const info = await client.conversations.info({ channel: command.channel_id });
+    const ch = info.channel;
+    if (!ch?.is_private) return 'public';
+    return ch.is_member ? 'private-member' : 'private';
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code === 'channel_not_found') return 'private';
+    deps.logger.warn({ err: { message: (err as Error).message, code }, channel: command.channel_id }, 'conversations.info failed');
+    return guess;
+  }
+}
+
+function usageReply(error: string, usage: string): string {
+  return `⚠️ ${error}\n\n*Usage*\n${usage}`;
+}
+
+async function subscribe(
+  cmd: Extract<Command, { verb: 'subscribe' }>,
+  command: SlashCommand,
+  client: WebClient,
+  deps: CommandDeps,
+): Promise<string> {
+  if (isDirectMessage(command)) {
+    return '⚠️ Subscriptions live in channels: run `/threadline subscribe …` in the channel that should get the messages.';
+  }
+  const now = (deps.now ?? (() => new Date()))();
+  const existing = (await deps.store.listSubscriptions({ teamId: command.team_id, channelId: command.channel_id })).find(
+    (s) => s.teamId === command.team_id && s.source === cmd.source && s.target === cmd.target,
+  );
+  const saved = await deps.store.upsertSubscription({
+    id: existing?.id ?? (deps.idGen ?? randomUUID)(),
+    teamId: command.team_id,
+    channelId: command.channel_id,
+    source: cmd.source,
+    target: cmd.target,
+    kinds: cmd.kinds,
+    filters: cmd.filters,
+    createdBy: command.user_id,
+    createdAt: existing?.createdAt ?? now.toISOString(),
+    disabled: null,
+  });
+  deps.logger.info(
+    { teamId: saved.teamId, channelId: saved.channelId, source: saved.source, target: saved.target, kinds: saved.kinds, filters: saved.filters },
+    existing ? 'subscription updated' : 'subscription created',
+  );
+  const verb = existing ? (existing.disabled ? 'Re-enabled and updated' : 'Updated') : 'Subscribed';
+  const lines = [
+    `✅ ${verb}: this channel gets ${describeTarget(saved)}: ${describeKinds(saved.kinds)} · ${describeFilters(saved.filters)}.`,
+    'New events post here from now on.',
+  ];
+  const privacy = await channelPrivacy(client, command, deps);
+  if (privacy === 'private') lines.push(INVITE_HINT);
+  return lines.join('\n');
+}
+
+async function unsubscribe(cmd: Extract<Command, { verb: 'unsubscribe' }>, command: SlashCommand, deps: CommandDeps): Promise<string> {
+  const removed = await deps.store.removeSubscription(command.team_id, command.channel_id, cmd.source, cmd.target);
+  if (removed) {
+    deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, source: cmd.source, target: cmd.target }, 'subscription removed');
+    return `🗑️ Unsubscribed: this channel no longer gets ${describeTarget(cmd)}.`;
+  }
+  const rest = await channelSubscriptions(command, deps);
+  const tail = rest.length ? `\nThis channel's subscriptions:\n${rest.map(describeSubscription).join('\n')}` : '';
+  return `There was nothing to remove: this channel has no subscription to ${describeTarget(cmd)}.${tail}`;
+}
+
+/** Filtered again here so one team's list can never show another team's rows. */
+async function channelSubscriptions(command: SlashCommand, deps: CommandDeps): Promise<Subscription[]> {
+  const subs = await deps.store.listSubscriptions({ teamId: command.team_id, channelId: command.channel_id });
+  return subs.filter((s) => s.teamId === command.team_id && s.channelId === command.channel_id);
+}
+
+async function list(command: SlashCommand, deps: CommandDeps): Promise<string> {
+  const subs = await channelSubscriptions(command, deps);
+  if (subs.length === 0) {
+    return 'This channel has no subscriptions yet. Try `/threadline subscribe sentry acme/web` or `/threadline help`.';
+  }
+  return `*This channel's subscriptions* (${subs.length})\n${subs.map(describeSubscription).join('\n')}`;
+}
+
+async function execute(command: SlashCommand, client: WebClient, deps: CommandDeps): Promise<string> {
+  const parsed = parseCommand(command.text ?? '');
+  if (!parsed.ok) return usageReply(parsed.error, parsed.usage);
+  const cmd = parsed.command;
+  switch (cmd.verb) {
+    case 'help':
+      return helpText();
+    case 'list':
+      return list(command, deps);
+    case 'subscribe':
+      return subscribe(cmd, command, client, deps);
+    case 'unsubscribe':
+      return unsubscribe(cmd, command, deps);
+  }
+}
+
+async function reply(respond: RespondFn, text: string, deps: CommandDeps): Promise<void> {
+  try {
+    await respond({ response_type: 'ephemeral', text });
+  } catch (err) {
+    deps.logger.error({ err: { message: (err as Error).message } }, 'slash command reply failed');
+  }
+}
+
+export function registerCommands(bolt: App, deps: CommandDeps): void {
+  bolt.command('/threadline', async ({ command, ack, respond, client }) => {
+    await ack();
+    let text: string;
+    try {
+      text = await execute(command, client, deps);
+    } catch (err) {
+      deps.logger.error({ err: { message: (err as Error).message }, teamId: command.team_id }, 'slash command failed');
+      text = '⚠️ Something went wrong on our side and nothing was changed. Please try again in a moment.';
+    }
+    await reply(respond, text, deps);
+  });
+}

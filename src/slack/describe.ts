@@ -1,0 +1,35 @@
+/** How a subscription reads in replies, `list` and App Home (Slack mrkdwn). */
+
+import type { Subscription } from '../store/store.js';
+
+/** Slack mrkdwn control characters; user-typed values could otherwise inject links or mentions. */
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>): string {
+  if (sub.source === 'sentry') {
+    const [org, project] = sub.target.split('/');
+    return project === '*' ? `*Sentry* \`${esc(org ?? '')}/*\` (every project)` : `*Sentry* \`${esc(sub.target)}\``;
+  }
+  return `*Bugsee* \`${esc(sub.target)}\``;
+}
+
+export function describeKinds(kinds: readonly string[]): string {
+  return kinds.length === 0 ? 'all kinds' : kinds.join(', ');
+}
+
+export function describeFilters(filters: Record<string, string>): string {
+  const entries = Object.entries(filters);
+  if (entries.length === 0) return 'no filters';
+  return entries.map(([k, v]) => `\`--${esc(k)}=${esc(v)}\``).join(' ');
+}
+
+export function describeDisabled(sub: Pick<Subscription, 'disabled'>): string {
+  return sub.disabled ? ` — ⛔ disabled: ${esc(sub.disabled.reason)} (since ${sub.disabled.at})` : '';
+}
+
+/** One bullet line: target, kinds, filters and, when disabled, why. */
+export function describeSubscription(sub: Subscription): string {
+  return `• ${describeTarget(sub)} — ${describeKinds(sub.kinds)} · ${describeFilters(sub.filters)}${describeDisabled(sub)}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * The App Home tab, as a pure function of what the store holds for one team. Slack rejects a view
+ * over 100 blocks or a section over 3000 characters, so every list here is capped.
+ */
+
+import type { types } from '@slack/bolt';
+import type { DeadLetter, Subscription } from '../store/store.js';
+import { describeFilters, describeKinds, describeTarget, esc } from './describe.js';
+import { ACTION_IDS } from './requirements.js';
+
+export interface DeliveryEntry {
+  at: string;
+  type: string;
+  channelId: string;
+  status: 'posted' | 'replied' | 'failed' | 'dead';
+  error?: string;
+}
+
+export interface HomeData {
+  subscriptions: Subscription[];
+  deliveries: DeliveryEntry[];
+  deadLetters: DeadLetter[];
+  /** One line at the top, e.g. the outcome of a Retry click. */
+  notice?: string;
+}
+
+export const MAX_BLOCKS = 100;
+export const MAX_TEXT = 3000;
+const MAX_CHANNELS = 40;
+const MAX_DEAD_LETTERS = 20;
+
+const STATUS_ICON: Record<DeliveryEntry['status'], string> = { posted: '✅', replied: '↩️', failed: '⚠️', dead: '☠️' };
+
+type Block = types.KnownBlock;
+
+function clip(s: string, max = MAX_TEXT): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** Slack renders the time in the viewer's zone; the fallback is the ISO string. */
+function when(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return esc(iso);
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${esc(iso)}>`;
+}
+
+function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(text) } };
+}
+
+function header(text: string): Block {
+  return { type: 'header', text: { type: 'plain_text', text, emoji: true } };
+}
+
+export function errorText(error: unknown): string {
+  if (error === undefined || error === null) return '';
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object') {
+    const e = error as { message?: unknown; error?: unknown };
+    if (typeof e.message === 'string') return e.message;
+    if (typeof e.error === 'string') return e.error;
+  }
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
+function subscriptionBlocks(subs: Subscription[]): Block[] {
+  if (subs.length === 0) {
+    return [section('No subscriptions yet. In a channel, type `/threadline subscribe sentry <org>/<project>` or `/threadline help`.')];
+  }
+  const byChannel = new Map<string, Subscription[]>();
+  for (const s of subs) byChannel.set(s.channelId, [...(byChannel.get(s.channelId) ?? []), s]);
+  const channels = [...byChannel.keys()].sort();
+  const blocks = channels.slice(0, MAX_CHANNELS).map((channelId) => {
+    const lines = (byChannel.get(channelId) ?? []).map((s) => {
+      const disabled = s.disabled ? `\n    ⛔ disabled: ${esc(s.disabled.reason)} since ${when(s.disabled.at)}` : '';
+      return `• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}`;
+    });
+    return section(`<#${channelId}>\n${lines.join('\n')}`);
+  });
+  if (channels.length > MAX_CHANNELS) blocks.push(section(`…and ${channels.length - MAX_CHANNELS} more channels.`));
+  return blocks;
+}
+
+function deliveryBlocks(deliveries: DeliveryEntry[]): Block[] {
+  if (deliveries.length === 0) return [section('Nothing delivered yet.')];
+  const lines = deliveries.slice(0, 20).map((d) => {
+    const err = d.error ? ` — ${esc(clip(d.error, 120))}` : '';
+    return `${STATUS_ICON[d.status] ?? '•'} ${esc(d.status)} \`${esc(d.type)}\` → <#${d.channelId}> · ${when(d.at)}${err}`;
+  });
+  return [section(lines.join('\n'))];
+}
+
+function deadLetterBlocks(deadLetters: DeadLetter[]): Block[] {
+  if (deadLetters.length === 0) return [section('No dead letters. 🎉')];
+  return deadLetters.slice(0, MAX_DEAD_LETTERS).map((dl) => {
+    const where = dl.channelId ? ` → <#${dl.channelId}>` : '';
+    const err = errorText(dl.error);
+    const text = `*${esc(dl.reason)}* \`${esc(dl.type ?? dl.source)}\`${where} · ${when(dl.createdAt)}${err ? `\n${esc(clip(err, 500))}` : ''}`;
+    const block: Block = { type: 'section', block_id: `dl:${dl.id}`.slice(0, 255), text: { type: 'mrkdwn', text: clip(text) } };
+    // Only a dead delivery job can be requeued; an ingest dead letter is kept for reading.
+    if (dl.job !== undefined && dl.job !== null) {
+      block.accessory = {
+        type: 'button',
+        action_id: ACTION_IDS.deadLetterRetry,
+        text: { type: 'plain_text', text: 'Retry' },
+        value: dl.id,
+      };
+    }
+    return block;
+  });
+}
+
+export function buildHomeView(data: HomeData): types.HomeView {
+  const blocks: Block[] = [header('Threadline')];
+  if (data.notice) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(data.notice) }] });
+  blocks.push(header('Subscriptions'), ...subscriptionBlocks(data.subscriptions));
+  blocks.push({ type: 'divider' }, header('Recent deliveries'), ...deliveryBlocks(data.deliveries));
+  blocks.push({ type: 'divider' }, header('Dead letters'), ...deadLetterBlocks(data.deadLetters));
+  return { type: 'home', blocks: blocks.slice(0, MAX_BLOCKS) };
+}

@@ -1,0 +1,74 @@
+/**
+ * App Home: the team's subscriptions, recent deliveries and dead letters, and a Retry button per
+ * dead letter. The view is rebuilt from the store each time it is opened or a button is clicked.
+ */
+
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { buildHomeView, type DeliveryEntry } from './home-view.js';
+
+export interface HomeDeps {
+  store: Store;
+  /** Puts the dead letter's job back on the queue (and removes the dead letter). */
+  requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
+  logger: Logger;
+}
+
+export const deliveriesKey = (teamId: string) => `deliveries:${teamId}`;
+
+export async function publishHome(client: WebClient, deps: HomeDeps, teamId: string, userId: string, notice?: string): Promise<void> {
+  const [subscriptions, deliveries, deadLetters] = await Promise.all([
+    deps.store.listSubscriptions({ teamId }),
+    deps.store.listCapped<DeliveryEntry>(deliveriesKey(teamId), 20),
+    deps.store.listDeadLetters(20, { teamId }),
+  ]);
+  const view = buildHomeView({
+    subscriptions: subscriptions.filter((s) => s.teamId === teamId),
+    deliveries,
+    deadLetters: deadLetters.filter((d) => d.teamId === teamId),
+    notice,
+  });
+  await client.views.publish({ user_id: userId, view });
+}
+
+async function retry(deps: HomeDeps, id: string, teamId: string): Promise<string> {
+  const dl = await deps.store.getDeadLetter(id);
+  // Another team's id reads exactly like a missing one, so ids leak nothing.
+  if (!dl || dl.teamId !== teamId) return '⚠️ That dead letter is no longer there (it may have been retried already).';
+  try {
+    await deps.requeueDeadLetter(id, teamId);
+    deps.logger.info({ teamId, deadLetterId: id, type: dl.type }, 'dead letter requeued');
+    return `🔁 Requeued \`${dl.type ?? dl.source}\`${dl.channelId ? ` for <#${dl.channelId}>` : ''}.`;
+  } catch (err) {
+    deps.logger.error({ err: { message: (err as Error).message }, teamId, deadLetterId: id }, 'dead letter requeue failed');
+    return '⚠️ Retry failed; the dead letter is still here. Try again in a moment.';
+  }
+}
+
+export function registerHome(bolt: App, deps: HomeDeps): void {
+  bolt.event('app_home_opened', async ({ event, body, context, client }) => {
+    if (event.tab !== 'home') return;
+    const teamId = context.teamId ?? (body as { team_id?: string }).team_id;
+    if (!teamId) return;
+    try {
+      await publishHome(client, deps, teamId, event.user);
+    } catch (err) {
+      deps.logger.error({ err: { message: (err as Error).message }, teamId }, 'app home publish failed');
+    }
+  });
+
+  bolt.action('threadline.deadletter.retry', async ({ ack, body, action, context, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !action.value) return;
+    const teamId = body.team?.id ?? context.teamId;
+    if (!teamId) return;
+    const notice = await retry(deps, action.value, teamId);
+    try {
+      await publishHome(client, deps, teamId, body.user.id, notice);
+    } catch (err) {
+      deps.logger.error({ err: { message: (err as Error).message }, teamId }, 'app home publish failed');
+    }
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Bolt's `InstallationStore` on our `Store`, plus what happens when a workspace uninstalls.
+ * Installations are keyed by enterprise id for org-wide installs, else by team id; with a cipher
+ * the tokens are encrypted before they reach the store, and a record stored plain before a key
+ * was configured is still read.
+ */
+
+import type { App, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+
+export interface TokenCipher {
+  encrypt(plain: string): string;
+  decrypt(stored: string): string;
+}
+
+interface StoredInstallation {
+  v: 1;
+  encrypted: boolean;
+  installation: Installation;
+}
+
+type AnyInstallation = Installation<'v1' | 'v2', boolean>;
+
+export function installationKey(i: { isEnterpriseInstall?: boolean; enterpriseId?: string; teamId?: string }): string {
+  const id = i.isEnterpriseInstall && i.enterpriseId ? i.enterpriseId : i.teamId;
+  if (!id) throw new Error('an installation needs a team id, or an enterprise id for an org-wide install');
+  return id;
+}
+
+function mapTokens(inst: AnyInstallation, f: (s: string) => string): AnyInstallation {
+  const out = structuredClone(inst) as AnyInstallation;
+  const opt = (s: string | undefined) => (typeof s === 'string' ? f(s) : s);
+  if (out.bot) {
+    out.bot.token = f(out.bot.token);
+    out.bot.refreshToken = opt(out.bot.refreshToken);
+  }
+  if (out.user) {
+    out.user.token = opt(out.user.token) as string;
+    if (out.user.refreshToken !== undefined) out.user.refreshToken = opt(out.user.refreshToken) as never;
+  }
+  return out;
+}
+
+export function createInstallationStore(deps: { store: Store; cipher?: TokenCipher }): InstallationStore {
+  const { store, cipher } = deps;
+  return {
+    async storeInstallation(installation) {
+      const key = installationKey({
+        isEnterpriseInstall: installation.isEnterpriseInstall,
+        enterpriseId: installation.enterprise?.id,
+        teamId: installation.team?.id,
+      });
+      const record: StoredInstallation = {
+        v: 1,
+        encrypted: Boolean(cipher),
+        installation: cipher ? mapTokens(installation, (s) => cipher.encrypt(s)) : installation,
+      };
+      await store.putSlackInstallation(key, JSON.stringify(record));
+    },
+
+    async fetchInstallation(query: InstallationQuery<boolean>) {
+      const key = installationKey(query);
+      const raw = await store.getSlackInstallation(key);
+      if (raw === null) throw new Error(`no Slack installation for ${key}`);
+      const record = JSON.parse(raw) as StoredInstallation;
+      if (!record.encrypted) return record.installation;
+      if (!cipher) throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
+      return mapTokens(record.installation, (s) => cipher.decrypt(s));
+    },
+
+    async deleteInstallation(query: InstallationQuery<boolean>) {
+      await store.deleteSlackInstallation(installationKey(query));
+    },
+  };
+}
+
+export interface LifecycleDeps {
+  store: Store;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Deletes the team's installation and disables its subscriptions, so nothing posts into a void. */
+export async function retireTeam(
+  deps: LifecycleDeps,
+  team: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+  reason: 'app_uninstalled' | 'tokens_revoked',
+): Promise<number> {
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  const keys = new Set<string>();
+  if (team.teamId) keys.add(team.teamId);
+  if (team.isEnterpriseInstall && team.enterpriseId) keys.add(team.enterpriseId);
+  for (const key of keys) await deps.store.deleteSlackInstallation(key);
+  let disabled = 0;
+  if (team.teamId) {
+    const subs = await deps.store.listSubscriptions({ teamId: team.teamId });
+    for (const sub of subs.filter((s) => s.teamId === team.teamId && !s.disabled)) {
+      await deps.store.setSubscriptionDisabled(sub.id, { reason, at });
+      disabled++;
+    }
+  }
+  deps.logger.info({ teamId: team.teamId, enterpriseId: team.enterpriseId, reason, disabled }, 'slack installation retired');
+  return disabled;
+}
+
+interface LifecycleBody {
+  team_id?: string;
+  enterprise_id?: string;
+  authorizations?: { is_enterprise_install?: boolean }[];
+}
+
+function teamOf(body: unknown): { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean } {
+  const b = body as LifecycleBody;
+  return {
+    teamId: b.team_id,
+    enterpriseId: b.enterprise_id,
+    isEnterpriseInstall: b.authorizations?.[0]?.is_enterprise_install === true,
+  };
+}
+
+export function registerLifecycle(bolt: App, deps: LifecycleDeps): void {
+  bolt.event('app_uninstalled', async ({ body }) => {
+    await retireTeam(deps, teamOf(body), 'app_uninstalled');
+  });
+
+  // Only a revoked bot token stops us posting; revoked user tokens are not ours to act on.
+  bolt.event('tokens_revoked', async ({ event, body }) => {
+    if ((event.tokens.bot ?? []).length === 0) return;
+    await retireTeam(deps, teamOf(body), 'tokens_revoked');
+  });
+}

@@ -1,0 +1,27 @@
+/** Wires every Slack handler onto one Bolt app: commands, lifecycle, App Home and button actions. */
+
+import type { App } from '@slack/bolt';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { registerActions, type ActionDeps } from './actions.js';
+import { registerCommands } from './commands.js';
+import { registerHome } from './home.js';
+import { registerLifecycle } from './installations.js';
+
+/** The action fields are optional so a harness for the other handlers can leave them out. */
+export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'logger'>> {
+  store: Store;
+  logger: Logger;
+  requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
+  now?: () => Date;
+  idGen?: () => string;
+  /** No Slack credentials: handlers avoid Web API calls they can do without. */
+  dryRun?: boolean;
+}
+
+export function registerSlackHandlers(bolt: App, deps: SlackHandlerDeps): void {
+  registerCommands(bolt, deps);
+  registerLifecycle(bolt, deps);
+  registerHome(bolt, deps);
+  registerActions(bolt, deps);
+}

@@ -1,0 +1,99 @@
+/** Seer Issue Fix runs: one thread per run, each stage adds to the card. */
+
+import { threadKeys, type Event, type SeerPullRequest, type SeerStage, type SeerState } from '../../events.js';
+import type { NormalizeMeta } from '../../ingest/types.js';
+import { buildEvent, compact, idString, links, mapActor, opt, pickTime, toNumber } from './normalize-common.js';
+import type { SentrySeerPayload } from './schema.js';
+
+export type SeerType = `sentry.seer.${SeerStage}`;
+
+const STAGE_TITLE: Record<SeerStage, string> = {
+  root_cause_started: 'root cause analysis started',
+  root_cause_completed: 'root cause found',
+  solution_started: 'working on a solution',
+  solution_completed: 'solution proposed',
+  coding_started: 'writing a fix',
+  coding_completed: 'code changes ready',
+  pr_created: 'pull request opened',
+};
+
+/** Files a unified diff touches: `+++ b/path`, or `--- a/path` when the file was deleted. */
+export function diffFiles(diff: string | null | undefined): string[] {
+  if (!diff) return [];
+  const files: string[] = [];
+  let removed: string | undefined;
+  for (const line of diff.split(/\r?\n/)) {
+    if (line.startsWith('--- ')) removed = line.slice(4).replace(/^a\//, '').trim();
+    else if (line.startsWith('+++ ')) {
+      const added = line.slice(4).trim();
+      const file = added === '/dev/null' ? removed : added.replace(/^b\//, '');
+      if (file && file !== '/dev/null' && !files.includes(file)) files.push(file);
+      removed = undefined;
+    }
+  }
+  return files;
+}
+
+/** "N/A" is Seer's way of saying there is no file. */
+function realPath(v: string | null | undefined): string | undefined {
+  return v && v !== 'N/A' ? v : undefined;
+}
+
+export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload, meta: NormalizeMeta): Event<T> {
+  const stage = type.slice('sentry.seer.'.length) as SeerStage;
+  const d = p.data;
+  const runId = String(d.run_id).trim();
+  const groupId = String(d.group_id).trim();
+  const time = pickTime(meta);
+  const state: Partial<SeerState> = { runId, groupId, stages: { [stage]: time } };
+  if (d.root_cause) {
+    state.rootCause = compact({
+      description: opt(d.root_cause.description),
+      steps: (d.root_cause.steps ?? []).map((s) =>
+        compact({
+          title: opt(s.title) ?? '',
+          important: s.is_most_important_event ?? undefined,
+          file: realPath(s.relevant_code_file?.file_path),
+          repo: realPath(s.relevant_code_file?.repo_name),
+        }),
+      ),
+    });
+  }
+  if (d.solution) {
+    state.solution = compact({
+      description: opt(d.solution.description),
+      steps: (d.solution.steps ?? []).map((s) => opt(s.title)).filter((s): s is string => !!s),
+    });
+  }
+  if (d.changes) {
+    state.changes = d.changes.map((c) =>
+      compact({ repo: opt(c.repo_name), title: opt(c.title), description: opt(c.description), branch: opt(c.branch_name), files: diffFiles(c.diff) }),
+    );
+  }
+  const prs: SeerPullRequest[] | undefined = d.pull_requests?.map((pr) =>
+    compact({
+      number: toNumber(pr.pull_request?.pr_number),
+      url: opt(pr.pull_request?.pr_url),
+      id: idString(pr.pull_request?.pr_id),
+      repo: opt(pr.repo_name),
+      provider: opt(pr.provider),
+    }),
+  );
+  if (prs) state.pullRequests = prs;
+  return buildEvent(type, meta, {
+    subjectId: runId,
+    threadKey: threadKeys.sentrySeer(runId),
+    routing: { installationUuid: opt(p.installation?.uuid), groupId },
+    time,
+    actor: mapActor(p.actor),
+    title: `Seer on issue ${groupId}: ${STAGE_TITLE[stage]}`,
+    links: links(
+      ...(prs ?? []).map((pr): [string, string | undefined] => [
+        `PR${pr.number !== undefined ? ` #${pr.number}` : ''}${pr.repo ? ` (${pr.repo})` : ''}`,
+        pr.url,
+      ]),
+    ),
+    state,
+    detail: { stage },
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Worker-side Sentry logic with I/O: keeps installations (uuid → org) and their tokens, and fills
+ * routing that payloads lack — the org from the installation, a Seer run's project from its issue.
+ */
+
+import type { AnyEvent, Routing } from '../../events.js';
+import type { SourceRuntime } from '../../ingest/types.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
+import type { SentryApi } from './api.js';
+import type { SentryTokens } from './tokens.js';
+
+export interface SentryRuntimeOptions {
+  store: Store;
+  tokens: SentryTokens;
+  api: SentryApi;
+  logger?: Pick<Logger, 'warn' | 'info'>;
+  /** How long a learned issue → project mapping is kept. */
+  groupTtlSec?: number;
+  now?: () => number;
+}
+
+export interface GroupRecord {
+  org?: string;
+  project: string;
+}
+
+export const groupKey = (groupId: string) => `sentry:group:${groupId}`;
+
+const THIRTY_DAYS = 30 * 24 * 3600;
+
+/** Subjects whose state shows org/project: resolved routing is copied there for the card. */
+const STATE_WITH_ORG = new Set(['sentry.issue', 'sentry.seer', 'sentry.preprod', 'sentry.metric_alert']);
+const STATE_WITH_PROJECT = new Set(['sentry.issue', 'sentry.seer', 'sentry.preprod']);
+
+export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
+  const { store, tokens, api, logger } = opts;
+  const ttl = opts.groupTtlSec ?? THIRTY_DAYS;
+  const now = opts.now ?? Date.now;
+
+  async function installed(event: AnyEvent & { type: 'sentry.installation.created' }): Promise<void> {
+    const uuid = event.subject.id;
+    const { org, orgName } = event.state;
+    const at = new Date(now()).toISOString();
+    const existing = await store.getSentryInstallation(uuid);
+    await store.putSentryInstallation({
+      ...existing,
+      uuid,
+      org: org ?? existing?.org,
+      orgName: orgName ?? existing?.orgName,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+    });
+    const code = event.detail.code;
+    if (!code) return;
+    try {
+      await tokens.exchangeCode(uuid, code, org);
+      logger?.info({ installationUuid: uuid, org }, 'sentry installation tokens stored');
+    } catch (err) {
+      // The installation stays recorded: routing by org works without tokens, and API calls fall back.
+      logger?.warn({ installationUuid: uuid, org, err: errInfo(err) }, 'sentry code exchange failed');
+    }
+  }
+
+  async function learn(groupId: string, rec: GroupRecord): Promise<void> {
+    await store.setRecord(groupKey(groupId), rec, ttl);
+  }
+
+  async function fillRouting(event: AnyEvent, routing: Routing): Promise<void> {
+    if (routing.installationUuid) {
+      const inst = await store.getSentryInstallation(routing.installationUuid);
+      if (inst?.org) routing.org = inst.org;
+    }
+    const groupId = routing.groupId;
+    if (!groupId) return;
+    if (routing.project) {
+      await learn(groupId, { org: routing.org, project: routing.project });
+      return;
+    }
+    const known = await store.getRecord<GroupRecord>(groupKey(groupId));
+    if (known?.project && (!routing.org || !known.org || known.org === routing.org)) {
+      routing.project = known.project;
+      routing.org ??= known.org;
+      return;
+    }
+    if (!routing.org) return; // the API is org-scoped: nothing more to ask without one
+    const issue = await api.getIssue(routing.org, groupId);
+    const project = issue.project?.slug ?? undefined;
+    if (project) {
+      routing.project = project;
+      await learn(groupId, { org: routing.org, project });
+    } else {
+      logger?.warn({ type: event.type, groupId, org: routing.org }, 'sentry issue has no project slug');
+    }
+  }
+
+  return {
+    source: 'sentry',
+
+    async handle(event) {
+      if (event.type === 'sentry.installation.created') {
+        await installed(event);
+        return 'consumed';
+      }
+      if (event.type === 'sentry.installation.deleted') {
+        await tokens.forget(event.subject.id);
+        await store.deleteSentryInstallation(event.subject.id);
+        return 'consumed';
+      }
+      return 'continue';
+    },
+
+    async resolve(event) {
+      if (event.source !== 'sentry') return event;
+      const routing: Routing = { ...event.routing };
+      try {
+        await fillRouting(event, routing);
+      } catch (err) {
+        logger?.warn({ type: event.type, id: event.id, groupId: routing.groupId, org: routing.org, err: errInfo(err) }, 'sentry routing lookup failed');
+      }
+      const state: Record<string, unknown> = { ...event.state };
+      if (routing.org && STATE_WITH_ORG.has(event.subject.kind)) state.org = routing.org;
+      if (routing.project && STATE_WITH_PROJECT.has(event.subject.kind)) state.project ??= routing.project;
+      return { ...event, routing, state } as AnyEvent;
+    },
+  };
+}
+
+/** Code and message only: error objects from fetch can carry request details. */
+function errInfo(err: unknown): { name?: string; code?: string; message: string } {
+  if (err instanceof Error) return { name: err.name, code: (err as { code?: string }).code, message: err.message };
+  return { message: String(err) };
+}

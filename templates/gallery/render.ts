@@ -1,0 +1,237 @@
+/**
+ * Renders chosen template snapshots (Block Kit Builder JSON) into HTML pages that approximate
+ * Slack's layout, for the README screenshots. Not used by the service.
+ *
+ * Run from the repository root after `npx vitest run test/templates` has written the snapshots:
+ *   npm run build && node dist/templates/gallery/render.js
+ * Pages go to docs/gallery/<page>.html; screenshot them with headless Chromium (see STYLEGUIDE.md).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type Json = Record<string, unknown>;
+
+export interface GalleryPage {
+  name: string;
+  title: string;
+  /** Snapshot paths under test/templates/__snapshots__/, the parent first, then thread replies. */
+  card: string;
+  replies?: string[];
+}
+
+export const PAGES: GalleryPage[] = [
+  {
+    name: 'sentry-issue',
+    title: 'Sentry issue',
+    card: 'samples/sentry.issue.archived.card.json',
+    replies: ['samples/sentry.error.created.reply.json', 'samples/sentry.comment.created.reply.json', 'samples/sentry.issue.archived.reply.json'],
+  },
+  {
+    name: 'sentry-seer',
+    title: 'Seer issue fix',
+    card: 'samples/sentry.seer.pr_created.card.json',
+    replies: ['samples/sentry.seer.root_cause_completed.reply.json', 'samples/sentry.seer.coding_completed.reply.json', 'samples/sentry.seer.pr_created.reply.json'],
+  },
+  {
+    name: 'sentry-preprod',
+    title: 'Sentry build size',
+    card: 'samples/sentry.preprod_artifact.size_analysis_completed.regression.card.json',
+    replies: ['samples/sentry.preprod_artifact.size_analysis_completed.regression.reply.json'],
+  },
+  {
+    name: 'sentry-preprod-distribution',
+    title: 'Sentry build size and distribution',
+    card: 'samples/sentry.preprod_artifact.build_distribution_completed.card.json',
+    replies: ['samples/sentry.preprod_artifact.build_distribution_completed.reply.json'],
+  },
+  {
+    name: 'bugsee-feedback',
+    title: 'Bugsee feedback',
+    card: 'samples/bugsee.feedback.message.out.card.json',
+    replies: ['samples/bugsee.feedback.message.in.reply.json', 'samples/bugsee.feedback.message.out.reply.json'],
+  },
+  {
+    name: 'bugsee-build',
+    title: 'Bugsee build',
+    card: 'samples/bugsee.build.created.ready.card.json',
+    replies: ['samples/bugsee.build.created.reply.json', 'samples/bugsee.build.created.ready.reply.json'],
+  },
+  {
+    name: 'bugsee-issue',
+    title: 'Bugsee issue',
+    card: 'samples/bugsee.issue.regressed.card.json',
+    replies: ['samples/bugsee.issue.updated.reply.json', 'samples/bugsee.issue.comment.reply.json', 'samples/bugsee.issue.regressed.reply.json'],
+  },
+];
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function slackDateText(unix: number, format: string): string {
+  const d = new Date(unix * 1000);
+  const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  const date = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+  return format.replace('{date_short_pretty}', date).replace('{time}', time).replace('{date_short}', date);
+}
+
+function attr(value: string): string {
+  return value.replace(/&(?!amp;|lt;|gt;)/g, '&amp;').replace(/"/g, '&quot;');
+}
+
+/** Bold, italic, strike and links inside one line of mrkdwn that is not code. */
+function inline(text: string): string {
+  const tokens: string[] = [];
+  // Our `<…>` tokens first, so their URLs are not mistaken for formatting.
+  let out = text.replace(/<(!date\^(\d+)\^([^|>]*)\|[^>]*|(https?:\/\/[^|>\s]+)(?:\|([^>]*))?)>/g, (_m, _all, unix, fmt, url, label) => {
+    tokens.push(unix ? `<span class="date">${slackDateText(Number(unix), fmt)}</span>` : `<a href="${attr(url)}">${label ?? url}</a>`);
+    return `\u0000${tokens.length - 1}\u0000`;
+  });
+  out = out.replace(/`([^`\n]+)`/g, (_m, c: string) => {
+    tokens.push(`<code>${c}</code>`);
+    return `\u0000${tokens.length - 1}\u0000`;
+  });
+  out = out
+    .replace(/(^|[\s(\u0000>])\*([^*\n]+)\*(?=$|[\s).,:;!?\u0000])/g, '$1<b>$2</b>')
+    .replace(/(^|[\s(\u0000>])_([^_\n]+)_(?=$|[\s).,:;!?\u0000])/g, '$1<i>$2</i>')
+    .replace(/(^|[\s(\u0000>])~([^~\n]+)~(?=$|[\s).,:;!?\u0000])/g, '$1<s>$2</s>');
+  // Formatting may wrap a token (`*<url|x>*`), so tokens are restored last.
+  for (let i = 0; i < 3; i++) out = out.replace(/\u0000(\d+)\u0000/g, (_m, n: string) => tokens[Number(n)]);
+  return out;
+}
+
+/**
+ * Slack mrkdwn (already escaped: `&amp;`, `&lt;`, `&gt;` are valid HTML too) to HTML: code
+ * blocks, quotes, inline code, bold, italic, strike, links and date tokens.
+ */
+export function mrkdwnToHtml(text: string): string {
+  const parts = text.split('```');
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 1) return `<pre>${part.replace(/^\n/, '').replace(/\n$/, '')}</pre>`;
+      const lines = part.split('\n');
+      const html: string[] = [];
+      let quote: string[] = [];
+      const flush = () => {
+        if (quote.length) html.push(`<blockquote>${quote.join('<br>')}</blockquote>`);
+        quote = [];
+      };
+      lines.forEach((line, n) => {
+        if (line.startsWith('>')) {
+          quote.push(inline(line.replace(/^> ?/, '')));
+          return;
+        }
+        flush();
+        html.push(inline(line) + (n < lines.length - 1 ? '<br>' : ''));
+      });
+      flush();
+      return html.join('');
+    })
+    .join('');
+}
+
+function textOf(obj: unknown): string {
+  const t = obj as { type?: string; text?: string } | undefined;
+  if (!t?.text) return '';
+  return t.type === 'mrkdwn' ? mrkdwnToHtml(t.text) : t.text;
+}
+
+function element(el: Json): string {
+  switch (el.type) {
+    case 'button': {
+      const cls = `btn${el.style ? ` ${String(el.style)}` : ''}`;
+      const label = textOf(el.text);
+      return el.url ? `<a class="${cls}" href="${attr(String(el.url))}">${label}</a>` : `<span class="${cls}">${label}</span>`;
+    }
+    case 'users_select':
+      return `<span class="select">${textOf(el.placeholder) || 'Select a user'} <span class="caret">▾</span></span>`;
+    case 'overflow':
+      return `<span class="btn overflow" title="${((el.options as Json[]) ?? []).map((o) => attr(textOf(o.text))).join(' / ')}">⋮</span>`;
+    default:
+      return '';
+  }
+}
+
+export function blocksToHtml(blocks: Json[]): string {
+  return blocks
+    .map((b) => {
+      switch (b.type) {
+        case 'header':
+          return `<div class="header">${textOf(b.text)}</div>`;
+        case 'section': {
+          const text = b.text ? `<div class="text">${textOf(b.text)}</div>` : '';
+          const fields = Array.isArray(b.fields) ? `<div class="fields">${(b.fields as Json[]).map((f) => `<div>${textOf(f)}</div>`).join('')}</div>` : '';
+          const acc = b.accessory ? `<div class="accessory">${element(b.accessory as Json)}</div>` : '';
+          return `<div class="section">${text}${fields}${acc}</div>`;
+        }
+        case 'context':
+          return `<div class="context">${(b.elements as Json[]).map((e) => `<span>${textOf(e)}</span>`).join('')}</div>`;
+        case 'actions':
+          return `<div class="actions">${(b.elements as Json[]).map(element).join('')}</div>`;
+        case 'divider':
+          return '<hr>';
+        default:
+          return '';
+      }
+    })
+    .join('\n');
+}
+
+function messageHtml(blocks: Json[], time: string): string {
+  return `<div class="message"><div class="avatar">T</div><div class="body"><div class="meta"><b>Threadline</b> <span class="app">APP</span> <span class="time">${time}</span></div>${blocksToHtml(blocks)}</div></div>`;
+}
+
+const CSS = `
+body{margin:0;background:#fff;font:15px/1.46668 "Lato","Noto Sans","Helvetica Neue",Arial,"Noto Color Emoji",sans-serif;color:#1d1c1d}
+.page{max-width:860px;padding:20px 24px}
+h1{font-size:13px;color:#616061;font-weight:700;text-transform:uppercase;letter-spacing:.04em;margin:0 0 12px}
+.message{display:flex;gap:8px;padding:8px 0}
+.avatar{flex:0 0 36px;height:36px;border-radius:6px;background:#4a154b;color:#fff;font-weight:900;display:flex;align-items:center;justify-content:center}
+.body{flex:1;min-width:0}
+.meta{margin-bottom:2px}.meta .app{font-size:10px;background:#e8e8e8;color:#616061;padding:1px 3px;border-radius:2px;font-weight:700}.meta .time{color:#616061;font-size:12px}
+.header{font-size:18px;font-weight:900;margin:4px 0 6px}
+.section{margin:4px 0 8px;word-wrap:break-word}
+.fields{display:grid;grid-template-columns:1fr 1fr;gap:8px 16px;margin-top:4px}
+.context{color:#616061;font-size:12px;margin:4px 0 8px}.context span+span{margin-left:14px}
+.actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+.btn,.select{display:inline-block;border:1px solid #c7c7c7;border-radius:4px;padding:3px 12px;font-size:14px;font-weight:700;color:#1d1c1d;text-decoration:none;background:#fff;line-height:22px}
+.btn.primary{background:#007a5a;border-color:#007a5a;color:#fff}.btn.danger{background:#e01e5a;border-color:#e01e5a;color:#fff}
+.select{font-weight:400;color:#616061;min-width:140px}.select .caret{float:right}
+.btn.overflow{padding:3px 9px}
+a{color:#1264a3;text-decoration:none}
+code{font:12px Monaco,Menlo,Consolas,"Courier New",monospace;color:#c01343;background:#f8f8f8;border:1px solid #e8e8e8;border-radius:3px;padding:1px 3px}
+pre{font:12px/1.5 Monaco,Menlo,Consolas,"Courier New",monospace;background:#f8f8f8;border:1px solid #e8e8e8;border-radius:4px;padding:8px;margin:4px 0;white-space:pre;overflow:hidden}
+blockquote{margin:4px 0;padding-left:12px;border-left:4px solid #dddddd}
+.date{color:inherit}
+hr{border:0;border-top:1px solid #e8e8e8}
+.thread{margin:8px 0 0 44px;padding-left:12px;border-left:2px solid #e8e8e8}
+.thread .label{color:#1264a3;font-size:13px;font-weight:700;margin:4px 0}
+`;
+
+export function pageHtml(page: GalleryPage, load: (path: string) => Json | null): string {
+  const card = load(page.card);
+  const replies = (page.replies ?? []).map(load).filter((r): r is Json => r !== null);
+  const thread = replies.length
+    ? `<div class="thread"><div class="label">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</div>${replies.map((r, i) => messageHtml(r.blocks as Json[], `12:${41 + i} PM`)).join('')}</div>`
+    : '';
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${page.title}</title><style>${CSS}</style></head><body><div class="page"><h1>${page.title}</h1>${card ? messageHtml(card.blocks as Json[], '12:40 PM') : ''}${thread}</div></body></html>\n`;
+}
+
+function main(root: string): void {
+  const snapshots = join(root, 'test/templates/__snapshots__');
+  const outDir = join(root, 'docs/gallery');
+  mkdirSync(outDir, { recursive: true });
+  const load = (path: string): Json | null => {
+    try {
+      return JSON.parse(readFileSync(join(snapshots, path), 'utf8')) as Json | null;
+    } catch {
+      console.warn(`missing snapshot ${path}`);
+      return null;
+    }
+  };
+  for (const page of PAGES) {
+    writeFileSync(join(outDir, `${page.name}.html`), pageHtml(page, load));
+    console.log(`docs/gallery/${page.name}.html`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv[2] ?? process.cwd());

@@ -1,0 +1,48 @@
+import type { types } from '@slack/bolt';
+import type { DeliverableEventType, Event, EventType, SubjectKind, SubjectOf, SubjectStates } from '../src/events.js';
+
+export type Block = types.KnownBlock;
+export type HeaderBlock = types.HeaderBlock;
+export type SectionBlock = types.SectionBlock;
+export type ContextBlock = types.ContextBlock;
+export type ActionsBlock = types.ActionsBlock;
+export type DividerBlock = types.DividerBlock;
+export type ActionsElement = ActionsBlock['elements'][number];
+export type Button = types.Button;
+
+/** What chat.postMessage / chat.update take: `text` is the notification and screen-reader fallback. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+export interface RenderExtras {
+  /** Last ≤ 10 download sizes in bytes, oldest first, same app + package (Bugsee builds). */
+  sizeTrend?: number[];
+  /** Growth in percent at or above which a size change is flagged as a regression. */
+  regressionThresholdPct: number;
+  /** The last change made from Slack (a button), shown "by …" on the card. */
+  lastAction?: { by: string; text: string };
+}
+
+/** Every event type whose subject is `S`. */
+export type EventTypeOf<S extends SubjectKind> = { [T in EventType]: SubjectOf<T> extends S ? T : never }[EventType];
+
+/** An event of subject `S`: `type` is the union of that subject's types, `detail` its details. */
+export type EventOf<S extends SubjectKind> = Event<EventTypeOf<S>>;
+
+export interface RenderInput<S extends SubjectKind> {
+  event: EventOf<S>;
+  /** The thread's merged current state; it already includes this event's patch. */
+  state: Partial<SubjectStates[S]>;
+  extras: RenderExtras;
+}
+
+export interface Template<S extends SubjectKind> {
+  /** The parent message: always the subject's current state. */
+  card(input: RenderInput<S>): SlackMessage;
+  /** What this one event adds to the thread; null when it has nothing to say. */
+  reply(input: RenderInput<S>): SlackMessage | null;
+}
+
+export type TemplateTable = { [T in DeliverableEventType]: Template<SubjectOf<T>> };

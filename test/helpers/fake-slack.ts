@@ -1,0 +1,113 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 that records every call and answers like Slack. Faults can be
+ * scripted per call: a Slack error, an HTTP status (429 with Retry-After, 5xx) or a hang.
+ */
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token?: string;
+  at: number;
+}
+
+export type Fault =
+  | { error: string }
+  | { status: number; retryAfter?: number }
+  | { hang: true };
+
+export interface FakeSlack {
+  url: string;
+  calls: SlackCall[];
+  /** Calls answered with a scripted Slack error (not counted as delivered). */
+  failures: SlackCall[];
+  /** Calls of one method, optionally for one channel. */
+  of(method: string, channel?: string): SlackCall[];
+  /** Decides a fault per call (return undefined to answer normally). */
+  fault: ((call: SlackCall) => Fault | undefined) | undefined;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = v.startsWith('[') || v.startsWith('{') ? safeJson(v) : v;
+  }
+  return out;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  let n = 0;
+  const fake: FakeSlack = {
+    url: '',
+    calls: [],
+    failures: [],
+    fault: undefined,
+    of(method, channel) {
+      return this.calls.filter((c) => c.method === method && (channel === undefined || c.args.channel === channel));
+    },
+    reset() {
+      this.calls.length = 0;
+      this.failures.length = 0;
+      this.fault = undefined;
+    },
+    close: async () => undefined,
+  };
+  const hanging = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      const args = parseBody(raw, String(req.headers['content-type'] ?? ''));
+      const auth = String(req.headers.authorization ?? '');
+      const call: SlackCall = { method, args, token: auth.replace(/^Bearer /, '') || (args.token as string | undefined), at: Date.now() };
+      const f = fake.fault?.(call);
+      if (f && 'hang' in f) {
+        hanging.add(res);
+        return;
+      }
+      if (f && 'status' in f) {
+        if (f.retryAfter !== undefined) res.setHeader('Retry-After', String(f.retryAfter));
+        res.statusCode = f.status;
+        res.end(f.status === 429 ? '{"ok":false,"error":"ratelimited"}' : 'upstream error');
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      if (f && 'error' in f) {
+        fake.failures.push({ ...call, args: { ...call.args, _failed: f.error } });
+        res.end(JSON.stringify({ ok: false, error: f.error }));
+        return;
+      }
+      fake.calls.push(call);
+      n += 1;
+      const ts = (args.ts as string | undefined) ?? `${1700000000 + n}.${String(n).padStart(6, '0')}`;
+      const body: Record<string, unknown> = { ok: true, channel: args.channel, ts };
+      if (method === 'users.info') body.user = { id: args.user, profile: { email: `${String(args.user).toLowerCase()}@example.com` } };
+      if (method === 'auth.test') Object.assign(body, { team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  fake.close = () =>
+    new Promise<void>((r) => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections?.();
+      server.close(() => r());
+    });
+  return fake;
+}
