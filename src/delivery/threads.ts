@@ -16,6 +16,8 @@ import { SlackCallError } from './slack-errors.js';
 import type { Renderer } from './render.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
+/** Longer than a parent post can take with all of the Slack client's retries. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
 
 export interface ChannelDeliveryDeps {
   store: Store;
@@ -88,6 +90,11 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     for (;;) {
       const rec = await store.getThread(teamId, channelId, threadKey);
       if (rec?.ts) return rec;
+      // Released meanwhile, or a claimer that died for good (its job exhausted): claim it afresh.
+      if (!rec || Date.now() - Date.parse(rec.claimedAt) > STALE_CLAIM_MS) {
+        if (rec) await store.releaseThread(teamId, channelId, threadKey, rec.owner);
+        throw new DeferError(10);
+      }
       // The claimer is still posting (or died and its job will run again): try again shortly.
       if (Date.now() >= deadline) throw new DeferError(500);
       await sleep(25);
@@ -105,7 +112,15 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (claim.won) {
       if (claim.record.ts) return 'posted';
       const merged = mergeState(claim.record.state ?? {}, claim.record.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
-      const ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, extras));
+      let ts: string;
+      try {
+        ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, extras));
+      } catch (err) {
+        // Slack refused the parent for good (this job ends in a dead letter): free the thread so the
+        // next event, or this one retried from App Home, posts the parent instead of waiting forever.
+        if (err instanceof SlackCallError) await store.releaseThread(teamId, channelId, event.threadKey, owner);
+        throw err;
+      }
       await store.updateThread(teamId, channelId, event.threadKey, { ts, state: merged.state, stateTimes: merged.stateTimes });
       return 'posted';
     }

@@ -51,6 +51,8 @@ function sentryFailure(err: SentryApiError, org: string | undefined): Failure {
       return { result: err.code, text: "Sentry didn't answer; try again." };
     case 'no_token':
       return { result: 'no_token', text: `Reinstall the Sentry integration (no token for org ${org ?? 'this org'}).` };
+    case 'not_configured':
+      return { result: 'not_configured', text: "Threadline can't renew its Sentry token: SENTRY_CLIENT_ID and SENTRY_CLIENT_SECRET must be set. Ask an admin." };
     default:
       return { result: 'bad_request', text: `Sentry refused the change (HTTP ${err.status}), so nothing was changed.` };
   }

@@ -19,6 +19,12 @@ import type { DeliverDirect } from '../delivery/direct.js';
 import type { Store } from '../store/store.js';
 import type { Click } from './actions-guard.js';
 
+/**
+ * Ids of the events buttons make. The delivery can tell them from webhooks by it: an echo record
+ * must never swallow the reply of the very click that wrote it.
+ */
+export const ACTION_EVENT_PREFIX = 'action-';
+
 /** How long a recorded echo waits for the source's webhook. */
 export const ECHO_TTL_SECONDS = 3600;
 
@@ -43,7 +49,7 @@ type Patch<T extends DeliverableEventType> = {
 export function syntheticEvent<T extends DeliverableEventType>(click: Click, patch: Patch<T>, now: Date = new Date()): Event<T> {
   const time = now.toISOString();
   return {
-    id: `action-${click.actionTs}`,
+    id: `${ACTION_EVENT_PREFIX}${click.actionTs}`,
     type: patch.type,
     source: patch.type.startsWith('sentry.') ? 'sentry' : 'bugsee',
     kind: KIND_OF[patch.type],

@@ -67,7 +67,6 @@ export async function runClick(deps: ActionDeps, facts: ClickFacts, control: str
       messageTs: facts.messageTs as string,
       user: clickerOf(facts),
       thread,
-      log,
     };
     outcome = await work(deps, click, raw, ctx);
   } catch (err) {

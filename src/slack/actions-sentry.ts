@@ -6,6 +6,7 @@
 
 import type { SentryIssueDetail, SentryIssueState } from '../events.js';
 import { decodeActionValue, isSentryIssueValue, type SentryIssueValue, type SentryMoreOption } from '../../templates/values.js';
+import { SentryApiError } from '../sources/sentry/api.js';
 import { ActionRefusal } from './actions-errors.js';
 import { valueFor, type Click } from './actions-guard.js';
 import { sentryIssueEvent } from './actions-outcome.js';
@@ -110,7 +111,13 @@ export const sentryAssign: ClickWork = async (deps, click, raw, ctx) => {
   if (!email) {
     throw new ActionRefusal('no_email', `Slack shows no email for <@${chosen}> (Threadline needs the users:read.email scope), so the issue can't be matched to a Sentry member.`);
   }
-  const member = await deps.sentryApi.findMemberByEmail(ids.org, email);
+  const member = await deps.sentryApi.findMemberByEmail(ids.org, email).catch((err: unknown) => {
+    // The member list needs a different permission than the issue itself: name the right one.
+    if (err instanceof SentryApiError && (err.code === 'unauthorized' || err.code === 'forbidden')) {
+      throw new ActionRefusal(err.code, `Sentry refused to list the members of ${ids.org} (HTTP ${err.status}): Threadline's Sentry integration lacks Organization: Read (or Member: Read).`);
+    }
+    throw err;
+  });
   const userId = member?.user?.id;
   if (!member || !userId) throw new ActionRefusal('no_member', `No Sentry member of ${ids.org} has the email ${email}, so the issue was not assigned.`);
   await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: `user:${userId}` });

@@ -19,7 +19,7 @@ import {
 } from './actions-feedback.js';
 import { runClick, type ActionDeps, type ClickWork, type RawAction } from './actions-run.js';
 import { sentryAssign, sentryMoreOption, sentryStatusButton } from './actions-sentry.js';
-import { FOREIGN_MESSAGE, tellClicker } from './actions-errors.js';
+import { tellClicker } from './actions-errors.js';
 
 export type { ActionDeps } from './actions-run.js';
 export { FEEDBACK_REPLY_CALLBACK_ID } from './actions-feedback.js';
@@ -126,7 +126,8 @@ export function registerActions(app: App, given: Partial<ActionDeps>): void {
       const raw = rawOf(body, element);
       const facts = factsOf(body, element, actionId);
       if (!facts.actionTs) {
-        await tellClicker(deps, { ...facts }, FOREIGN_MESSAGE);
+        deps.metrics.actions.inc({ action: actionId, result: 'invalid' });
+        await tellClicker(deps, facts, 'This click could not be read, so nothing was changed.');
         return;
       }
       await runClick(deps, facts, controlOf(actionId, raw), raw, WORK[actionId]);
@@ -149,7 +150,7 @@ export function registerActions(app: App, given: Partial<ActionDeps>): void {
       channelId: meta?.channelId,
       messageTs: meta?.ts,
       userId: body.user.id,
-      userName: body.user.name,
+      userName: (body.user as { username?: string }).username ?? body.user.name,
     };
     // One send per modal: a different modal on the same card is a different reply.
     await runClick(deps, facts, `submit:${view.id}`, { value: meta ? metadataValue(meta) : undefined }, sendFeedbackReply(text));

@@ -54,6 +54,13 @@ end
 if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
 return 1`);
 
+// Only the holder's claim, and only while no parent was posted.
+const RELEASE_THREAD = script(`
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'ts') == 1 and redis.call('HGET', KEYS[1], 'ts') ~= '' then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`);
+
 const RAISE_COUNTER = script(`
 local raw = redis.call('GET', KEYS[1])
 if raw == false or tonumber(raw) < tonumber(ARGV[1]) then
@@ -351,6 +358,9 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
       if (patch.stateTimes !== undefined) fields.push('stateTimes', JSON.stringify(patch.stateTimes));
       const keys = [k.thread(teamId, channelId, threadKey), k.threadTs(teamId, channelId, ts)];
       await run(UPDATE_THREAD, keys, [mode, ts, threadKey, ...fields]);
+    },
+    async releaseThread(teamId, channelId, threadKey, owner) {
+      return (await run(RELEASE_THREAD, [k.thread(teamId, channelId, threadKey)], [owner])) === 1;
     },
     async findThreadByTs(teamId, channelId, ts) {
       const threadKey = await (await ready()).get(k.threadTs(teamId, channelId, ts));

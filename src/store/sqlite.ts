@@ -340,6 +340,12 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
         threadKey,
       );
     },
+    async releaseThread(teamId, channelId, threadKey, owner) {
+      const res = db
+        .prepare('DELETE FROM threads WHERE team_id = ? AND channel_id = ? AND thread_key = ? AND owner = ? AND ts IS NULL')
+        .run(teamId, channelId, threadKey, owner);
+      return res.changes === 1;
+    },
     async findThreadByTs(teamId, channelId, ts) {
       const row = q.threadByTs.get(teamId, channelId, ts);
       return row ? threadFromRow(row) : null;

@@ -143,6 +143,11 @@ export interface Store {
     threadKey: string,
     patch: Partial<Pick<ThreadRecord, 'ts' | 'state' | 'stateTimes'>>,
   ): Promise<void>;
+  /**
+   * Drops a claim whose parent was never posted (ts still null), if `owner` still holds it: the
+   * claimer failed for good, so the next event of the thread may post the parent. True if dropped.
+   */
+  releaseThread(teamId: string, channelId: string, threadKey: string, owner: string): Promise<boolean>;
   /** Finds a thread by its parent message (for buttons). */
   findThreadByTs(teamId: string, channelId: string, ts: string): Promise<ThreadRecord | null>;
 

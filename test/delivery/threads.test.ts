@@ -126,6 +126,37 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     },
   );
 
+  it('lets the next event post the parent after a permanent error freed the thread', async () => {
+    const ch = await newChannel();
+    const gid = String(Date.now() + 9);
+    svc.slack.fault = (c) => (c.args.channel === ch ? { error: 'not_in_channel' } : undefined);
+    await sendSentry(svc, 'issue', issue(gid, 'created'));
+    await eventually(async () => Boolean((await svc.t.store.listSubscriptions({ teamId: 'T1', channelId: ch }))[0]?.disabled), 'disabled');
+    // The bot is invited again and the subscription re-enabled: the next event opens the thread.
+    svc.slack.fault = undefined;
+    const [sub] = await svc.t.store.listSubscriptions({ teamId: 'T1', channelId: ch });
+    await svc.t.store.setSubscriptionDisabled(sub!.id, null);
+    await sendSentry(svc, 'issue', issue(gid, 'resolved', 'resolved'));
+    await eventually(() => parents(svc, ch).length === 1, 'parent posted by the next event');
+    expect(replies(svc, ch)).toHaveLength(0);
+  });
+
+  it('counts deliveries by type on /metrics', async () => {
+    const ch = await newChannel();
+    await sendSentry(svc, 'issue', issue(String(Date.now() + 10), 'created'));
+    await eventually(() => parents(svc, ch).length === 1, 'posted');
+    const nobody = issue(String(Date.now() + 12), 'created') as { data: { issue: Record<string, unknown> } };
+    nobody.data.issue.project = { id: '9', name: 'nobody', slug: 'nobody-subscribed' };
+    await sendSentry(svc, 'issue', nobody as never);
+    await eventually(async () => /threadline_events_dropped_total/.test(await (await fetch(`${svc.url}/metrics`)).text()), 'drop counted');
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(text).toMatch(/threadline_deliveries_total\{type="sentry.issue.created",result="posted"\} \d+/);
+    expect(text).toMatch(/threadline_webhooks_total\{source="sentry",outcome="accepted",type="sentry.issue.created"\} \d+/);
+    expect(text).toMatch(/threadline_webhook_to_slack_seconds_count\{type="sentry.issue.created"\} \d+/);
+    expect(text).toMatch(/threadline_slack_errors_total\{method="chat.postMessage",error="channel_not_found"\} 1/);
+    expect(text).toMatch(/threadline_events_dropped_total\{type="sentry.issue.created",reason="no_subscriber"\} \d+/);
+  });
+
   it('posts the plain-text fallback once on invalid_blocks', async () => {
     const ch = await newChannel();
     svc.slack.fault = (c) => (c.args.channel === ch && c.args.blocks ? { error: 'invalid_blocks' } : undefined);
@@ -168,6 +199,25 @@ describe.each<StoreKind>(['redis', 'sqlite'])('thread map after a restart on %s'
     } finally {
       await b.stop();
       await a.slack.close();
+    }
+  });
+});
+
+describe('pacing', () => {
+  it('spaces posts to one channel under a burst, losing and reordering nothing', async () => {
+    const svc = await startService('redis', { SLACK_CHANNEL_INTERVAL_MS: '150' });
+    try {
+      await installSentry(svc);
+      await subscribe(svc, { channelId: 'CPACE', source: 'sentry', target: ORG_PROJECT });
+      const gid = String(Date.now() + 11);
+      for (let i = 0; i < 6; i++) await sendSentry(svc, 'comment', comment(gid, `paced-${i}`));
+      await eventually(() => posts(svc, 'CPACE').length === 6, 'six posts', 15_000);
+      const at = posts(svc, 'CPACE').map((c) => c.at);
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(120);
+      const order = replies(svc, 'CPACE').map((c) => Number(/paced-(\d)/.exec(JSON.stringify(c.args))?.[1]));
+      expect(order).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await svc.stop();
     }
   });
 });

@@ -37,6 +37,8 @@ export interface FaultySlack {
   random(faults: RandomFaults | undefined): void;
   /** Hangs every chat.update from now on; resolves when the first one is hanging. */
   hangUpdates(): Promise<SlackCall>;
+  /** Every chat.update held by `hangUpdates`, with the number of calls Slack had answered when it came. */
+  hung: { call: SlackCall; answeredBefore: number }[];
   stopHanging(): void;
   /** Answers `{ok:false, error}` to every call for `channel`. */
   failChannel(channel: string, error: string): void;
@@ -82,6 +84,7 @@ export async function startFaultySlack(): Promise<FaultySlack> {
   let hang: ((call: SlackCall) => void) | undefined;
   const failing = new Map<string, string>();
   const streaks = new Map<string, number>();
+  const hung: { call: SlackCall; answeredBefore: number }[] = [];
   const faultCounts: Record<string, number> = { '5xx': 0, '429': 0, timeout: 0, gated: 0, hung: 0, permanent: 0 };
 
   const decide = (call: SlackCall): Fault | undefined => {
@@ -96,6 +99,7 @@ export async function startFaultySlack(): Promise<FaultySlack> {
     }
     if (hang && call.method === 'chat.update') {
       faultCounts.hung += 1;
+      hung.push({ call, answeredBefore: fake.calls.length });
       hang(call);
       return { hang: true };
     }
@@ -144,6 +148,7 @@ export async function startFaultySlack(): Promise<FaultySlack> {
         };
       });
     },
+    hung,
     stopHanging() {
       hang = undefined;
     },

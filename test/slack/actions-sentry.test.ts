@@ -205,7 +205,8 @@ describe('Sentry buttons (sqlite)', () => {
     expect(scope.isDone()).toBe(true);
     expect(String(replies(svc, t)[1]?.args.text)).toMatch(/Unresolved by @jane/);
     expect(JSON.stringify(updates(svc, t)[1]?.args.blocks)).toContain('sentry.issue.resolve');
-    expect((await svc.t.store.getThread('T1', t.ch, `sentry:issue:${t.gid}`))?.state.status).toBe('unresolved');
+    // The thread record is written just after the card update.
+    await waitFor(async () => (await svc.t.store.getThread('T1', t.ch, `sentry:issue:${t.gid}`))?.state.status === 'unresolved');
   });
 
   it('archives until escalating', async () => {

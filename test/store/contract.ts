@@ -257,6 +257,17 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
         expect((await store.getThread('T1', 'C1', 'k'))?.state).toEqual(state);
       });
 
+      it('releases a claim only for its owner and only before the parent is posted', async () => {
+        await store.claimThread('T1', 'C1', 'rel', 'o1');
+        expect(await store.releaseThread('T1', 'C1', 'rel', 'o2')).toBe(false);
+        expect(await store.releaseThread('T1', 'C1', 'rel', 'o1')).toBe(true);
+        expect(await store.getThread('T1', 'C1', 'rel')).toBeNull();
+        expect((await store.claimThread('T1', 'C1', 'rel', 'o2')).won).toBe(true);
+        await store.updateThread('T1', 'C1', 'rel', { ts: '1700000000.000200' });
+        expect(await store.releaseThread('T1', 'C1', 'rel', 'o2')).toBe(false);
+        expect((await store.getThread('T1', 'C1', 'rel'))?.ts).toBe('1700000000.000200');
+      });
+
       it('does not create a thread by updating one that was never claimed', async () => {
         await store.updateThread('T1', 'C1', 'nope', { ts: '1.2', state: { a: 1 } });
         expect(await store.getThread('T1', 'C1', 'nope')).toBeNull();

@@ -33,6 +33,7 @@ describe('escaping', () => {
 
   it('drops control characters and lone surrogates', () => {
     expect(esc('a\u0000b\u0007c\uD800d\n').value).toBe('abcd\n');
+    expect(esc('\u202Eevil\u202C مرحبا').value).toBe('evil مرحبا');
     expect(esc('😀').value).toBe('😀');
   });
 });

@@ -1,0 +1,216 @@
+/**
+ * One deployment under test: the service as a child process, its own store (a redis-server the
+ * harness starts, or a SQLite DATA_DIR), a fault-scriptable fake Slack, subscriptions seeded
+ * straight into the store, and a drain that waits until Slack has everything and the queue is empty.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+import type { SqliteStore } from '../../src/store/sqlite.js';
+import { createBullQueue } from '../../src/queue/bullmq.js';
+import { createSqliteQueue } from '../../src/queue/sqlite.js';
+import type { QueueCounts } from '../../src/queue/queue.js';
+import { freePort } from '../helpers/redis.js';
+import { startOwnRedis, type OwnRedis } from './redis-server.js';
+import { queueDepth, startChild, type Child } from './service.js';
+import { startFaultySlack, type FaultySlack } from './slack.js';
+import { reportLine, tally, type Tally } from './tally.js';
+import {
+  BUGSEE_APP,
+  BUGSEE_SECRET,
+  INSTALLATION_UUID,
+  SENTRY_ORG,
+  SENTRY_PROJECT,
+  SENTRY_SECRET,
+  type Workload,
+} from './workload.js';
+
+export { ensureFreshBuild } from './service.js';
+
+export type StoreKind = 'redis' | 'sqlite';
+export const TEAM = 'T1';
+
+export interface Deployment {
+  kind: StoreKind;
+  slack: FaultySlack;
+  redis?: OwnRedis;
+  child: Child;
+  url: () => string;
+  /** (Re)starts the service on the same port and store. */
+  start(extraEnv?: Record<string, string>): Promise<Child>;
+  openStore(): Promise<Store>;
+  /** The delivery queue's counts, read beside the service (or after it stopped). */
+  jobCounts(): Promise<QueueCounts>;
+  subscribe(channels: string[]): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+export interface DeployOptions {
+  /** Redis with an fsync-always AOF, so a restart keeps the data. */
+  aof?: boolean;
+  env?: Record<string, string>;
+}
+
+/** Env every child gets; scenarios override single names. */
+function baseEnv(port: number, slackUrl: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SENTRY_CLIENT_SECRET: SENTRY_SECRET,
+    BUGSEE_WEBHOOK_SECRET: BUGSEE_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-fault-matrix',
+    SLACK_SIGNING_SECRET: 'fault-matrix-signing-secret',
+    SLACK_API_URL: slackUrl,
+    SLACK_CHANNEL_INTERVAL_MS: '0',
+    WORKER_CONCURRENCY: '8',
+    // A crashed worker's jobs are taken again after the lease; keep it short so the matrix is quick.
+    QUEUE_LEASE_MS: '2000',
+    SLACK_TIMEOUT_MS: '1500',
+    SHUTDOWN_TIMEOUT_MS: '30000',
+  };
+}
+
+export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise<Deployment> {
+  const slack = await startFaultySlack();
+  const port = await freePort();
+  const redis = kind === 'redis' ? await startOwnRedis({ aof: opts.aof }) : undefined;
+  const dataDir = kind === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'tl-faults-data-')) : undefined;
+  const prefix = `tl-faults-${randomUUID().slice(0, 8)}:`;
+  const storeEnv: Record<string, string> = redis ? { REDIS_URL: redis.url, REDIS_PREFIX: prefix } : { DATA_DIR: dataDir as string };
+  const children: Child[] = [];
+
+  const openStore = async (): Promise<Store> => {
+    const store = createStore({ redisUrl: redis?.url, dataDir: dataDir ?? '', prefix });
+    await store.ping();
+    return store;
+  };
+
+  // The installation maps Sentry's uuid to the org, as `installation.created` would have.
+  const seed = await openStore();
+  const at = new Date().toISOString();
+  await seed.putSentryInstallation({ uuid: INSTALLATION_UUID, org: SENTRY_ORG, createdAt: at, updatedAt: at });
+  await seed.close();
+
+  const d: Deployment = {
+    kind,
+    slack,
+    redis,
+    child: undefined as unknown as Child,
+    url: () => `http://127.0.0.1:${port}`,
+    async start(extraEnv = {}) {
+      const child = await startChild({ ...baseEnv(port, slack.url), ...storeEnv, ...opts.env, ...extraEnv });
+      children.push(child);
+      d.child = child;
+      return child;
+    },
+    openStore,
+    async jobCounts() {
+      if (redis) {
+        const q = createBullQueue({ connection: { url: redis.url }, prefix: `${prefix}bull` });
+        try {
+          return await q.counts();
+        } finally {
+          await q.close();
+        }
+      }
+      const store = (await openStore()) as SqliteStore;
+      try {
+        return await createSqliteQueue({ db: store.db }).counts();
+      } finally {
+        await store.close();
+      }
+    },
+    async subscribe(channels) {
+      const store = await openStore();
+      try {
+        for (const channelId of channels) {
+          for (const [source, target] of [
+            ['sentry', `${SENTRY_ORG}/${SENTRY_PROJECT}`],
+            ['bugsee', BUGSEE_APP],
+          ] as const) {
+            await store.upsertSubscription({
+              id: randomUUID(),
+              teamId: TEAM,
+              channelId,
+              source,
+              target,
+              kinds: [],
+              filters: {},
+              createdAt: new Date().toISOString(),
+              disabled: null,
+            });
+          }
+        }
+      } finally {
+        await store.close();
+      }
+    },
+    async teardown() {
+      for (const c of children) {
+        if (c.alive()) {
+          c.kill('SIGKILL');
+          await c.exit;
+        }
+      }
+      await slack.stop();
+      await redis?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return d;
+}
+
+/**
+ * Waits until every expected (event, channel) is in Slack and the service's queue has stayed empty
+ * with no new posts for `quietMs`, or until `timeoutMs` (then the tally shows what is missing).
+ */
+export async function drain(d: Deployment, expected: number, opts: { timeoutMs?: number; quietMs?: number; count?: () => number } = {}): Promise<void> {
+  const count = opts.count ?? (() => d.slack.posts().length);
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  const quietMs = opts.quietMs ?? 2500;
+  let lastCount = -1;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    const n = count();
+    const depth = await queueDepth(d.url());
+    if (n !== lastCount || depth !== 0) {
+      lastCount = n;
+      quietSince = Date.now();
+    } else if (n >= expected && Date.now() - quietSince >= quietMs) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface Verdict {
+  scenario: string;
+  tally: Tally;
+}
+
+/** Tallies, prints the scenario's line and asserts nothing lost, doubled or out of order. */
+export function verify(
+  scenario: string,
+  workload: Workload,
+  d: Deployment,
+  opts: { channels: string[]; eventIds?: Iterable<string>; checkOrder?: boolean; extra?: string },
+): Tally {
+  const t = tally(workload, d.slack.posts(), opts);
+  const line = reportLine(scenario, t, opts.extra);
+  process.stdout.write(`${line}\n`);
+  const detail = { lost: t.lostSamples, duplicated: t.duplicateSamples, badParents: t.badParents.slice(0, 5), outOfOrder: t.outOfOrder.slice(0, 5) };
+  expect({ lost: t.lost, duplicated: t.duplicated, unexpected: t.unexpected, badParents: t.badParents.length, outOfOrder: t.outOfOrder.length, detail }).toEqual({
+    lost: 0,
+    duplicated: 0,
+    unexpected: 0,
+    badParents: 0,
+    outOfOrder: 0,
+    detail: { lost: [], duplicated: [], badParents: [], outOfOrder: [] },
+  });
+  return t;
+}
