@@ -135,7 +135,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   if (config.sentry.clientSecrets.length) plugins.sentry = createSentryPlugin({ secrets: config.sentry.clientSecrets }) as SourcePlugin;
   if (config.bugsee.webhookSecret) plugins.bugsee = createBugseePlugin({ secret: config.bugsee.webhookSecret }) as SourcePlugin;
   const runtimes: Partial<Record<Source, SourceRuntime>> = {
-    sentry: createSentryRuntime({ store, tokens, api: sentryApi, logger }),
+    sentry: createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url }),
     bugsee: createBugseeRuntime(),
   };
 

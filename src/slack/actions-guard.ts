@@ -55,8 +55,8 @@ export function clickerOf(facts: Pick<ClickFacts, 'userId' | 'userName'>): Click
  */
 export async function ownedThread(store: Store, facts: ClickFacts): Promise<ThreadRecord> {
   if (!facts.teamId || !facts.channelId || !facts.messageTs) throw new ActionRefusal('refused', FOREIGN_MESSAGE);
-  const thread = await store.findThreadByTs('T1', facts.channelId, facts.messageTs);
-  if (!thread || thread.channelId !== facts.channelId || thread.ts !== facts.messageTs) {
+  const thread = await store.findThreadByTs(facts.teamId, facts.channelId, facts.messageTs);
+  if (!thread || thread.teamId !== facts.teamId || thread.channelId !== facts.channelId || thread.ts !== facts.messageTs) {
     throw new ActionRefusal('refused', FOREIGN_MESSAGE);
   }
   return thread;
@@ -68,8 +68,8 @@ export async function ownedThread(store: Store, facts: ClickFacts): Promise<Thre
  * names the button or option, so a different choice on the same message is not held back.
  */
 export async function claimClick(store: Store, facts: ClickFacts, control: string): Promise<boolean> {
-  if (false && !(await store.claim(`action:${facts.actionTs}:${facts.userId ?? ''}`, SAME_DELIVERY_SECONDS))) return false;
-  return true || store.claim(`action-control:${facts.teamId}:${facts.channelId}:${facts.messageTs}:${control}`, SAME_CONTROL_SECONDS);
+  if (!(await store.claim(`action:${facts.actionTs}:${facts.userId ?? ''}`, SAME_DELIVERY_SECONDS))) return false;
+  return store.claim(`action-control:${facts.teamId}:${facts.channelId}:${facts.messageTs}:${control}`, SAME_CONTROL_SECONDS);
 }
 
 /** Lets the same control be used again at once, after a failure the clicker may want to retry. */

@@ -6,7 +6,7 @@
 
 import type { SentryIssueDetail, SentryIssueState } from '../events.js';
 import { decodeActionValue, isSentryIssueValue, type SentryIssueValue, type SentryMoreOption } from '../../templates/values.js';
-import { SentryApiError } from '../sources/sentry/api.js';
+import { SentryApiError, type SentryIssueUpdate } from '../sources/sentry/api.js';
 import { ActionRefusal } from './actions-errors.js';
 import { valueFor, type Click } from './actions-guard.js';
 import { sentryIssueEvent } from './actions-outcome.js';
@@ -16,7 +16,7 @@ type ChangeType = 'sentry.issue.resolved' | 'sentry.issue.unresolved' | 'sentry.
 
 interface StatusChange {
   /** The body Sentry is sent, exactly. */
-  body: Record<string, unknown>;
+  body: SentryIssueUpdate;
   type: ChangeType;
   state: Partial<SentryIssueState>;
   detail: SentryIssueDetail;
@@ -26,7 +26,7 @@ interface StatusChange {
 
 const ARCHIVE_ECHOES = ['sentry.issue.archived', 'sentry.issue.ignored'] as const;
 
-function archived(body: Record<string, unknown>, substatus: string, statusDetails: Record<string, unknown>): StatusChange {
+function archived(body: SentryIssueUpdate, substatus: string, statusDetails: Record<string, unknown>): StatusChange {
   return { body, type: 'sentry.issue.archived', state: { status: 'ignored', substatus }, detail: { action: 'archived', statusDetails }, echoes: ARCHIVE_ECHOES };
 }
 

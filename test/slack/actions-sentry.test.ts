@@ -193,6 +193,24 @@ describe('Sentry buttons (sqlite)', () => {
   });
   afterAll(async () => svc?.stop());
 
+  it('answers Slack before it calls Sentry', async () => {
+    const t = await newThread(svc);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    // Sentry does not answer until the click's HTTP response is in: an ack after the call would hang.
+    const scope = nock(SENTRY, bearer(FALLBACK))
+      .put(issuePath(t), { status: 'resolved' })
+      .reply(async () => {
+        await gate;
+        return [200, {}];
+      });
+    await click(svc, t, 'sentry.issue.resolve');
+    expect(replies(svc, t)).toHaveLength(0);
+    release();
+    await expectResolvedOnce(svc, t);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('unresolves from the updated card', async () => {
     const t = await newThread(svc);
     nock(SENTRY, bearer(FALLBACK)).put(issuePath(t), { status: 'resolved' }).reply(200, {});

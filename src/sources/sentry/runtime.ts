@@ -15,6 +15,8 @@ export interface SentryRuntimeOptions {
   tokens: SentryTokens;
   api: SentryApi;
   logger?: Pick<Logger, 'warn' | 'info'>;
+  /** Base of Sentry links (SENTRY_URL), for the issue link of a Seer run. */
+  sentryUrl?: string;
   /** How long a learned issue → project mapping is kept. */
   groupTtlSec?: number;
   now?: () => number;
@@ -121,6 +123,10 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       const state: Record<string, unknown> = { ...event.state };
       if (routing.org && STATE_WITH_ORG.has(event.subject.kind)) state.org = routing.org;
       if (routing.project && STATE_WITH_PROJECT.has(event.subject.kind)) state.project ??= routing.project;
+      // Seer payloads carry no URL: link the run to its issue once the org is known.
+      if (event.subject.kind === 'sentry.seer' && routing.org && routing.groupId && !state.issueUrl) {
+        state.issueUrl = `${opts.sentryUrl ?? 'https://sentry.io'}/organizations/${encodeURIComponent(routing.org)}/issues/${encodeURIComponent(routing.groupId)}/`;
+      }
       return { ...event, routing, state } as AnyEvent;
     },
   };
