@@ -49,7 +49,7 @@ function redactPaths(): string[] {
   for (const h of SECRET_HEADERS) {
     paths.push(`headers["${h}"]`, `req.headers["${h}"]`, `*.headers["${h}"]`);
   }
-  paths.push('query.token', 'req.query.token', '*.query.token', 'url', 'req.url');
+  paths.push('query.token', 'req.query.token', '*.query.token');
   return paths;
 }
 

@@ -44,8 +44,8 @@ export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?
         res.status(answer.status).json(answer.body);
       } catch (err) {
         if (err instanceof IngestError) {
-          if (err.status >= 500) log.error({ code: err.code, err: err.message }, 'webhook not stored');
-          else log.info({ code: err.code }, 'webhook refused');
+          if (err.status >= 500) log.error({ reason: err.code, err: err.message }, 'webhook not stored');
+          else log.info({ reason: err.code, status: err.status }, 'webhook refused');
           res.status(err.status).json({ status: 'error', reason: err.status === 503 ? 'could not store the delivery; retry later' : err.message });
           return;
         }

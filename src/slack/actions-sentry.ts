@@ -67,10 +67,18 @@ async function applyChange(deps: Parameters<ClickWork>[0], click: Click, ids: Se
   return { event: sentryIssueEvent(click, ids, change.type, state, change.detail), echoTypes: change.echoes };
 }
 
+/** The value's ids, checked against the thread: the same issue, and the org the thread knows. */
+function sentryIds(raw: string | undefined, click: Click): SentryIssueValue {
+  const ids = valueFor(raw, click.thread, isSentryIssueValue);
+  const known = click.thread.state.org;
+  if (typeof known === 'string' && known && known !== ids.org) throw new ActionRefusal('invalid', "This button doesn't match its message, so nothing was changed.");
+  return ids;
+}
+
 /** `sentry.issue.resolve` / `unresolve` / `archive`. */
 export function sentryStatusButton(which: 'resolve' | 'unresolve' | 'archive'): ClickWork {
   return async (deps, click, raw, ctx) => {
-    const ids = valueFor(raw.value, click.thread, isSentryIssueValue);
+    const ids = sentryIds(raw.value, click);
     ctx.org = ids.org;
     return applyChange(deps, click, ids, SENTRY_CHANGES[which]);
   };
@@ -78,7 +86,7 @@ export function sentryStatusButton(which: 'resolve' | 'unresolve' | 'archive'): 
 
 /** `sentry.issue.more`: the option's value names the choice as well as the ids. */
 export const sentryMoreOption: ClickWork = async (deps, click, raw, ctx) => {
-  const ids = valueFor(raw.selectedOption, click.thread, isSentryIssueValue);
+  const ids = sentryIds(raw.selectedOption, click);
   if (!ids.o) throw new ActionRefusal('invalid', "This menu option's data could not be read, so nothing was changed.");
   ctx.org = ids.org;
   return applyChange(deps, click, ids, SENTRY_CHANGES[ids.o]);

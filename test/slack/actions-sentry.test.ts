@@ -318,6 +318,9 @@ describe('Sentry buttons (sqlite)', () => {
     await click(svc, t, 'sentry.issue.resolve', { value: '{"s":"sentry","org":"acme"' });
     await waitFor(() => ephemerals(svc, t).length === 2, 10_000);
     expect(String(ephemerals(svc, t)[1]?.args.text)).toContain('could not be read');
+    await click(svc, t, 'sentry.issue.resolve', { value: JSON.stringify({ s: 'sentry', org: 'other-org', issueId: t.gid }) });
+    await waitFor(() => ephemerals(svc, t).length === 3, 10_000);
+    expect(String(ephemerals(svc, t)[2]?.args.text)).toContain("doesn't match its message");
     expect(updates(svc, t)).toHaveLength(0);
     expect(unmatched).toEqual([]);
   });
