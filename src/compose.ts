@@ -51,6 +51,8 @@ export interface ComposeOptions {
   /** Overrides for tests: Slack retry policy, parent wait, gap timeout, queue timings. */
   slackRetry?: RetryOptions;
   slackTimeoutMs?: number;
+  /** Timeout of Sentry and Bugsee API calls (buttons, Seer lookups). Default 5 s. */
+  sourceApiTimeoutMs?: number;
   parentWaitMs?: number;
   gapTimeoutMs?: number;
   queueOptions?: { maxAttempts?: number; backoffMs?: number; leaseMs?: number; pollMs?: number; lockDurationMs?: number; stalledIntervalMs?: number };
@@ -128,8 +130,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     fallbackToken: config.sentry.authToken,
     cipher,
   });
-  const sentryApi = createSentryApi({ baseUrl: config.sentry.url, tokens, timeoutMs: 5000 });
-  const bugseeApi = createBugseeApi({ baseUrl: config.bugsee.apiUrl, token: config.bugsee.apiToken, timeoutMs: 5000 });
+  const sentryApi = createSentryApi({ baseUrl: config.sentry.url, tokens, timeoutMs: opts.sourceApiTimeoutMs ?? 5000 });
+  const bugseeApi = createBugseeApi({ baseUrl: config.bugsee.apiUrl, token: config.bugsee.apiToken, timeoutMs: opts.sourceApiTimeoutMs ?? 5000 });
 
   const plugins: Partial<Record<Source, SourcePlugin>> = {};
   if (config.sentry.clientSecrets.length) plugins.sentry = createSentryPlugin({ secrets: config.sentry.clientSecrets }) as SourcePlugin;

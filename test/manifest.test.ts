@@ -67,6 +67,8 @@ describe('code registrations and calls are all declared', () => {
     // Only on something named like a Slack client, so `this.files.push(` is not a Web API call.
     ...scan(new RegExp(`\\b(?:client|slack|web|webClient|slackClient)\\??\\.((?:${FAMILIES})\\.[a-zA-Z]+(?:\\.[a-zA-Z]+)?)\\(`, 'g')),
     ...scan(/\bapiCall\(\s*['"`]([a-zA-Z]+\.[a-zA-Z.]+)['"`]/g),
+    // Our SlackApi wrapper: `slack.call('chat.update', …)` and `callWithFallback(slack, 'chat.postMessage', …)`.
+    ...scan(/\b(?:call|callWithFallback)(?:<[^>]*>)?\(\s*(?:slack,\s*)?['"`]([a-z]+\.[a-zA-Z.]+)['"`]/g),
   ];
 
   it('finds the registrations this module makes (so the scan itself works)', () => {

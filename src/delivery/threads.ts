@@ -16,6 +16,8 @@ import { SlackCallError } from './slack-errors.js';
 import type { Renderer } from './render.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
+/** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
+export const BUTTON_EVENT_PREFIX = 'action-';
 /** Longer than a parent post can take with all of the Slack client's retries. */
 const STALE_CLAIM_MS = 10 * 60 * 1000;
 
@@ -127,10 +129,15 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
 
     const rec = claim.record.ts ? claim.record : await waitForParent(teamId, channelId, event.threadKey);
     const parentTs = rec.ts as string;
-    const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
     // A change our own button made is already in the thread: the source's echo only updates the card.
+    // Sentry names our app as the actor; Bugsee names the API token's owner, a user.
     const echoKey = `echo:${teamId}:${channelId}:${event.threadKey}:${event.type}`;
-    const echo = event.actor?.type === 'application' && (await store.getRecord(echoKey)) !== null;
+    const echoable = !event.id.startsWith(BUTTON_EVENT_PREFIX) && (event.actor?.type === 'application' || event.source === 'bugsee');
+    const mark = echoable ? await store.getRecord<{ lastChangeBy?: string | null }>(echoKey) : null;
+    const echo = mark !== null;
+    const patch = { ...(event.state as Record<string, unknown>) };
+    if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
+    const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const reply = echo ? null : deps.render.reply(event, merged.state, extras);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
     if (echo) await store.deleteRecord(echoKey);

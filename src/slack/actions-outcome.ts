@@ -23,7 +23,8 @@ import type { Click } from './actions-guard.js';
  * Ids of the events buttons make. The delivery can tell them from webhooks by it: an echo record
  * must never swallow the reply of the very click that wrote it.
  */
-export const ACTION_EVENT_PREFIX = 'action-';
+export { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
+import { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
 
 /** How long a recorded echo waits for the source's webhook. */
 export const ECHO_TTL_SECONDS = 3600;
@@ -125,7 +126,9 @@ export async function announce(
   echoTypes: readonly string[],
 ): Promise<void> {
   const keys = echoTypes.map((type) => echoKey(click.teamId, click.channelId, click.thread.threadKey, type));
-  for (const key of keys) await deps.store.setRecord(key, 1, ECHO_TTL_SECONDS);
+  // The echo keeps who clicked, so the webhook (whose actor is our app) doesn't turn "by @jane" into "by Threadline".
+  const mark = { lastChangeBy: (event.state as { lastChangeBy?: string }).lastChangeBy ?? null };
+  for (const key of keys) await deps.store.setRecord(key, mark, ECHO_TTL_SECONDS);
   try {
     await deps.deliverDirect(event, click.teamId, click.channelId);
   } catch (err) {

@@ -188,6 +188,26 @@ export async function drain(d: Deployment, expected: number, opts: { timeoutMs?:
   }
 }
 
+/** What the service left behind: queue counts, dead letters and its last log lines (printed when a scenario fails). */
+export async function diagnose(d: Deployment): Promise<string> {
+  const parts: string[] = [];
+  try {
+    parts.push(`queue: ${JSON.stringify(await d.jobCounts())}`);
+    const store = await d.openStore();
+    try {
+      const dls = await store.listDeadLetters(20);
+      parts.push(`dead letters (${dls.length}): ${dls.map((x) => `${x.reason}/${x.type}/${x.channelId ?? ''}/${JSON.stringify(x.error)}`).join('; ')}`);
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    parts.push(`(could not read the store: ${(err as Error).message})`);
+  }
+  parts.push(`faults: ${JSON.stringify(d.slack.faultCounts)}`);
+  parts.push(`service log tail:\n${d.child?.output.slice(-30).join('\n')}`);
+  return parts.join('\n');
+}
+
 export interface Verdict {
   scenario: string;
   tally: Tally;

@@ -5,7 +5,7 @@
  */
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, drain, ensureFreshBuild, verify, type Deployment } from './harness.js';
+import { deploy, diagnose, drain, ensureFreshBuild, verify, type Deployment } from './harness.js';
 import { buildWorkload, sendAll } from './workload.js';
 
 const CHANNELS = ['CREDIS1', 'CREDIS2'];
@@ -46,6 +46,7 @@ describe('Redis restarted mid-burst', () => {
     });
     await outage;
     await drain(dep, w.deliveries.length * CHANNELS.length, { timeoutMs: 120_000 });
+    process.stdout.write(`${await diagnose(dep)}\n${JSON.stringify(sent.statuses)}\n`);
     expect(outageStatuses.readyz).toBe(503);
     expect(sent.statuses['503'] ?? 0).toBeGreaterThan(0);
     expect(sent.answers.size).toBe(w.deliveries.length);

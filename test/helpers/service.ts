@@ -63,6 +63,7 @@ export async function startService(
     logDestination: destination,
     slackRetry: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20, randomize: false },
     slackTimeoutMs: 2000,
+    sourceApiTimeoutMs: 1500,
     queueOptions: { backoffMs: 50, pollMs: 10 },
     ...opts,
   });

@@ -139,7 +139,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Bugsee close button on %s', (kind
     await click(svc, t, 'bugsee.issue.close');
     await expectClosedOnce(svc, t);
     expect(scope.isDone()).toBe(true);
-    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)).toBe(1);
+    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)).toEqual({ lastChangeBy: '@jane' });
     // The thread record is written just after the card update.
     const state = await waitFor(async () => {
       const s = (await svc.t.store.getThread('T1', t.ch, t.threadKey))?.state;
@@ -148,6 +148,15 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Bugsee close button on %s', (kind
     expect(state).toMatchObject({ state: 'closed', lastChangeBy: '@jane' });
     expect(ephemerals(svc, t)).toHaveLength(0);
     expect(unmatched).toEqual([]);
+
+    // Bugsee's own webhook for the change names the API token's owner: it updates the card only.
+    const f = readFixture('bugsee/issue.closed.json') as { payload: { issue: Record<string, unknown> } } & Record<string, unknown>;
+    const echo = { ...f, id: `bs-echo-${uniq()}`, created_on: new Date().toISOString(), payload: { ...f.payload, issue: { ...f.payload.issue, key: t.key } } };
+    expect((await sendBugsee(svc, echo)).status).toBe(200);
+    await waitFor(() => updates(svc, t).length === 2, 10_000);
+    expect(replies(svc, t)).toHaveLength(1);
+    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)).toBeNull();
+    expect((await svc.t.store.getThread('T1', t.ch, t.threadKey))?.state.lastChangeBy).toBe('@jane');
   });
 });
 
@@ -170,7 +179,7 @@ describe('Bugsee buttons (sqlite)', () => {
     expect(scope.isDone()).toBe(true);
     expect(String(replies(svc, t)[1]?.args.text)).toMatch(/Reopened by @jane/);
     expect(JSON.stringify(updates(svc, t)[1]?.args.blocks)).toContain('bugsee.issue.close');
-    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.reopened`)).toBe(1);
+    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.reopened`)).toEqual({ lastChangeBy: '@jane' });
   });
 
   it.each([
@@ -237,7 +246,7 @@ describe('Bugsee buttons (sqlite)', () => {
       expect(String(replies(svc, t)[0]?.args.text)).toContain('Reply from the team');
       expect(JSON.stringify(replies(svc, t)[0]?.args.blocks)).toContain('Thanks! Fixed in 2.1.');
       expect(JSON.stringify(updates(svc, t)[0]?.args.blocks)).toContain('Team');
-      expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.feedback.message.out`)).toBe(1);
+      expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.feedback.message.out`)).toEqual({ lastChangeBy: null });
     });
 
     it('answers an empty submission with a validation error and sends nothing', async () => {

@@ -172,7 +172,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry resolve button on %s', (ki
     await expectResolvedOnce(svc, t);
     expect(scope.isDone()).toBe(true);
     expect(ephemerals(svc, t)).toHaveLength(0);
-    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)).toBe(1);
+    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)).toEqual({ lastChangeBy: '@jane' });
 
     // Sentry's own webhook for the change, made by our integration.
     const echo = issuePayload(t.gid, t.org, 'resolved', { type: 'application', id: 'threadline', name: 'Threadline' });
@@ -180,6 +180,8 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry resolve button on %s', (ki
     await waitFor(() => updates(svc, t).length === 2, 10_000);
     expect(replies(svc, t)).toHaveLength(1);
     expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)).toBeNull();
+    // The card still credits the person who clicked, not the integration that echoed it.
+    expect((await svc.t.store.getThread('T1', t.ch, `sentry:issue:${t.gid}`))?.state.lastChangeBy).toBe('@jane');
     expect(await actionCount(svc, 'sentry.issue.resolve', 'ok')).toBeGreaterThanOrEqual(1);
     expect(unmatched).toEqual([]);
     expect(svc.logs.join('\n')).not.toContain(FALLBACK);
@@ -235,7 +237,7 @@ describe('Sentry buttons (sqlite)', () => {
     expect(scope.isDone()).toBe(true);
     expect(String(replies(svc, t)[0]?.args.text)).toMatch(/Archived until it escalates by @jane/);
     for (const type of ['sentry.issue.archived', 'sentry.issue.ignored']) {
-      expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:${type}`)).toBe(1);
+      expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:${type}`)).toEqual({ lastChangeBy: '@jane' });
     }
   });
 
@@ -266,7 +268,7 @@ describe('Sentry buttons (sqlite)', () => {
     expect(svc.slack.of('users.info').some((c) => c.args.user === 'U777')).toBe(true);
     expect(String(replies(svc, t)[0]?.args.text)).toMatch(/Assigned to Mia Member by @jane/);
     expect(JSON.stringify(updates(svc, t)[0]?.args.blocks)).toContain('Mia Member');
-    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.assigned`)).toBe(1);
+    expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.assigned`)).toEqual({ lastChangeBy: '@jane' });
   });
 
   it('tells the clicker when no Sentry member has the email, and does not PUT', async () => {

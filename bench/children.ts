@@ -1,0 +1,101 @@
+/** Child processes of the bench: the service and the reference receiver, each on its own port. */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+export interface Child {
+  name: string;
+  pid: number;
+  url: string;
+  /** The last lines the child wrote (stdout and stderr), for errors. */
+  tail(): string;
+  /** Peak resident set size so far (VmHWM), in MB; undefined where /proc is missing. */
+  peakRssMb(): number | undefined;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function readVmKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number, tail: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} before answering:\n${tail()}`);
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`did not answer /healthz within ${timeoutMs} ms:\n${tail()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts `node <nodeArgs> <script>` with `env` on `port` and waits until `/healthz` answers. */
+export async function startChild(opts: {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  port: number;
+  nodeArgs?: string[];
+  cwd: string;
+}): Promise<Child> {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  // Only what the child needs: the bench's own environment (REDIS_URL, secrets) must not leak in.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env, PORT: String(opts.port) };
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const tail = () => lines.slice(-30).join('\n');
+  const url = `http://127.0.0.1:${opts.port}`;
+  try {
+    await waitHealthy(url, child, 30_000, tail);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${opts.name}: ${(err as Error).message}`);
+  }
+  const pid = child.pid as number;
+  return {
+    name: opts.name,
+    pid,
+    url,
+    tail,
+    peakRssMb: () => {
+      const kb = readVmKb(pid, 'VmHWM');
+      return kb === undefined ? undefined : kb / 1024;
+    },
+    async stop(graceMs = 15_000) {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * End to end: webhook sent → fake Slack receives the chat.postMessage that names it. Each of
+ * `channels` channels subscribes to its own project `acme/p<i>`; events cycle over twice as many
+ * issues (threads) as channels, so the run has both first posts (parents) and replies.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createStore } from '../src/store/index.js';
+import type { BenchSlack } from './fake-slack.js';
+import { percentile, sendPaced } from './load.js';
+import { issueBody, seeded, sign } from './payloads.js';
+
+export interface E2eFigures {
+  rate: number;
+  sent: number;
+  acked: number;
+  posted: number;
+  missing: number;
+  channels: number;
+  threads: number;
+  p50: number;
+  p99: number;
+  max: number;
+  problems: string[];
+}
+
+export async function subscribeChannels(redisUrl: string, prefix: string, channels: number): Promise<void> {
+  const store = createStore({ redisUrl, prefix, dataDir: '.' });
+  try {
+    for (let i = 0; i < channels; i++) {
+      await store.upsertSubscription({
+        id: randomUUID(),
+        teamId: 'T1',
+        channelId: `C${String(i).padStart(4, '0')}`,
+        source: 'sentry',
+        target: `acme/p${i}`,
+        kinds: [],
+        filters: {},
+        createdAt: new Date().toISOString(),
+        disabled: null,
+      });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runE2e(opts: {
+  url: string;
+  slack: BenchSlack;
+  fixture: Record<string, unknown>;
+  rate: number;
+  durationSec: number;
+  channels: number;
+  tag: string;
+  /** How long to wait for the last posts after the last send. */
+  settleMs: number;
+}): Promise<E2eFigures> {
+  const threads = opts.channels * 2;
+  const count = Math.max(opts.channels, Math.round(opts.rate * opts.durationSec));
+  const rand = seeded(7);
+  const result = await sendPaced({
+    url: opts.url,
+    rate: opts.rate,
+    count,
+    next: (i) => {
+      const issue = i % threads;
+      const body = issueBody(opts.fixture, {
+        issueId: String(3_000_000_000 + issue),
+        project: `p${issue % opts.channels}`,
+        size: 2048 + Math.floor(rand() * 1024),
+        rand,
+      });
+      return { id: `${opts.tag}-${i}`, body, signature: sign(body) };
+    },
+  });
+  const deadline = performance.now() + opts.settleMs;
+  while (performance.now() < deadline) {
+    let all = true;
+    for (const id of result.sentAt.keys()) {
+      if (!opts.slack.posted.has(id)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const latencies: number[] = [];
+  for (const [id, sentAt] of result.sentAt) {
+    const at = opts.slack.posted.get(id);
+    if (at !== undefined) latencies.push(at - sentAt);
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    rate: opts.rate,
+    sent: result.sentAt.size,
+    acked: result.acked,
+    posted: latencies.length,
+    missing: result.sentAt.size - latencies.length,
+    channels: opts.channels,
+    threads: Math.min(threads, count),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+    problems: result.problems,
+  };
+}

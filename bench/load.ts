@@ -1,0 +1,139 @@
+/** Load generators: autocannon for throughput and fixed-rate ack latency, a paced sender for end to end. */
+
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { sentryHeaders, type SignedBody } from './payloads.js';
+
+export interface LoadFigures {
+  /** Mean accepted requests per second over the phase. */
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  durationSec: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  pool: SignedBody[];
+  /** Request-IDs are `${tag}-${n}`: unique per phase and run, so nothing is taken for a duplicate. */
+  tag: string;
+  durationSec: number;
+  connections: number;
+  overallRate?: number;
+}
+
+export function runLoad(opts: LoadOptions): Promise<LoadFigures> {
+  let n = 0;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: '/webhooks/sentry',
+    setupRequest: (req) => {
+      const item = opts.pool[n % opts.pool.length] as SignedBody;
+      n += 1;
+      return { ...req, method: 'POST', path: '/webhooks/sentry', body: item.body, headers: sentryHeaders(item.signature, `${opts.tag}-${n}`) };
+    },
+  };
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: opts.url,
+        connections: opts.connections,
+        duration: opts.durationSec,
+        timeout: 10,
+        requests: [request],
+        ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const ok = r['2xx'];
+        resolve({
+          rps: ok / Math.max(r.duration, 0.001),
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          max: r.latency.max,
+          total: r['2xx'] + r.non2xx,
+          non2xx: r.non2xx,
+          errors: r.errors,
+          durationSec: r.duration,
+        });
+      },
+    );
+  });
+}
+
+export interface PacedResult {
+  /** Request-ID → performance.now() when the request was written. */
+  sentAt: Map<string, number>;
+  acked: number;
+  failed: number;
+  /** The first few non-2xx answers or errors, for the report. */
+  problems: string[];
+}
+
+/**
+ * Sends `count` deliveries at `rate` per second, on time regardless of answers (an open-loop
+ * generator, as webhooks arrive), and records when each one left.
+ */
+export async function sendPaced(opts: {
+  url: string;
+  rate: number;
+  count: number;
+  next: (i: number) => { id: string; body: string; signature: string };
+}): Promise<PacedResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(`${opts.url}/webhooks/sentry`);
+  const result: PacedResult = { sentAt: new Map(), acked: 0, failed: 0, problems: [] };
+  const inflight: Promise<void>[] = [];
+  const note = (p: string) => {
+    if (result.problems.length < 5) result.problems.push(p);
+  };
+  const send = (i: number) =>
+    new Promise<void>((resolve) => {
+      const { id, body, signature } = opts.next(i);
+      const req = http.request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: sentryHeaders(signature, id) },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => {
+            if (res.statusCode && res.statusCode < 300) result.acked += 1;
+            else {
+              result.failed += 1;
+              note(`${res.statusCode} ${text.slice(0, 200)}`);
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => {
+        result.failed += 1;
+        note(err.message);
+        resolve();
+      });
+      result.sentAt.set(id, performance.now());
+      req.end(body);
+    });
+
+  const start = performance.now();
+  let sent = 0;
+  while (sent < opts.count) {
+    const due = Math.min(opts.count, Math.floor(((performance.now() - start) / 1000) * opts.rate) + 1);
+    while (sent < due) inflight.push(send(sent++));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  agent.destroy();
+  return result;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx] as number;
+}
