@@ -61,7 +61,7 @@ export function issueBody(fixture: Record<string, unknown>, shape: IssueShape): 
   // Real issue payloads are 2–3 KB mostly because of long messages and culprits: grow the message.
   const base = JSON.stringify(payload).length;
   const words: string[] = [];
-  let len = String(metadata.value ?? '').length;
+  let len = 1;
   while (base + len < shape.size) {
     const w = word();
     words.push(w);
