@@ -21,19 +21,19 @@ export interface Renderer {
 
 const HISTORY = 10;
 
-/** The history key and download size of a build event, or null when it carries no size. */
-export function sizeSample(event: AnyEvent): { key: string; size: number } | null {
+/** The history key, build identity and download size of a build event, or null when it carries no size. */
+export function sizeSample(event: AnyEvent): { key: string; build: string; size: number } | null {
   if (event.type === 'bugsee.build.created') {
     const s = event.state;
     const size = s.current?.downloadSize;
     if (typeof size !== 'number' || s.sizeAnalysisStatus !== 'ready') return null;
-    return { key: `sizehist:bugsee:${s.appKey}:${s.current?.packageId ?? ''}`, size };
+    return { key: `sizehist:bugsee:${s.appKey}:${s.current?.packageId ?? ''}`, build: `bugsee:${s.appKey}:${s.current?.uuid ?? event.id}`, size };
   }
   if (event.type === 'sentry.preprod_artifact.size_analysis_completed') {
     const s = event.state;
     const size = s.size?.downloadSize;
     if (typeof size !== 'number') return null;
-    return { key: `sizehist:sentry:${s.org ?? ''}:${s.project ?? ''}:${s.app?.appId ?? ''}`, size };
+    return { key: `sizehist:sentry:${s.org ?? ''}:${s.project ?? ''}:${s.app?.appId ?? ''}`, build: `sentry:${s.org ?? ''}:${s.size?.buildId ?? event.id}`, size };
   }
   return null;
 }
@@ -56,7 +56,8 @@ export function createRenderer(deps: { store: Store; regressionThresholdPct: num
     async recordSize(event) {
       const sample = sizeSample(event);
       if (!sample) return;
-      if (await store.claim(`sizehist-done:${event.id}`, 30 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
+      // Once per build, however often its analysis is delivered.
+      if (await store.claim(`sizehist-done:${sample.build}`, 90 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
     },
   };
 }
