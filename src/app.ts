@@ -136,10 +136,6 @@ export function createApp(deps: AppDeps): ThreadlineApp {
             { authorize: async () => ({ botToken: 'xoxb-dry-run' }) }),
     });
     deps.registerSlack?.(boltApp);
-    // Link buttons (open in Sentry, the PR, install) still send a click; acknowledge it so Slack shows no warning.
-    boltApp.action(/^link\./, async ({ ack }) => {
-      await ack();
-    });
   } else {
     app.all('/slack/{*rest}', (_req, res) => {
       res.status(503).json({ status: 'error', reason: 'Slack is not configured: set SLACK_SIGNING_SECRET (see README)' });

@@ -67,6 +67,8 @@ export interface Threadline {
   app: ThreadlineApp;
   slack: SlackClients;
   cipher: Cipher;
+  /** App Home's Retry: puts a dead letter's delivery back on the queue. */
+  requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   /** Starts consuming delivery jobs in this process. */
   startWorker(): void;
   /** Stops the worker (finishing in-flight jobs), the HTTP server, the queue and the store. */
@@ -112,12 +114,11 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     tokenForTeam:
       config.slack.mode === 'oauth'
         ? async (teamId) => {
-            try {
-              const inst = await installationStore.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-              return inst.bot?.token;
-            } catch {
-              return undefined;
-            }
+            // Only "not installed" means no token; a store error must fail the job (and be retried),
+            // not read as an uninstall that disables the team's subscriptions.
+            if ((await store.getSlackInstallation(teamId)) === null) return undefined;
+            const inst = await installationStore.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+            return inst.bot?.token;
           }
         : undefined,
   });
@@ -182,6 +183,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     app,
     slack,
     cipher,
+    requeueDeadLetter,
     startWorker() {
       if (workerStarted) return;
       workerStarted = true;

@@ -86,6 +86,8 @@ export interface Routing {
   org?: string;
   /** Sentry project slug. */
   project?: string;
+  /** Every project, when the event concerns several (a metric alert rule over many projects). */
+  projects?: string[];
   /** Bugsee app key. */
   appKey?: string;
   /** Sentry installation uuid, for org lookup and API tokens. */

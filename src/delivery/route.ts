@@ -16,7 +16,8 @@ export function targetsOf(event: AnyEvent): string[] | null {
   const r = event.routing;
   if (event.source === 'sentry') {
     if (!r.org) return null;
-    return r.project ? [`${r.org}/${r.project}`, `${r.org}/*`] : [`${r.org}/*`];
+    const projects = r.projects?.length ? r.projects : r.project ? [r.project] : [];
+    return [...projects.map((p) => `${r.org}/${p}`), `${r.org}/*`];
   }
   if (!r.appKey) return null;
   return r.appKey === '*' ? ['*'] : [r.appKey, '*'];

@@ -140,7 +140,6 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const reply = echo ? null : deps.render.reply(event, merged.state, extras);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
-    if (echo) await store.deleteRecord(echoKey);
     const card = deps.render.card(event, merged.state, extras);
     try {
       await callWithFallback(slack, 'chat.update', { channel: channelId, ts: parentTs, ...card }, event.type);
@@ -150,6 +149,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       deps.logger.warn({ type: event.type, channelId, error: (err as Error).message }, 'parent update failed');
     }
     await store.updateThread(teamId, channelId, event.threadKey, { state: merged.state, stateTimes: merged.stateTimes });
+    // Only now: a rerun of this job before this point must still see the echo and stay silent.
+    if (echo) await store.deleteRecord(echoKey);
     return reply ? 'replied' : 'updated';
   }
 

@@ -17,6 +17,9 @@ import type { Renderer } from './render.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 
+/** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
+const PROGRESS_TTL = 7 * 24 * 3600;
+
 /** Errors that mean the team's token is dead, not just this channel. */
 const TEAM_WIDE = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed', 'team_access_not_granted', 'no_installation']);
 
@@ -57,13 +60,16 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   }
 
   async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, log: Logger) {
+    const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(`deliveries:${sub.teamId}`, { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
     try {
       const slack = await deps.slack.forTeam(sub.teamId);
-      const result = await channels.deliver(slack, { id: job.id, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId);
+      const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId);
       metrics.deliveries.inc({ type: event.type, result });
       await record(result);
+      // A rerun that got through makes an earlier dead letter of this channel stale.
+      await store.removeDeadLetter(`dl-${origin}-${sub.channelId}`);
     } catch (err) {
       if (err instanceof DeferError) throw err;
       const slackErr = err instanceof SlackCallError ? err : err instanceof NoSlackTokenError ? new SlackCallError('auth', 'no_installation', 'permanent') : null;
@@ -72,14 +78,14 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       if (slackErr.kind === 'permanent') await disable(sub, slackErr.code, log);
       const reason = `slack_${slackErr.code}`;
       await store.addDeadLetter({
-        id: `dl-${job.id}-${sub.channelId}`,
+        id: `dl-${origin}-${sub.channelId}`,
         source: 'delivery',
         reason,
         type: event.type,
         teamId: sub.teamId,
         channelId: sub.channelId,
         error: { code: slackErr.code, kind: slackErr.kind },
-        job: { ...job.data, only: { teamId: sub.teamId, channelId: sub.channelId }, seq: undefined },
+        job: { ...job.data, only: { teamId: sub.teamId, channelId: sub.channelId }, seq: undefined, origin },
         createdAt: new Date().toISOString(),
       });
       metrics.deadLetters.inc({ source: 'delivery', reason });
@@ -89,16 +95,42 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   }
 
   async function markDone(event: AnyEvent, seq: number | undefined) {
-    if (seq && event.threadKey) await store.raiseCounter(`seqdone:${event.threadKey}`, seq);
+    if (!seq || !event.threadKey) return;
+    await store.raiseCounter(`seqdone:${event.threadKey}`, seq);
+    await store.setRecord(`seqprogress:${event.threadKey}`, Date.now(), PROGRESS_TTL);
+  }
+
+  /**
+   * Events of one thread run in ingest order: a job waits (deferred, not holding a worker) until
+   * every earlier sequence number of its thread is done. Numbers that ingest gave out but could not
+   * store are marked skipped; a number lost in a crash is waited for only while the thread makes no
+   * progress for `gapTimeoutMs`, so a long but moving backlog never reorders.
+   */
+  async function waitForTurn(job: JobContext, threadKey: string, seq: number, log: Logger) {
+    const done = await store.getCounter(`seqdone:${threadKey}`);
+    if (seq <= done + 1) return;
+    let next = done + 1;
+    while (next < seq && next - done <= 50 && (await store.getRecord(`seqskip:${threadKey}:${next}`)) !== null) next += 1;
+    if (next === seq) {
+      await store.raiseCounter(`seqdone:${threadKey}`, seq - 1);
+      return;
+    }
+    const blockedKey = `seqblocked:${job.id}`;
+    let since = await store.getRecord<number>(blockedKey);
+    if (since === null) {
+      since = Date.now();
+      await store.setRecord(blockedKey, since, PROGRESS_TTL);
+    }
+    const progress = (await store.getRecord<number>(`seqprogress:${threadKey}`)) ?? 0;
+    const stalledFor = Date.now() - Math.max(since, progress);
+    if (stalledFor < gapTimeoutMs) throw new DeferError(Math.min(1000, 50 + Math.floor(stalledFor / 20)));
+    log.warn({ seq, done, stalledForMs: stalledFor }, 'an earlier event of this thread never arrived; delivering out of order');
   }
 
   const handler = async (job: JobContext) => {
     const { event: received, seq, only } = job.data;
     const log = deps.logger.child({ jobId: job.id, type: received.type, threadKey: received.threadKey });
-    if (seq && received.threadKey && !only) {
-      const done = await store.getCounter(`seqdone:${received.threadKey}`);
-      if (seq > done + 1 && Date.now() - job.data.acceptedAt < gapTimeoutMs) throw new DeferError(50);
-    }
+    if (seq && received.threadKey && !only) await waitForTurn(job, received.threadKey, seq, log);
     const runtime = deps.runtimes[received.source];
     if (runtime?.handle && (await runtime.handle(received)) === 'consumed') {
       await markDone(received, seq);
@@ -111,7 +143,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     if (!route.ok) {
       metrics.drops.inc({ type: event.type, reason: route.reason });
       if (route.reason === 'unroutable') {
-        await store.addDeadLetter({ id: `unroutable-${job.id}`, source: 'delivery', reason: 'unroutable', type: event.type, job: job.data, createdAt: new Date().toISOString() });
+        await store.addDeadLetter({ id: `unroutable-${job.id}`, source: 'delivery', reason: 'unroutable', type: event.type, job: { ...job.data, origin: job.data.origin ?? job.id }, createdAt: new Date().toISOString() });
         log.warn({ routing: event.routing }, 'event could not be routed (no org or app key); kept as a dead letter');
       } else {
         log.debug({ reason: route.reason }, 'event not delivered');
@@ -127,7 +159,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
 
   async function onExhausted(job: JobContext, err: Error) {
     const { event } = job.data;
-    await store.addDeadLetter({ id: `exhausted-${job.id}`, source: 'delivery', reason: 'exhausted', type: event.type, error: err.message, job: job.data, createdAt: new Date().toISOString() });
+    await store.addDeadLetter({ id: `exhausted-${job.id}`, source: 'delivery', reason: 'exhausted', type: event.type, error: err.message, job: { ...job.data, origin: job.data.origin ?? job.id }, createdAt: new Date().toISOString() });
     metrics.deadLetters.inc({ source: 'delivery', reason: 'exhausted' });
     await markDone(event, job.data.seq);
     deps.logger.error({ jobId: job.id, type: event.type, err: err.message }, 'delivery failed after every attempt; dead-lettered');

@@ -5,7 +5,7 @@
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { Source } from '../events.js';
+import type { AnyEvent, Source } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Queue } from '../queue/queue.js';
@@ -14,6 +14,11 @@ import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
 import { safeHeaders } from './headers.js';
 
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * The claim is short until the job is stored: if the process dies between the two, the sender's
+ * retry is accepted after this instead of being answered "duplicate" for a week with nothing queued.
+ */
+export const PENDING_TTL_SECONDS = 120;
 
 export interface IngestAnswer {
   status: number;
@@ -91,13 +96,14 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     const deliveryId = plugin.deliveryId(delivery, json) || createHash('sha256').update(delivery.body).digest('hex');
     const dedupKey = `dedup:${delivery.source}:${deliveryId}`;
-    if (!(await store.claim(dedupKey, DEDUP_TTL_SECONDS))) {
+    if (!(await store.claim(dedupKey, PENDING_TTL_SECONDS))) {
       count('duplicate', type);
       return { status: 200, body: { status: 'duplicate', type, id: deliveryId } };
     }
 
+    let event: AnyEvent | undefined;
+    let seq: number | undefined;
     try {
-      let event;
       try {
         event = plugin.normalize(type, parsed.payload, {
           deliveryId,
@@ -110,14 +116,17 @@ export function createIngest(deps: IngestDeps): Ingest {
         count('invalid', type);
         return { status: 422, body: { status: 'invalid', reason: `payload could not be normalized as ${type}`, type } };
       }
-      const seq = event.threadKey ? await store.incr(`seq:${event.threadKey}`) : undefined;
+      seq = event.threadKey ? await store.incr(`seq:${event.threadKey}`) : undefined;
       await queue.enqueue({ event, seq, acceptedAt: delivery.receivedAt.getTime() }, `${delivery.source}-${deliveryId}`);
+      await store.extendClaim(dedupKey, DEDUP_TTL_SECONDS);
       count('accepted', type);
       log.debug({ type, id: deliveryId, threadKey: event.threadKey, seq }, 'accepted');
       return ok(type, deliveryId);
     } catch (err) {
       // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
+      // The job id is the delivery's, so a job that was stored after all is not queued twice.
       await store.release(dedupKey).catch(() => undefined);
+      if (seq !== undefined && event?.threadKey) await store.setRecord(`seqskip:${event.threadKey}:${seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
       throw new IngestError('store_unavailable', 503, (err as Error).message);
     }
   }

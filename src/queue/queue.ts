@@ -13,6 +13,8 @@ export interface DeliveryJob {
   acceptedAt: number;
   /** Restrict delivery to one channel (a dead letter retried from App Home). */
   only?: { teamId: string; channelId: string };
+  /** The first job's id, kept by a requeued dead letter so parts already posted are not posted again. */
+  origin?: string;
 }
 
 export interface JobContext {

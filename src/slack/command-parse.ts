@@ -17,7 +17,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 
 export const USAGE = [
   '`/threadline subscribe sentry <org>/<project>` (or `<org>/*`) `[kinds…] [--filter=value…]`',
-  '`/threadline subscribe bugsee <app-key>` `[kinds…] [--filter=value…]`',
+  '`/threadline subscribe bugsee <app-key>` (or `*` for every app, and user events) `[kinds…] [--filter=value…]`',
   '`/threadline unsubscribe sentry <org>/<project>` · `/threadline unsubscribe bugsee <app-key>`',
   '`/threadline list` · `/threadline help`',
   `Sentry kinds: ${SENTRY_KINDS.join(' ')} · Bugsee kinds: ${BUGSEE_KINDS.join(' ')}`,
@@ -58,7 +58,7 @@ const sentryTarget = z
 const bugseeTarget = z
   .string()
   .max(100, 'is too long')
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be a Bugsee app key: letters, digits, - and _ (e.g. IOS)');
+  .regex(/^(\*|[A-Za-z0-9_-]+)$/, 'must be a Bugsee app key: letters, digits, - and _ (e.g. IOS), or * for every app');
 
 const TARGET: Record<Source, z.ZodType<string, string>> = { sentry: sentryTarget, bugsee: bugseeTarget };
 const TARGET_HINT: Record<Source, string> = { sentry: '<org>/<project>', bugsee: '<app-key>' };

@@ -240,6 +240,9 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
       const res = await (await ready()).set(k.claim(key), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
       return res === 'OK';
     },
+    async extendClaim(key, ttlSeconds) {
+      return (await (await ready()).expire(k.claim(key), Math.max(1, Math.ceil(ttlSeconds)))) === 1;
+    },
     async release(key) {
       await (await ready()).del(k.claim(key));
     },

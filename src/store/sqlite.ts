@@ -242,6 +242,10 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       const now = Date.now();
       return q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes === 1;
     },
+    async extendClaim(key, ttlSeconds) {
+      const now = Date.now();
+      return db.prepare('UPDATE claims SET expires_at = ? WHERE key = ? AND expires_at > ?').run(now + Math.max(0, ttlSeconds) * 1000, key, now).changes === 1;
+    },
     async release(key) {
       q.release.run(key);
     },

@@ -85,6 +85,8 @@ export interface Store {
   // --- Dedup and generic records -----------------------------------------------------------
   /** Atomic set-if-absent with a TTL (Redis `SET NX EX`). True for exactly one caller. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Sets a held claim's TTL (a claim taken short while work is pending, made long once done). False if not held. */
+  extendClaim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Drops a claim, e.g. when the delivery could not be stored and the sender must retry. */
   release(key: string): Promise<void>;
   /** Key/value with an optional TTL; values are JSON-serialisable. */

@@ -112,6 +112,29 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     expect(posts(svc, ch)).toHaveLength(0);
   });
 
+  it('retries a dead letter into the same thread, once, and forgets it', async () => {
+    const ch = await newChannel();
+    const gid = String(Date.now() + 13);
+    await sendSentry(svc, 'issue', issue(gid, 'created'));
+    await eventually(() => parents(svc, ch).length === 1, 'parent');
+    svc.slack.fault = (c) => (c.args.channel === ch ? { status: 500 } : undefined);
+    await sendSentry(svc, 'issue', issue(gid, 'resolved', 'resolved'));
+    const dl = await (async () => {
+      let found;
+      await eventually(async () => Boolean((found = (await svc.t.store.listDeadLetters(200, { teamId: 'T1' })).find((d) => d.channelId === ch))), 'dead letter');
+      return found as unknown as { id: string };
+    })();
+    svc.slack.fault = undefined;
+    await svc.t.requeueDeadLetter(dl.id, 'T1');
+    await eventually(() => replies(svc, ch).length === 1, 'reply after retry');
+    expect(replies(svc, ch)[0]?.args.thread_ts).toBe((await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.ts);
+    expect(await svc.t.store.getDeadLetter(dl.id)).toBeNull();
+    await expect(svc.t.requeueDeadLetter(dl.id, 'T1')).rejects.toThrow('not_found');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(parents(svc, ch)).toHaveLength(1);
+    expect(replies(svc, ch)).toHaveLength(1);
+  });
+
   it.each(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'missing_scope'])(
     'disables the subscription on %s and does not retry',
     async (error) => {
@@ -148,13 +171,14 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     const nobody = issue(String(Date.now() + 12), 'created') as { data: { issue: Record<string, unknown> } };
     nobody.data.issue.project = { id: '9', name: 'nobody', slug: 'nobody-subscribed' };
     await sendSentry(svc, 'issue', nobody as never);
-    await eventually(async () => /threadline_events_dropped_total/.test(await (await fetch(`${svc.url}/metrics`)).text()), 'drop counted');
+    const dropped = /threadline_events_dropped_total\{type="sentry.issue.created",reason="no_subscriber"\} \d+/;
+    await eventually(async () => dropped.test(await (await fetch(`${svc.url}/metrics`)).text()), 'drop counted');
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(text).toMatch(/threadline_deliveries_total\{type="sentry.issue.created",result="posted"\} \d+/);
     expect(text).toMatch(/threadline_webhooks_total\{source="sentry",outcome="accepted",type="sentry.issue.created"\} \d+/);
     expect(text).toMatch(/threadline_webhook_to_slack_seconds_count\{type="sentry.issue.created"\} \d+/);
     expect(text).toMatch(/threadline_slack_errors_total\{method="chat.postMessage",error="channel_not_found"\} 1/);
-    expect(text).toMatch(/threadline_events_dropped_total\{type="sentry.issue.created",reason="no_subscriber"\} \d+/);
+    expect(text).toMatch(dropped);
   });
 
   it('posts the plain-text fallback once on invalid_blocks', async () => {

@@ -29,7 +29,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('the same burst delivered twice (%
     await drain(d, w.deliveries.length * CHANNELS.length);
     expect([...first.answers.values()].every((a) => a === 'accepted')).toBe(true);
     expect([...again.answers.values()].every((a) => a === 'duplicate')).toBe(true);
-    verify(`redelivered burst [${kind}]`, w, d, {
+    await verify(`redelivered burst [${kind}]`, w, d, {
       channels: CHANNELS,
       extra: `${w.deliveries.length} deliveries sent twice, ${w.threads} threads × ${CHANNELS.length} channels`,
     });

@@ -5,6 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { sentryHeaders } from '../helpers/signing.js';
 
 export const SENTRY_SECRET = 'faults-sentry-secret';
@@ -112,6 +113,30 @@ export interface SendOptions {
   onAccepted?: (n: number) => void | Promise<void>;
 }
 
+/** One POST on a fresh connection (webhook senders don't keep connections alive), 10 s timeout. */
+function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function statusOf(text: string): string {
+  try {
+    return String((JSON.parse(text) as { status?: unknown }).status ?? '');
+  } catch {
+    return '';
+  }
+}
+
 export async function sendAll(deliveries: Delivery[], opts: SendOptions): Promise<SendResult> {
   const result: SendResult = { answers: new Map(), acceptedTwice: [], retries: 0, statuses: {} };
   const giveUpMs = opts.giveUpMs ?? 120_000;
@@ -123,9 +148,9 @@ export async function sendAll(deliveries: Delivery[], opts: SendOptions): Promis
       let status = 0;
       let answer = '';
       try {
-        const res = await fetch(`${opts.url()}${d.path}`, { method: 'POST', headers: d.headers, body: d.body, signal: AbortSignal.timeout(10_000) });
+        const res = await post(`${opts.url()}${d.path}`, d.headers, d.body);
         status = res.status;
-        answer = String(((await res.json().catch(() => ({}))) as { status?: unknown }).status ?? '');
+        answer = statusOf(res.text);
       } catch {
         status = 0; // no answer: connection refused or reset, as during a restart
       }

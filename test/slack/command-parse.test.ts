@@ -59,6 +59,11 @@ describe('parseCommand: verbs', () => {
     expect(ok(`subscribe bugsee android-beta ${BUGSEE_KINDS.join(' ')}`)).toMatchObject({ target: 'android-beta', kinds: [...BUGSEE_KINDS] });
   });
 
+  it('subscribe bugsee * takes every app, and is how user events (which name no app) are received', () => {
+    expect(ok('subscribe bugsee * user app')).toMatchObject({ verb: 'subscribe', source: 'bugsee', target: '*', kinds: ['app', 'user'] });
+    expect(ok('unsubscribe bugsee *')).toMatchObject({ verb: 'unsubscribe', source: 'bugsee', target: '*' });
+  });
+
   it('unsubscribe', () => {
     expect(ok('unsubscribe sentry acme/web')).toEqual({ verb: 'unsubscribe', source: 'sentry', target: 'acme/web' });
     expect(ok('unsubscribe sentry acme/*')).toEqual({ verb: 'unsubscribe', source: 'sentry', target: 'acme/*' });

@@ -257,6 +257,14 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
         expect((await store.getThread('T1', 'C1', 'k'))?.state).toEqual(state);
       });
 
+      it('extends a held claim, and not an expired or missing one', async () => {
+        expect(await store.claim('ext', 1)).toBe(true);
+        expect(await store.extendClaim('ext', 60)).toBe(true);
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(await store.claim('ext', 60)).toBe(false);
+        expect(await store.extendClaim('never-claimed', 60)).toBe(false);
+      });
+
       it('releases a claim only for its owner and only before the parent is posted', async () => {
         await store.claimThread('T1', 'C1', 'rel', 'o1');
         expect(await store.releaseThread('T1', 'C1', 'rel', 'o2')).toBe(false);

@@ -54,7 +54,7 @@ export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: Sent
   return buildEvent(type, meta, {
     subjectId: incidentId,
     threadKey: threadKeys.sentryMetricAlert(incidentId),
-    routing: { installationUuid: opt(p.installation?.uuid), org, project: projects[0] },
+    routing: { installationUuid: opt(p.installation?.uuid), org, project: projects[0], projects: projects.length > 1 ? [...projects] : undefined },
     time,
     actor: mapActor(p.actor),
     title,

@@ -75,11 +75,15 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     }
     const groupId = routing.groupId;
     if (!groupId) return;
+    const known = await store.getRecord<GroupRecord>(groupKey(groupId));
     if (routing.project) {
-      await learn(groupId, { org: routing.org, project: routing.project });
+      // A comment names its project but no org (no URLs): the org learned from the issue routes it.
+      if (!routing.org && known?.org && known.project === routing.project) routing.org = known.org;
+      // Never forget a known org for a payload that has none.
+      const org = routing.org ?? (known?.project === routing.project ? known.org : undefined);
+      if (known?.project !== routing.project || known.org !== org) await learn(groupId, { org, project: routing.project });
       return;
     }
-    const known = await store.getRecord<GroupRecord>(groupKey(groupId));
     if (known?.project && (!routing.org || !known.org || known.org === routing.org)) {
       routing.project = known.project;
       routing.org ??= known.org;

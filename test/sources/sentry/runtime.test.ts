@@ -95,6 +95,13 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
       expect(ev.state).toMatchObject({ org: 'acme-corp' });
     });
 
+    it('routes a comment (no URLs, no installation) by the org learned from its issue, and keeps that org', async () => {
+      await runtime.resolve(event('error/created.json'));
+      const comment = await runtime.resolve(event('comment/created.json'));
+      expect(comment.routing).toMatchObject({ org: 'acme', project: 'mobile-app', groupId: GROUP });
+      expect(await store.getRecord(groupKey(GROUP))).toEqual({ org: 'acme', project: 'mobile-app' });
+    });
+
     it('keeps the URL org when no installation is known', async () => {
       const ev = await runtime.resolve(event('error/created.json'));
       expect(ev.routing).toMatchObject({ org: 'acme', project: 'mobile-app' });
