@@ -19,7 +19,9 @@ const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
 export const BUTTON_EVENT_PREFIX = 'action-';
 /** Longer than a parent post can take with all of the Slack client's retries. */
-const STALE_CLAIM_MS = 10 * 60 * 1000;
+const STALE_CLAIM_MS = 3 * 60 * 1000;
+/** Longer pacing waits defer the job instead of sleeping in a worker slot. */
+const MAX_PACING_SLEEP_MS = 1500;
 
 export interface ChannelDeliveryDeps {
   store: Store;
@@ -65,8 +67,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const key = `post:${job.id}:${teamId}:${channelId}:${part}`;
     const done = await store.getRecord<string>(key);
     if (done) return done;
-    const wait = await store.reserveSlot(`pace:${teamId}:${channelId}`, deps.channelIntervalMs);
-    if (wait > 0) await sleep(wait);
+    await pace(job, teamId, channelId, part);
     metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
     const res = await callWithFallback(
       slack,
@@ -85,6 +86,26 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const ts = res.ts ?? '';
     await store.setRecord(key, ts, POST_RECORD_TTL);
     return ts;
+  }
+
+  /**
+   * Waits for this post's slot in the channel (about one post per second). A short wait is slept;
+   * a long one (a burst into one channel) is kept as a reservation and the job deferred, so the
+   * burst does not hold every worker while other channels wait.
+   */
+  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
+    const slotKey = `paceslot:${job.id}:${teamId}:${channelId}:${part}`;
+    let at = await store.getRecord<number>(slotKey);
+    if (at === null) {
+      const wait = await store.reserveSlot(`pace:${teamId}:${channelId}`, deps.channelIntervalMs);
+      at = Date.now() + wait;
+      if (wait > MAX_PACING_SLEEP_MS) {
+        await store.setRecord(slotKey, at, 3600);
+        throw new DeferError(wait);
+      }
+    }
+    const remaining = at - Date.now();
+    if (remaining > 0) await sleep(remaining);
   }
 
   async function waitForParent(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord> {

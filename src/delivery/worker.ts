@@ -47,7 +47,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     logger: deps.logger,
     render: deps.render,
     channelIntervalMs: deps.channelIntervalMs,
-    parentWaitMs: deps.parentWaitMs ?? 5000,
+    parentWaitMs: deps.parentWaitMs ?? 2000,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
 

@@ -245,3 +245,29 @@ describe('pacing', () => {
     }
   });
 });
+
+describe('pacing a burst', () => {
+  it('keeps one channel within its pace without starving another channel', async () => {
+    const svc = await startService('sqlite', { SLACK_CHANNEL_INTERVAL_MS: '400', WORKER_CONCURRENCY: '4' });
+    try {
+      await installSentry(svc);
+      await subscribe(svc, { channelId: 'CBUSY', source: 'sentry', target: 'acme/busy' });
+      await subscribe(svc, { channelId: 'CQUIET', source: 'sentry', target: ORG_PROJECT });
+      const busy = (i: number) => {
+        const p = issue(String(Date.now() + 100 + i), 'created') as { data: { issue: Record<string, unknown> } };
+        p.data.issue.project = { id: '7', name: 'busy', slug: 'busy' };
+        return p as never;
+      };
+      for (let i = 0; i < 10; i++) await sendSentry(svc, 'issue', busy(i));
+      await sendSentry(svc, 'issue', issue(String(Date.now() + 200), 'created'));
+      // The quiet channel is not stuck behind the busy channel's ten paced posts (about 4 s).
+      await eventually(() => posts(svc, 'CQUIET').length === 1, 'quiet channel posted', 15_000);
+      expect(posts(svc, 'CBUSY').length).toBeLessThan(10);
+      await eventually(() => posts(svc, 'CBUSY').length === 10, 'busy channel drained', 20_000);
+      const at = posts(svc, 'CBUSY').map((c) => c.at);
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(320);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
