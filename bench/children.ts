@@ -10,6 +10,10 @@ export interface Child {
   url: string;
   /** The last lines the child wrote (stdout and stderr), for errors. */
   tail(): string;
+  /** How many lines it wrote in all (at LOG_LEVEL=warn, each one is a warning or an error). */
+  lineCount(): number;
+  /** CPU time used so far (user + system), in seconds; undefined where /proc is missing. */
+  cpuSeconds(): number | undefined;
   /** Peak resident set size so far (VmHWM), in MB; undefined where /proc is missing. */
   peakRssMb(): number | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
@@ -31,6 +35,18 @@ export function readVmKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefi
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process, from /proc/<pid>/stat (clock ticks of 1/100 s on Linux). */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
@@ -61,8 +77,11 @@ export async function startChild(opts: {
   cwd: string;
 }): Promise<Child> {
   const lines: string[] = [];
+  let count = 0;
   const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    const got = chunk.toString('utf8').split('\n').filter(Boolean);
+    count += got.length;
+    lines.push(...got);
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
   // Only what the child needs: the bench's own environment (REDIS_URL, secrets) must not leak in.
@@ -85,6 +104,8 @@ export async function startChild(opts: {
     pid,
     url,
     tail,
+    lineCount: () => count,
+    cpuSeconds: () => cpuSecondsOf(pid),
     peakRssMb: () => {
       const kb = readVmKb(pid, 'VmHWM');
       return kb === undefined ? undefined : kb / 1024;

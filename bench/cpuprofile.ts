@@ -23,7 +23,22 @@ function label(frame: ProfileNode['callFrame'], root: string): string {
   return `${fn}  ${where}:${frame.lineNumber + 1}`;
 }
 
-export function topSelfTime(file: string, root: string, limit = 15): { fn: string; selfPct: number }[] {
+/** Where a frame's code lives: an npm package, one of our files, Node itself, or V8. */
+function moduleOf(frame: ProfileNode['callFrame'], root: string): string {
+  const url = frame.url.replace(/^file:\/\//, '');
+  if (!url) return frame.functionName.startsWith('(') ? frame.functionName : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1] as string;
+  if (url.startsWith('node:')) return 'node (core)';
+  return url.startsWith(root) ? path.relative(root, url) : url;
+}
+
+export interface HotSpots {
+  functions: { fn: string; selfPct: number }[];
+  modules: { fn: string; selfPct: number }[];
+}
+
+export function topSelfTime(file: string, root: string, limit = 15): HotSpots {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const hits = new Map<number, number>();
   if (profile.samples?.length) {
@@ -32,18 +47,23 @@ export function topSelfTime(file: string, root: string, limit = 15): { fn: strin
     for (const n of profile.nodes) hits.set(n.id, n.hitCount ?? 0);
   }
   const byLabel = new Map<string, number>();
+  const byModule = new Map<string, number>();
   let total = 0;
   for (const n of profile.nodes) {
     const h = hits.get(n.id) ?? 0;
+    if (h === 0 || n.callFrame.functionName === '(idle)') continue;
     total += h;
-    if (h === 0) continue;
     const key = label(n.callFrame, root);
     byLabel.set(key, (byLabel.get(key) ?? 0) + h);
+    const mod = moduleOf(n.callFrame, root);
+    byModule.set(mod, (byModule.get(mod) ?? 0) + h);
   }
-  return [...byLabel.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
-    .map(([fn, h]) => ({ fn, selfPct: total ? (100 * h) / total : 0 }));
+  const top = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([fn, h]) => ({ fn, selfPct: total ? (100 * h) / total : 0 }));
+  return { functions: top(byLabel), modules: top(byModule) };
 }
 
 export function newestProfile(dir: string): string | undefined {

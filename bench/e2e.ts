@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createStore } from '../src/store/index.js';
 import type { BenchSlack } from './fake-slack.js';
+import type { CpuShare } from './cpu.js';
 import { percentile, sendPaced } from './load.js';
 import { issueBody, seeded, sign } from './payloads.js';
 
@@ -23,7 +24,24 @@ export interface E2eFigures {
   p99: number;
   max: number;
   problems: string[];
+  cpu?: CpuShare;
+  /** Service CPU per event (ingest and delivery), ms. */
+  cpuMsPerEvent?: number;
 }
+
+export const SKIPPED_E2E: E2eFigures = {
+  rate: 0,
+  sent: 0,
+  acked: 0,
+  posted: 0,
+  missing: 0,
+  channels: 0,
+  threads: 0,
+  p50: NaN,
+  p99: NaN,
+  max: NaN,
+  problems: [],
+};
 
 export async function subscribeChannels(redisUrl: string, prefix: string, channels: number): Promise<void> {
   const store = createStore({ redisUrl, prefix, dataDir: '.' });

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { sentryHeaders, type SignedBody } from './payloads.js';
+import type { CpuShare } from './cpu.js';
 
 export interface LoadFigures {
   /** Mean accepted requests per second over the phase. */
@@ -15,7 +16,13 @@ export interface LoadFigures {
   non2xx: number;
   errors: number;
   durationSec: number;
+  cpu?: CpuShare;
+  /** Receiver CPU per answered request, µs: less sensitive to a busy machine than req/s. */
+  cpuUsPerReq?: number;
 }
+
+/** A phase that was not run (--only): printed as n/a, its targets as skipped. */
+export const SKIPPED_LOAD: LoadFigures = { rps: NaN, p50: NaN, p99: NaN, max: NaN, total: 0, non2xx: 0, errors: 0, durationSec: 0 };
 
 export interface LoadOptions {
   url: string;

@@ -6,23 +6,20 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBullQueue } from '../src/queue/bullmq.js';
-import { parseBenchArgs, type BenchArgs } from './args.js';
-import { freePort, startChild, type Child } from './children.js';
+import { BenchArgsError, parseBenchArgs } from './args.js';
+import { createCpuMeter } from './cpu.js';
 import { newestProfile, topSelfTime } from './cpuprofile.js';
-import { runE2e, subscribeChannels } from './e2e.js';
-import { startBenchSlack, type BenchSlack } from './fake-slack.js';
-import { runLoad, type LoadFigures } from './load.js';
-import { BENCH_SECRET, bodyPool, loadIssueFixture, type SignedBody } from './payloads.js';
+import { startBenchSlack } from './fake-slack.js';
+import { bodyPool, loadIssueFixture } from './payloads.js';
+import { benchEmbedded, benchRedis, benchReference, log, type Ctx } from './phases.js';
 import { profileStages } from './profile.js';
 import { deletePrefix, redisAnswers } from './redis-clean.js';
-import { appendMarkdown, evaluateTargets, formatReport, writeResults, type BenchResults } from './report.js';
-
-const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+import { evaluateTargets, formatReport, writeResults, type BenchResults } from './report.js';
+import { appendMarkdown } from './results-md.js';
 
 function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -43,136 +40,11 @@ function gitCommit(root: string): string | undefined {
   }
 }
 
-interface Ctx {
-  args: BenchArgs;
-  root: string;
-  redisUrl: string;
-  prefix: string;
-  pool: SignedBody[];
-  slack: BenchSlack;
-  runTag: string;
-}
-
-function serviceEnv(ctx: Ctx, store: { redis: true } | { dataDir: string }): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    SENTRY_CLIENT_SECRET: BENCH_SECRET,
-    // Nothing may reach sentry.io: any Sentry API call fails fast on a closed local port.
-    SENTRY_URL: 'http://127.0.0.1:9',
-    SLACK_BOT_TOKEN: 'xoxb-bench-token',
-    SLACK_SIGNING_SECRET: 'bench-signing-secret',
-    SLACK_API_URL: ctx.slack.url,
-    SLACK_CHANNEL_INTERVAL_MS: '0',
-    ...('redis' in store ? { REDIS_URL: ctx.redisUrl, REDIS_PREFIX: ctx.prefix } : { DATA_DIR: store.dataDir }),
-  };
-}
-
-async function load(ctx: Ctx, url: string, phase: string, opts: { durationSec: number; overallRate?: number; connections?: number }): Promise<LoadFigures> {
-  log(`${phase}: ${opts.durationSec}s${opts.overallRate ? ` at ${opts.overallRate} req/s` : ''}`);
-  return runLoad({
-    url,
-    pool: ctx.pool,
-    tag: `${ctx.runTag}-${phase}`,
-    durationSec: opts.durationSec,
-    connections: opts.connections ?? ctx.args.connections,
-    overallRate: opts.overallRate,
-  });
-}
-
-const warmupSec = (args: BenchArgs) => Math.min(2, args.durationSec);
-
-async function benchReference(ctx: Ctx): Promise<BenchResults['reference']> {
-  const ref = await startChild({
-    name: 'reference',
-    script: path.join(ctx.root, 'dist/bench/reference.js'),
-    env: { NODE_ENV: 'production', REDIS_URL: ctx.redisUrl, REDIS_PREFIX: `${ctx.prefix}ref:`, SENTRY_CLIENT_SECRET: BENCH_SECRET },
-    port: await freePort(),
-    cwd: ctx.root,
-  });
-  try {
-    await load(ctx, ref.url, 'ref-warmup', { durationSec: warmupSec(ctx.args) });
-    const ingest = await load(ctx, ref.url, 'ref-ingest', { durationSec: ctx.args.durationSec });
-    const fixedRate = await load(ctx, ref.url, 'ref-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
-    return { ingest, fixedRate };
-  } finally {
-    await ref.stop();
-  }
-}
-
-async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Promise<BenchResults['redis']> {
-  const svc = await startChild({
-    name: 'threadline (Redis)',
-    script: path.join(ctx.root, 'dist/src/main.js'),
-    env: serviceEnv(ctx, { redis: true }),
-    port: await freePort(),
-    cwd: ctx.root,
-    nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
-  });
-  // Read-only view of the service's queue: each phase starts with the previous backlog delivered.
-  const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: `${ctx.prefix}bull` });
-  const drain = async (after: string) => {
-    const t0 = Date.now();
-    const ok = await queue.drained(ctx.args.smoke ? 30_000 : 90_000);
-    log(`${after}: queue ${ok ? 'drained' : 'NOT drained'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  };
-  try {
-    await load(ctx, svc.url, 'redis-warmup', { durationSec: warmupSec(ctx.args) });
-    await drain('warmup');
-    const ingest = await load(ctx, svc.url, 'redis-ingest', { durationSec: ctx.args.durationSec });
-    await drain('ingest');
-    const fixedRate = await load(ctx, svc.url, 'redis-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
-    await drain('fixed rate');
-    await subscribeChannels(ctx.redisUrl, ctx.prefix, ctx.args.channels);
-    log(`e2e: ${ctx.args.e2eRate} events/s for ${ctx.args.durationSec}s over ${ctx.args.channels} channels`);
-    const e2e = await runE2e({
-      url: svc.url,
-      slack: ctx.slack,
-      fixture: loadIssueFixture(ctx.root),
-      rate: ctx.args.e2eRate,
-      durationSec: ctx.args.durationSec,
-      channels: ctx.args.channels,
-      tag: `${ctx.runTag}-e2e`,
-      settleMs: 15_000,
-    });
-    const peakRssMb = svc.peakRssMb();
-    const code = await svc.stop();
-    if (code !== 0) log(`threadline (Redis) exited with ${code}:\n${svc.tail()}`);
-    return { ingest, fixedRate, e2e, peakRssMb };
-  } catch (err) {
-    log(`threadline (Redis) output:\n${svc.tail()}`);
-    throw err;
-  } finally {
-    await queue.close();
-    await svc.stop();
-  }
-}
-
-async function benchEmbedded(ctx: Ctx): Promise<BenchResults['embedded']> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tl-bench-data-'));
-  let svc: Child | undefined;
-  try {
-    svc = await startChild({
-      name: 'threadline (embedded)',
-      script: path.join(ctx.root, 'dist/src/main.js'),
-      env: serviceEnv(ctx, { dataDir }),
-      port: await freePort(),
-      cwd: ctx.root,
-    });
-    await load(ctx, svc.url, 'embedded-warmup', { durationSec: warmupSec(ctx.args) });
-    const ingest = await load(ctx, svc.url, 'embedded-ingest', { durationSec: ctx.args.durationSec });
-    return { ingest, peakRssMb: svc.peakRssMb() };
-  } finally {
-    await svc?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
   const root = repoRoot();
   const args = parseBenchArgs(process.argv.slice(2), process.env, root);
-  for (const f of ['dist/src/main.js', 'dist/bench/reference.js']) {
-    if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run npm run build first (npm run bench does)`);
+  for (const f of [args.serviceMain, path.join(root, 'dist/bench/reference.js')]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run npm run build first (npm run bench does)`);
   }
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   if (!(await redisAnswers(redisUrl))) {
@@ -184,7 +56,8 @@ async function main(): Promise<void> {
   const pool = bodyPool(fixture, args.poolSize);
   const sizes = pool.map((p) => Buffer.byteLength(p.body));
   const slack = await startBenchSlack();
-  const ctx: Ctx = { args, root, redisUrl, prefix, pool, slack, runTag };
+  const cpu = createCpuMeter(redisUrl);
+  const ctx: Ctx = { args, root, redisUrl, prefix, pool, slack, runTag, cpu };
   const cpuProfDir = args.cpuProf ? mkdtempSync(path.join(tmpdir(), 'tl-bench-cpuprof-')) : undefined;
   const started = Date.now();
   log(`run ${runTag}: Redis ${redisUrl}, prefix ${prefix}, ${args.durationSec}s phases`);
@@ -193,11 +66,13 @@ async function main(): Promise<void> {
     const reference = await benchReference(ctx);
     const redis = await benchRedis(ctx, cpuProfDir);
     const embedded = await benchEmbedded(ctx);
-    log('per-stage profile');
-    const profile = [
-      await profileStages({ kind: 'redis', redisUrl, prefix: `${prefix}profile:`, pool, iterations: args.profileIterations, tag: `${runTag}-prof` }),
-      await profileStages({ kind: 'sqlite', redisUrl, prefix: `${prefix}profile:`, pool, iterations: args.profileIterations, tag: `${runTag}-prof` }),
-    ];
+    const profile = [];
+    if (args.only.has('profile')) {
+      log('per-stage profile');
+      for (const kind of ['redis', 'sqlite'] as const) {
+        profile.push(await profileStages({ kind, redisUrl, prefix: `${prefix}profile:`, pool, iterations: args.profileIterations, tag: `${runTag}-prof` }));
+      }
+    }
     const partial = {
       date: new Date().toISOString(),
       commit: gitCommit(root),
@@ -225,6 +100,7 @@ async function main(): Promise<void> {
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)}s`);
   } finally {
     await slack.close();
+    cpu.close();
     const n = await deletePrefix(redisUrl, prefix).catch((err: Error) => {
       log(`could not delete the bench's keys under ${prefix}: ${err.message}`);
       return 0;
@@ -236,6 +112,11 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: Error) => {
+    if (err instanceof BenchArgsError) {
+      if (err.help) process.stdout.write(`${err.message}\n`);
+      else process.stderr.write(`bench: ${err.message}\n`);
+      process.exit(err.help ? 0 : 2);
+    }
     process.stderr.write(`bench: failed: ${err.stack ?? err.message}\n`);
     process.exit(1);
   },

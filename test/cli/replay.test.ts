@@ -261,4 +261,24 @@ describe('runReplay against a dry-run service (the README quick start)', () => {
     expect(replies).toHaveLength(2);
     expect(new Set(replies.map((r) => r.args.thread_ts)).size).toBe(1);
   });
+
+  it('the Seer run routes without a Sentry installation: one thread, parent then six replies', async () => {
+    const out: string[] = [];
+    const code = await runReplay(['--url', svc.url, '--secret', SENTRY_SECRET, '--delay', '0', '--scenario', 'seer-run'], {
+      stdout: (l) => out.push(l),
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+    expect(out.map((l) => l.split(' ')[0])).toEqual(Array(8).fill('200'));
+    const seerPosts = () =>
+      (svc.logLines().filter((l) => l.dryRun === true && l.method === 'chat.postMessage') as { args: { thread_ts?: string; metadata?: { event_payload?: { event_type?: string } } } }[]).filter((l) =>
+        l.args.metadata?.event_payload?.event_type?.startsWith('sentry.seer.'),
+      );
+    await eventually(() => seerPosts().length >= 7, 'seven Seer posts');
+    const [parent, ...replies] = seerPosts();
+    expect(parent!.args.metadata?.event_payload?.event_type).toBe('sentry.seer.root_cause_started');
+    expect(parent!.args.thread_ts).toBeUndefined();
+    expect(replies).toHaveLength(6);
+    expect(new Set(replies.map((r) => r.args.thread_ts)).size).toBe(1);
+  });
 });

@@ -1,0 +1,177 @@
+/**
+ * The bench's phases, each against its own child process: the reference receiver, Threadline on
+ * Redis (throughput, fixed rate, end to end), Threadline on the embedded store.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createBullQueue } from '../src/queue/bullmq.js';
+import type { BenchArgs } from './args.js';
+import { freePort, startChild, type Child } from './children.js';
+import type { createCpuMeter } from './cpu.js';
+import { runE2e, SKIPPED_E2E, subscribeChannels, type E2eFigures } from './e2e.js';
+import type { BenchSlack } from './fake-slack.js';
+import { runLoad, SKIPPED_LOAD, type LoadFigures } from './load.js';
+import { BENCH_SECRET, loadIssueFixture, type SignedBody } from './payloads.js';
+import type { BenchResults } from './report.js';
+
+export const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+export interface Ctx {
+  args: BenchArgs;
+  root: string;
+  redisUrl: string;
+  prefix: string;
+  pool: SignedBody[];
+  slack: BenchSlack;
+  runTag: string;
+  cpu: ReturnType<typeof createCpuMeter>;
+}
+
+function serviceEnv(ctx: Ctx, store: { redis: true } | { dataDir: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    SENTRY_CLIENT_SECRET: BENCH_SECRET,
+    // Nothing may reach sentry.io: any Sentry API call fails fast on a closed local port.
+    SENTRY_URL: 'http://127.0.0.1:9',
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_API_URL: ctx.slack.url,
+    SLACK_CHANNEL_INTERVAL_MS: '0',
+    ...('redis' in store ? { REDIS_URL: ctx.redisUrl, REDIS_PREFIX: ctx.prefix } : { DATA_DIR: store.dataDir }),
+  };
+}
+
+async function load(
+  ctx: Ctx,
+  child: Child,
+  phase: string,
+  opts: { durationSec: number; overallRate?: number; connections?: number },
+): Promise<LoadFigures> {
+  log(`${phase}: ${opts.durationSec}s${opts.overallRate ? ` at ${opts.overallRate} req/s` : ''}`);
+  const stop = await ctx.cpu.start(child);
+  const figures = await runLoad({
+    url: child.url,
+    pool: ctx.pool,
+    tag: `${ctx.runTag}-${phase}`,
+    durationSec: opts.durationSec,
+    connections: opts.connections ?? ctx.args.connections,
+    overallRate: opts.overallRate,
+  });
+  const cpu = await stop();
+  const cpuUsPerReq = cpu.service !== undefined && figures.total > 0 ? ((cpu.service / 100) * figures.durationSec * 1e6) / figures.total : undefined;
+  return { ...figures, cpu, cpuUsPerReq };
+}
+
+const warmupSec = (args: BenchArgs) => Math.min(2, args.durationSec);
+
+export async function benchReference(ctx: Ctx): Promise<BenchResults['reference']> {
+  if (!ctx.args.only.has('reference')) return { ingest: SKIPPED_LOAD };
+  const ref = await startChild({
+    name: 'reference',
+    script: path.join(ctx.root, 'dist/bench/reference.js'),
+    env: { NODE_ENV: 'production', REDIS_URL: ctx.redisUrl, REDIS_PREFIX: `${ctx.prefix}ref:`, SENTRY_CLIENT_SECRET: BENCH_SECRET },
+    port: await freePort(),
+    cwd: ctx.root,
+  });
+  try {
+    await load(ctx, ref, 'ref-warmup', { durationSec: warmupSec(ctx.args) });
+    const ingest = await load(ctx, ref, 'ref-ingest', { durationSec: ctx.args.durationSec });
+    const fixedRate = await load(ctx, ref, 'ref-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
+    return { ingest, fixedRate };
+  } finally {
+    await ref.stop();
+  }
+}
+
+export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Promise<BenchResults['redis']> {
+  const svc = await startChild({
+    name: 'threadline (Redis)',
+    script: ctx.args.serviceMain,
+    env: serviceEnv(ctx, { redis: true }),
+    port: await freePort(),
+    cwd: ctx.root,
+    nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+  });
+  // Read-only view of the service's queue: each phase starts with the previous backlog delivered.
+  const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: `${ctx.prefix}bull` });
+  const drain = async (after: string) => {
+    const t0 = Date.now();
+    const ok = await queue.drained(ctx.args.smoke ? 30_000 : 90_000);
+    log(`${after}: queue ${ok ? 'drained' : 'NOT drained'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  };
+  try {
+    const idleRssMb = svc.peakRssMb();
+    const { only } = ctx.args;
+    await load(ctx, svc, 'redis-warmup', { durationSec: warmupSec(ctx.args) });
+    await drain('warmup');
+    let ingest = SKIPPED_LOAD;
+    if (only.has('ingest')) {
+      ingest = await load(ctx, svc, 'redis-ingest', { durationSec: ctx.args.durationSec });
+      await drain('ingest');
+    }
+    let fixedRate = SKIPPED_LOAD;
+    if (only.has('fixed')) {
+      fixedRate = await load(ctx, svc, 'redis-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
+      await drain('fixed rate');
+    }
+    const e2e = only.has('e2e') ? await e2ePhase(ctx, svc) : SKIPPED_E2E;
+    const peakRssMb = svc.peakRssMb();
+    const code = await svc.stop();
+    if (code !== 0) log(`threadline (Redis) exited with ${code}:\n${svc.tail()}`);
+    if (svc.lineCount()) log(`threadline (Redis) wrote ${svc.lineCount()} warning/error lines; the last:\n${svc.tail()}`);
+    return { ingest, fixedRate, e2e, peakRssMb, idleRssMb, logLines: svc.lineCount() };
+  } catch (err) {
+    log(`threadline (Redis) output:\n${svc.tail()}`);
+    throw err;
+  } finally {
+    await queue.close();
+    await svc.stop();
+  }
+}
+
+async function e2ePhase(ctx: Ctx, svc: Child): Promise<E2eFigures> {
+  await subscribeChannels(ctx.redisUrl, ctx.prefix, ctx.args.channels);
+  log(`e2e: ${ctx.args.e2eRate} events/s for ${ctx.args.durationSec}s over ${ctx.args.channels} channels`);
+  const stop = await ctx.cpu.start(svc);
+  const cpu0 = svc.cpuSeconds();
+  const figures = await runE2e({
+    url: svc.url,
+    slack: ctx.slack,
+    fixture: loadIssueFixture(ctx.root),
+    rate: ctx.args.e2eRate,
+    durationSec: ctx.args.durationSec,
+    channels: ctx.args.channels,
+    tag: `${ctx.runTag}-e2e`,
+    settleMs: 15_000,
+  });
+  const cpu1 = svc.cpuSeconds();
+  const cpuMsPerEvent = cpu0 !== undefined && cpu1 !== undefined && figures.sent ? ((cpu1 - cpu0) * 1000) / figures.sent : undefined;
+  return { ...figures, cpu: await stop(), cpuMsPerEvent };
+}
+
+export async function benchEmbedded(ctx: Ctx): Promise<BenchResults['embedded']> {
+  if (!ctx.args.only.has('embedded')) return { ingest: SKIPPED_LOAD };
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tl-bench-data-'));
+  let svc: Child | undefined;
+  try {
+    svc = await startChild({
+      name: 'threadline (embedded)',
+      script: ctx.args.serviceMain,
+      env: serviceEnv(ctx, { dataDir }),
+      port: await freePort(),
+      cwd: ctx.root,
+    });
+    await load(ctx, svc, 'embedded-warmup', { durationSec: warmupSec(ctx.args) });
+    const ingest = await load(ctx, svc, 'embedded-ingest', { durationSec: ctx.args.durationSec });
+    const peakRssMb = svc.peakRssMb();
+    await svc.stop();
+    if (svc.lineCount()) log(`threadline (embedded) wrote ${svc.lineCount()} warning/error lines; the last:\n${svc.tail()}`);
+    return { ingest, peakRssMb, logLines: svc.lineCount() };
+  } finally {
+    await svc?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
