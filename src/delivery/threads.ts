@@ -94,6 +94,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
    * burst does not hold every worker while other channels wait.
    */
   async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
+    if (deps.channelIntervalMs <= 0) return;
     const slotKey = `paceslot:${job.id}:${teamId}:${channelId}:${part}`;
     let at = await store.getRecord<number>(slotKey);
     if (at === null) {

@@ -68,8 +68,9 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId);
       metrics.deliveries.inc({ type: event.type, result });
       await record(result);
-      // A rerun that got through makes an earlier dead letter of this channel stale.
-      await store.removeDeadLetter(`dl-${origin}-${sub.channelId}`);
+      // A retry that got through makes an earlier dead letter of this channel stale. (A stale one
+      // left by a deferred rerun is harmless: retrying it finds every part already posted.)
+      if (job.attempt > 1) await store.removeDeadLetter(`dl-${origin}-${sub.channelId}`);
     } catch (err) {
       if (err instanceof DeferError) throw err;
       const slackErr = err instanceof SlackCallError ? err : err instanceof NoSlackTokenError ? new SlackCallError('auth', 'no_installation', 'permanent') : null;
@@ -130,7 +131,8 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   const handler = async (job: JobContext) => {
     const { event: received, seq, only } = job.data;
     const log = deps.logger.child({ jobId: job.id, type: received.type, threadKey: received.threadKey });
-    if (seq && received.threadKey && !only) await waitForTurn(job, received.threadKey, seq, log);
+    // The first event of a thread has nobody to wait for.
+    if (seq && seq > 1 && received.threadKey && !only) await waitForTurn(job, received.threadKey, seq, log);
     const runtime = deps.runtimes[received.source];
     if (runtime?.handle && (await runtime.handle(received)) === 'consumed') {
       await markDone(received, seq);

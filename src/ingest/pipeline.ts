@@ -95,40 +95,48 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
 
     const deliveryId = plugin.deliveryId(delivery, json) || createHash('sha256').update(delivery.body).digest('hex');
+    let event: AnyEvent;
+    try {
+      event = plugin.normalize(type, parsed.payload, {
+        deliveryId,
+        receivedAt: delivery.receivedAt,
+        sourceTimestamp: plugin.sourceTimestamp(delivery),
+      });
+    } catch (err) {
+      await deadLetter(delivery, type, { normalize: (err as Error).message }, log);
+      count('invalid', type);
+      return { status: 422, body: { status: 'invalid', reason: `payload could not be normalized as ${type}`, type } };
+    }
+
+    // One round trip: the dedup claim, and the event's place in its thread when it wins.
     const dedupKey = `dedup:${delivery.source}:${deliveryId}`;
-    if (!(await store.claim(dedupKey, PENDING_TTL_SECONDS))) {
+    let claim: { claimed: boolean; seq?: number };
+    try {
+      claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? `seq:${event.threadKey}` : undefined);
+    } catch (err) {
+      throw new IngestError('store_unavailable', 503, (err as Error).message);
+    }
+    if (!claim.claimed) {
       count('duplicate', type);
       return { status: 200, body: { status: 'duplicate', type, id: deliveryId } };
     }
-
-    let event: AnyEvent | undefined;
-    let seq: number | undefined;
+    const { seq } = claim;
     try {
-      try {
-        event = plugin.normalize(type, parsed.payload, {
-          deliveryId,
-          receivedAt: delivery.receivedAt,
-          sourceTimestamp: plugin.sourceTimestamp(delivery),
-        });
-      } catch (err) {
-        await store.release(dedupKey);
-        await deadLetter(delivery, type, { normalize: (err as Error).message }, log);
-        count('invalid', type);
-        return { status: 422, body: { status: 'invalid', reason: `payload could not be normalized as ${type}`, type } };
-      }
-      seq = event.threadKey ? await store.incr(`seq:${event.threadKey}`) : undefined;
       await queue.enqueue({ event, seq, acceptedAt: delivery.receivedAt.getTime() }, `${delivery.source}-${deliveryId}`);
-      await store.extendClaim(dedupKey, DEDUP_TTL_SECONDS);
-      count('accepted', type);
-      log.debug({ type, id: deliveryId, threadKey: event.threadKey, seq }, 'accepted');
-      return ok(type, deliveryId);
     } catch (err) {
       // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
       // The job id is the delivery's, so a job that was stored after all is not queued twice.
       await store.release(dedupKey).catch(() => undefined);
-      if (seq !== undefined && event?.threadKey) await store.setRecord(`seqskip:${event.threadKey}:${seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
+      if (seq !== undefined) await store.setRecord(`seqskip:${event.threadKey}:${seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
       throw new IngestError('store_unavailable', 503, (err as Error).message);
     }
+    // Not awaited: the job is stored, so the answer need not wait. If this fails, the claim lapses
+    // after PENDING_TTL_SECONDS and a much later redelivery is queued under the same job id, whose
+    // per-part post records keep it from posting again.
+    store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch((err) => log.warn({ err: (err as Error).message }, 'dedup claim not extended'));
+    count('accepted', type);
+    log.debug({ type, id: deliveryId, threadKey: event.threadKey, seq }, 'accepted');
+    return ok(type, deliveryId);
   }
 
   return { handle };

@@ -61,6 +61,12 @@ if redis.call('HEXISTS', KEYS[1], 'ts') == 1 and redis.call('HGET', KEYS[1], 'ts
 redis.call('DEL', KEYS[1])
 return 1`);
 
+// Dedup claim and the thread's sequence number in one round trip.
+const CLAIM_AND_COUNT = script(`
+if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return -1 end
+if KEYS[2] then return redis.call('INCR', KEYS[2]) end
+return 0`);
+
 const RAISE_COUNTER = script(`
 local raw = redis.call('GET', KEYS[1])
 if raw == false or tonumber(raw) < tonumber(ARGV[1]) then
@@ -239,6 +245,12 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
     async claim(key, ttlSeconds) {
       const res = await (await ready()).set(k.claim(key), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
       return res === 'OK';
+    },
+    async claimAndCount(key, ttlSeconds, counterKey) {
+      const keys = counterKey ? [k.claim(key), k.ctr(counterKey)] : [k.claim(key)];
+      const res = Number(await run(CLAIM_AND_COUNT, keys, [String(Math.max(1, Math.ceil(ttlSeconds)))]));
+      if (res < 0) return { claimed: false };
+      return counterKey ? { claimed: true, seq: res } : { claimed: true };
     },
     async extendClaim(key, ttlSeconds) {
       return (await (await ready()).expire(k.claim(key), Math.max(1, Math.ceil(ttlSeconds)))) === 1;

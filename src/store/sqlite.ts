@@ -198,6 +198,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       return { won: inserted || record.owner === owner, record };
     },
   );
+  const claimAndCountTx = db.transaction((key: string, ttlSeconds: number, counterKey: string | undefined) => {
+    const now = Date.now();
+    if (q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes !== 1) return { claimed: false };
+    return counterKey ? { claimed: true, seq: q.incr.get(counterKey)!.value } : { claimed: true };
+  });
   const pushTx = db.transaction((key: string, value: string, max: number) => {
     q.push.run(key, value);
     q.trim.run(key, key, max);
@@ -241,6 +246,9 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     async claim(key, ttlSeconds) {
       const now = Date.now();
       return q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes === 1;
+    },
+    async claimAndCount(key, ttlSeconds, counterKey) {
+      return claimAndCountTx.immediate(key, ttlSeconds, counterKey);
     },
     async extendClaim(key, ttlSeconds) {
       const now = Date.now();

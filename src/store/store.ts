@@ -85,6 +85,11 @@ export interface Store {
   // --- Dedup and generic records -----------------------------------------------------------
   /** Atomic set-if-absent with a TTL (Redis `SET NX EX`). True for exactly one caller. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * `claim`, and when it wins and `counterKey` is given, `incr` of that counter, in one atomic
+   * step (one round trip on the webhook path). `seq` is undefined when not claimed or no counter.
+   */
+  claimAndCount(key: string, ttlSeconds: number, counterKey?: string): Promise<{ claimed: boolean; seq?: number }>;
   /** Sets a held claim's TTL (a claim taken short while work is pending, made long once done). False if not held. */
   extendClaim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Drops a claim, e.g. when the delivery could not be stored and the sender must retry. */

@@ -257,6 +257,15 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
         expect((await store.getThread('T1', 'C1', 'k'))?.state).toEqual(state);
       });
 
+      it('claims and counts in one step, exactly once under concurrency', async () => {
+        const results = await Promise.all(Array.from({ length: 30 }, () => store.claimAndCount('cc', 60, 'cc-seq')));
+        expect(results.filter((r) => r.claimed)).toEqual([{ claimed: true, seq: 1 }]);
+        expect(await store.getCounter('cc-seq')).toBe(1);
+        expect(await store.claimAndCount('cc2', 60, 'cc-seq')).toEqual({ claimed: true, seq: 2 });
+        expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: true });
+        expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: false });
+      });
+
       it('extends a held claim, and not an expired or missing one', async () => {
         expect(await store.claim('ext', 1)).toBe(true);
         expect(await store.extendClaim('ext', 60)).toBe(true);

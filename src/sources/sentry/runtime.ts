@@ -30,6 +30,7 @@ export interface GroupRecord {
 export const groupKey = (groupId: string) => `sentry:group:${groupId}`;
 
 const THIRTY_DAYS = 30 * 24 * 3600;
+const ORG_CACHE_MS = 30_000;
 
 /** Subjects whose state shows org/project: resolved routing is copied there for the card. */
 const STATE_WITH_ORG = new Set(['sentry.issue', 'sentry.seer', 'sentry.preprod', 'sentry.metric_alert']);
@@ -68,10 +69,21 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     await store.setRecord(groupKey(groupId), rec, ttl);
   }
 
+  // Installations change rarely and every event asks: keep the org for a short while per process.
+  const orgCache = new Map<string, { org: string | undefined; at: number }>();
+  async function installationOrg(uuid: string): Promise<string | undefined> {
+    const hit = orgCache.get(uuid);
+    if (hit && now() - hit.at < ORG_CACHE_MS) return hit.org;
+    const org = (await store.getSentryInstallation(uuid))?.org;
+    if (orgCache.size > 10_000) orgCache.clear();
+    orgCache.set(uuid, { org, at: now() });
+    return org;
+  }
+
   async function fillRouting(event: AnyEvent, routing: Routing): Promise<void> {
     if (routing.installationUuid) {
-      const inst = await store.getSentryInstallation(routing.installationUuid);
-      if (inst?.org) routing.org = inst.org;
+      const org = await installationOrg(routing.installationUuid);
+      if (org) routing.org = org;
     }
     const groupId = routing.groupId;
     if (!groupId) return;
@@ -105,10 +117,12 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
 
     async handle(event) {
       if (event.type === 'sentry.installation.created') {
+        orgCache.delete(event.subject.id);
         await installed(event);
         return 'consumed';
       }
       if (event.type === 'sentry.installation.deleted') {
+        orgCache.delete(event.subject.id);
         await tokens.forget(event.subject.id);
         await store.deleteSentryInstallation(event.subject.id);
         return 'consumed';
