@@ -29,6 +29,9 @@ export interface Ctx {
   cpu: ReturnType<typeof createCpuMeter>;
 }
 
+/** The flags `npm start` and the Procfile run the service with (package.json). */
+const NODE_ARGS = ['--max-old-space-size=160'];
+
 function serviceEnv(ctx: Ctx, store: { redis: true } | { dataDir: string }): Record<string, string> {
   return {
     NODE_ENV: 'production',
@@ -87,13 +90,23 @@ export async function benchReference(ctx: Ctx): Promise<BenchResults['reference'
 }
 
 export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Promise<BenchResults['redis']> {
+  // The production shape on Redis (Procfile): web processes answer webhooks, worker processes deliver.
+  const nodeArgs = [...NODE_ARGS, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
   const svc = await startChild({
-    name: 'threadline (Redis)',
+    name: 'threadline web (Redis)',
     script: ctx.args.serviceMain,
-    env: serviceEnv(ctx, { redis: true }),
+    env: { ...serviceEnv(ctx, { redis: true }), THREADLINE_ROLE: 'web' },
     port: await freePort(),
     cwd: ctx.root,
-    nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    nodeArgs,
+  });
+  const worker = await startChild({
+    name: 'threadline worker (Redis)',
+    script: ctx.args.serviceMain,
+    env: { ...serviceEnv(ctx, { redis: true }), THREADLINE_ROLE: 'worker' },
+    port: await freePort(),
+    cwd: ctx.root,
+    nodeArgs,
   });
   // Read-only view of the service's queue: each phase starts with the previous backlog delivered.
   const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: `${ctx.prefix}bull` });
@@ -117,26 +130,37 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
       fixedRate = await load(ctx, svc, 'redis-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
       await drain('fixed rate');
     }
-    const e2e = only.has('e2e') ? await e2ePhase(ctx, svc) : SKIPPED_E2E;
-    const peakRssMb = svc.peakRssMb();
+    const e2e = only.has('e2e') ? await e2ePhase(ctx, svc, worker) : SKIPPED_E2E;
+    const webRss = svc.peakRssMb();
+    const workerRss = worker.peakRssMb();
+    log(`peak RSS: web ${webRss?.toFixed(1)} MB, worker ${workerRss?.toFixed(1)} MB`);
+    const peakRssMb = Math.max(webRss ?? 0, workerRss ?? 0) || undefined;
     const code = await svc.stop();
+    const workerCode = await worker.stop();
+    if (workerCode !== 0) log(`threadline worker exited with ${workerCode}:\n${worker.tail()}`);
     if (code !== 0) log(`threadline (Redis) exited with ${code}:\n${svc.tail()}`);
     if (svc.lineCount()) log(`threadline (Redis) wrote ${svc.lineCount()} warning/error lines; the last:\n${svc.tail()}`);
     return { ingest, fixedRate, e2e, peakRssMb, idleRssMb, logLines: svc.lineCount() };
   } catch (err) {
-    log(`threadline (Redis) output:\n${svc.tail()}`);
+    log(`threadline (Redis) output:\n${svc.tail()}\nworker:\n${worker.tail()}`);
     throw err;
   } finally {
     await queue.close();
     await svc.stop();
+    await worker.stop();
   }
 }
 
-async function e2ePhase(ctx: Ctx, svc: Child): Promise<E2eFigures> {
+async function e2ePhase(ctx: Ctx, svc: Child, worker: Child): Promise<E2eFigures> {
   await subscribeChannels(ctx.redisUrl, ctx.prefix, ctx.args.channels);
   log(`e2e: ${ctx.args.e2eRate} events/s for ${ctx.args.durationSec}s over ${ctx.args.channels} channels`);
   const stop = await ctx.cpu.start(svc);
-  const cpu0 = svc.cpuSeconds();
+  const both = () => {
+    const a = svc.cpuSeconds();
+    const b = worker.cpuSeconds();
+    return a === undefined || b === undefined ? undefined : a + b;
+  };
+  const cpu0 = both();
   const figures = await runE2e({
     url: svc.url,
     slack: ctx.slack,
@@ -147,7 +171,7 @@ async function e2ePhase(ctx: Ctx, svc: Child): Promise<E2eFigures> {
     tag: `${ctx.runTag}-e2e`,
     settleMs: 15_000,
   });
-  const cpu1 = svc.cpuSeconds();
+  const cpu1 = both();
   const cpuMsPerEvent = cpu0 !== undefined && cpu1 !== undefined && figures.sent ? ((cpu1 - cpu0) * 1000) / figures.sent : undefined;
   return { ...figures, cpu: await stop(), cpuMsPerEvent };
 }
@@ -163,6 +187,7 @@ export async function benchEmbedded(ctx: Ctx): Promise<BenchResults['embedded']>
       env: serviceEnv(ctx, { dataDir }),
       port: await freePort(),
       cwd: ctx.root,
+      nodeArgs: NODE_ARGS,
     });
     await load(ctx, svc, 'embedded-warmup', { durationSec: warmupSec(ctx.args) });
     const ingest = await load(ctx, svc, 'embedded-ingest', { durationSec: ctx.args.durationSec });

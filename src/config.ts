@@ -52,7 +52,7 @@ const schema = z.object({
   THREADLINE_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9+/=_-]{43,}$/.test(v), {
     message: 'must be 32 bytes, base64 or base64url encoded (openssl rand -base64 32)',
   }),
-  WORKER_CONCURRENCY: intIn(1, 256).prefault('16'),
+  WORKER_CONCURRENCY: intIn(1, 256).prefault('64'),
   SLACK_CHANNEL_INTERVAL_MS: intIn(0, 60_000).prefault('1000'),
   SIZE_REGRESSION_THRESHOLD_PCT: z
     .string()

@@ -19,13 +19,13 @@ async function main() {
   }
   const t = await composeThreadline(config);
   const { logger } = t;
-  const webRole = config.role !== 'worker';
   const workerRole = config.role !== 'web';
   if (!config.redisUrl && config.role !== 'all') {
     logger.warn({ role: config.role }, 'the embedded store serves one process: run web and worker together (THREADLINE_ROLE=all) or set REDIS_URL');
   }
   if (workerRole) t.startWorker();
-  if (webRole) {
+  // A worker answers on PORT too, for its own /healthz, /readyz and /metrics.
+  {
     const server = await t.app.listen(config.port);
     const addr = server.address();
     logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.port }, 'listening');

@@ -46,6 +46,8 @@ const MAX_BACKOFF_MS = 60_000;
 const STALLED_REASON = 'job stalled more than allowable limit';
 
 /** BullMQ ids must not contain ':' nor be integers; the mapping is reversible so handlers see our id. */
+const MAX_BATCH = 100;
+
 export function toBullId(id: string): string {
   return `j${id.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
 }
@@ -106,16 +108,47 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
     conn?.disconnect();
   };
 
+  // Webhooks that arrive together are stored with one addBulk (one round trip, one MULTI) instead
+  // of one add each: under load this is most of the enqueue cost. Each caller still resolves only
+  // once its job is stored, so the 200 still means "durable".
+  let pending: { job: DeliveryJob; jobId: string; resolve: () => void; reject: (err: Error) => void }[] = [];
+  let flushScheduled = false;
+  function flush() {
+    flushScheduled = false;
+    const batch = pending;
+    pending = [];
+    if (!batch.length) return;
+    queue
+      .addBulk(
+        batch.map((b) => ({
+          name: 'deliver',
+          data: b.job,
+          opts: {
+            jobId: toBullId(b.jobId),
+            attempts: maxAttempts,
+            backoff: { type: 'custom' },
+            removeOnComplete: { age: 3600, count: 10_000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      )
+      .then(
+        () => batch.forEach((b) => b.resolve()),
+        (err: unknown) => batch.forEach((b) => b.reject(asError(err))),
+      );
+  }
+
   return {
     kind: 'bullmq',
 
-    async enqueue(job, jobId) {
-      await queue.add('deliver', job, {
-        jobId: toBullId(jobId),
-        attempts: maxAttempts,
-        backoff: { type: 'custom' },
-        removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
+    enqueue(job, jobId) {
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ job, jobId, resolve, reject });
+        if (pending.length >= MAX_BATCH) flush();
+        else if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
       });
     },
 
