@@ -9,7 +9,7 @@ import express, { type Express, type Request, type Response, type NextFunction }
 import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { redactUrl } from './log.js';
+import { lazyChild, redactUrl } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { Queue } from './queue/queue.js';
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const reqId = (req.headers['request-id'] as string | undefined) ?? (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.locals.reqId = reqId;
-    res.locals.log = logger.child({ reqId });
+    res.locals.log = lazyChild(logger, { reqId });
     res.setHeader('x-request-id', reqId);
     res.on('finish', () => {
       metrics.httpRequests.inc({ route: routeLabel(req), status: String(res.statusCode) });

@@ -71,3 +71,22 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
     opts.destination,
   );
 }
+
+const LEVEL_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+const noop = () => undefined;
+
+/**
+ * `logger.child(bindings)`, made only when a line is actually written at an enabled level: a
+ * child per request and per job is otherwise real CPU on the hot path (redaction is set up anew).
+ */
+export function lazyChild(logger: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  return new Proxy(logger, {
+    get(_target, prop) {
+      if (typeof prop === 'string' && LEVEL_METHODS.has(prop) && !logger.isLevelEnabled(prop)) return noop;
+      child ??= logger.child(bindings);
+      const value = Reflect.get(child, prop, child) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(child) : value;
+    },
+  });
+}

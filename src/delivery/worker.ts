@@ -6,7 +6,7 @@
  */
 
 import type { AnyEvent, Source } from '../events.js';
-import type { Logger } from '../log.js';
+import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store, Subscription } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
@@ -130,7 +130,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
 
   const handler = async (job: JobContext) => {
     const { event: received, seq, only } = job.data;
-    const log = deps.logger.child({ jobId: job.id, type: received.type, threadKey: received.threadKey });
+    const log = lazyChild(deps.logger, { jobId: job.id, type: received.type, threadKey: received.threadKey });
     // The first event of a thread has nobody to wait for.
     if (seq && seq > 1 && received.threadKey && !only) await waitForTurn(job, received.threadKey, seq, log);
     const runtime = deps.runtimes[received.source];
