@@ -52,6 +52,7 @@ function routeLabel(req: Request): string {
 export function createApp(deps: AppDeps): ThreadlineApp {
   const { config, logger, metrics, store } = deps;
   const app = express();
+  let closing = false;
   app.disable('x-powered-by');
   app.set('trust proxy', true);
 
@@ -60,6 +61,8 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     res.locals.reqId = reqId;
     res.locals.log = lazyChild(logger, { reqId });
     res.setHeader('x-request-id', reqId);
+    // Shutting down: keep-alive clients must reconnect elsewhere instead of holding this process.
+    if (closing) res.setHeader('connection', 'close');
     res.on('finish', () => {
       metrics.httpRequests.inc({ route: routeLabel(req), status: String(res.statusCode) });
       if (req.path !== '/healthz' && req.path !== '/metrics') {
@@ -163,6 +166,7 @@ export function createApp(deps: AppDeps): ThreadlineApp {
       });
     },
     close() {
+      closing = true;
       return new Promise((resolve) => {
         if (!server) return resolve();
         server.close(() => resolve());

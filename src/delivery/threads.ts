@@ -45,6 +45,18 @@ type Msg = { text: string; blocks?: unknown[] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Retries a store write for about half a minute (longer than a Redis restart) before giving up. */
+async function persist(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= 10) throw err;
+      await sleep(Math.min(5000, 100 * 2 ** attempt));
+    }
+  }
+}
+
 export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   const { store, metrics } = deps;
 
@@ -84,7 +96,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       event.type,
     );
     const ts = res.ts ?? '';
-    await store.setRecord(key, ts, POST_RECORD_TTL);
+    // Slack has the message now: losing this record would post it again on a rerun, so a store
+    // blip (Redis restarting) is waited out here rather than failing the job.
+    await persist(() => store.setRecord(key, ts, POST_RECORD_TTL));
     return ts;
   }
 

@@ -9,7 +9,7 @@ import type { AnyEvent, Source } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Queue } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
+import type { ClaimResult, Store } from '../store/store.js';
 import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
 import { safeHeaders } from './headers.js';
 
@@ -110,19 +110,30 @@ export function createIngest(deps: IngestDeps): Ingest {
 
     // One round trip: the dedup claim, and the event's place in its thread when it wins.
     const dedupKey = `dedup:${delivery.source}:${deliveryId}`;
-    let claim: { claimed: boolean; seq?: number };
+    let claim: ClaimResult;
     try {
       claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? `seq:${event.threadKey}` : undefined);
     } catch (err) {
       throw new IngestError('store_unavailable', 503, (err as Error).message);
     }
+    const jobId = `${delivery.source}-${deliveryId}`;
     if (!claim.claimed) {
+      // Still pending: the first attempt may have died before storing the job. Store it now under
+      // the same job id and number (a no-op if it was stored), so "duplicate" always means "we have it".
+      if (claim.pending) {
+        try {
+          await queue.enqueue({ event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime() }, jobId);
+        } catch (err) {
+          throw new IngestError('store_unavailable', 503, (err as Error).message);
+        }
+        store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch(() => undefined);
+      }
       count('duplicate', type);
       return { status: 200, body: { status: 'duplicate', type, id: deliveryId } };
     }
     const { seq } = claim;
     try {
-      await queue.enqueue({ event, seq, acceptedAt: delivery.receivedAt.getTime() }, `${delivery.source}-${deliveryId}`);
+      await queue.enqueue({ event, seq, acceptedAt: delivery.receivedAt.getTime() }, jobId);
     } catch (err) {
       // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
       // The job id is the delivery's, so a job that was stored after all is not queued twice.

@@ -62,10 +62,15 @@ redis.call('DEL', KEYS[1])
 return 1`);
 
 // Dedup claim and the thread's sequence number in one round trip.
+// The claim's value is 'p' or 'p:<seq>' while pending, 'd' once confirmed.
 const CLAIM_AND_COUNT = script(`
-if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return -1 end
-if KEYS[2] then return redis.call('INCR', KEYS[2]) end
-return 0`);
+if not redis.call('SET', KEYS[1], 'p', 'EX', ARGV[1], 'NX') then return {0, redis.call('GET', KEYS[1]) or 'd'} end
+if KEYS[2] then
+  local n = redis.call('INCR', KEYS[2])
+  redis.call('SET', KEYS[1], 'p:' .. n, 'EX', ARGV[1])
+  return {1, 'p:' .. n}
+end
+return {1, 'p'}`);
 
 const RAISE_COUNTER = script(`
 local raw = redis.call('GET', KEYS[1])
@@ -248,12 +253,14 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
     },
     async claimAndCount(key, ttlSeconds, counterKey) {
       const keys = counterKey ? [k.claim(key), k.ctr(counterKey)] : [k.claim(key)];
-      const res = Number(await run(CLAIM_AND_COUNT, keys, [String(Math.max(1, Math.ceil(ttlSeconds)))]));
-      if (res < 0) return { claimed: false };
-      return counterKey ? { claimed: true, seq: res } : { claimed: true };
+      const [won, value] = (await run(CLAIM_AND_COUNT, keys, [String(Math.max(1, Math.ceil(ttlSeconds)))])) as [number, string];
+      const seq = value.startsWith('p:') ? Number(value.slice(2)) : undefined;
+      if (Number(won) === 1) return seq === undefined ? { claimed: true } : { claimed: true, seq };
+      const pending = value.startsWith('p');
+      return seq === undefined ? { claimed: false, pending } : { claimed: false, pending, seq };
     },
     async extendClaim(key, ttlSeconds) {
-      return (await (await ready()).expire(k.claim(key), Math.max(1, Math.ceil(ttlSeconds)))) === 1;
+      return (await (await ready()).set(k.claim(key), 'd', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'XX')) === 'OK';
     },
     async release(key) {
       await (await ready()).del(k.claim(key));

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Source } from '../events.js';
-import type { DeadLetter, SentryInstallationRecord, Store, Subscription, ThreadRecord } from './store.js';
+import type { ClaimResult, DeadLetter, SentryInstallationRecord, Store, Subscription, ThreadRecord } from './store.js';
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -46,6 +46,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE IF NOT EXISTS slack_installations (id TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE IF NOT EXISTS dead_letters (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, team_id TEXT, json TEXT NOT NULL);
    CREATE INDEX IF NOT EXISTS dead_letters_team ON dead_letters (team_id, seq);`,
+  // Pending claims keep their sequence number until confirmed (NULL state: confirmed).
+  `ALTER TABLE claims ADD COLUMN state TEXT;`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -116,7 +118,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   const q = {
     claim: prep(
       `INSERT INTO claims (key, expires_at) VALUES (?, ?)
-       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?`,
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, state = NULL WHERE claims.expires_at <= ?`,
     ),
     release: prep('DELETE FROM claims WHERE key = ?'),
     setRecord: prep(
@@ -198,10 +200,18 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       return { won: inserted || record.owner === owner, record };
     },
   );
-  const claimAndCountTx = db.transaction((key: string, ttlSeconds: number, counterKey: string | undefined) => {
+  const claimAndCountTx = db.transaction((key: string, ttlSeconds: number, counterKey: string | undefined): ClaimResult => {
     const now = Date.now();
-    if (q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes !== 1) return { claimed: false };
-    return counterKey ? { claimed: true, seq: q.incr.get(counterKey)!.value } : { claimed: true };
+    if (q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes !== 1) {
+      const row = db.prepare('SELECT state FROM claims WHERE key = ?').get(key) as { state: string | null } | undefined;
+      const state = row?.state ?? null;
+      const seq = state?.startsWith('p:') ? Number(state.slice(2)) : undefined;
+      const pending = state !== null && state.startsWith('p');
+      return seq === undefined ? { claimed: false, pending } : { claimed: false, pending, seq };
+    }
+    const seq = counterKey ? q.incr.get(counterKey)!.value : undefined;
+    db.prepare('UPDATE claims SET state = ? WHERE key = ?').run(seq === undefined ? 'p' : `p:${seq}`, key);
+    return seq === undefined ? { claimed: true } : { claimed: true, seq };
   });
   const pushTx = db.transaction((key: string, value: string, max: number) => {
     q.push.run(key, value);
@@ -252,7 +262,10 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     },
     async extendClaim(key, ttlSeconds) {
       const now = Date.now();
-      return db.prepare('UPDATE claims SET expires_at = ? WHERE key = ? AND expires_at > ?').run(now + Math.max(0, ttlSeconds) * 1000, key, now).changes === 1;
+      return (
+        db.prepare('UPDATE claims SET expires_at = ?, state = NULL WHERE key = ? AND expires_at > ?').run(now + Math.max(0, ttlSeconds) * 1000, key, now)
+          .changes === 1
+      );
     },
     async release(key) {
       q.release.run(key);

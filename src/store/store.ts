@@ -75,6 +75,10 @@ export interface DeadLetter {
   createdAt: string;
 }
 
+export type ClaimResult =
+  | { claimed: true; seq?: number }
+  | { claimed: false; pending: boolean; seq?: number };
+
 export interface Store {
   readonly kind: 'redis' | 'sqlite';
 
@@ -86,11 +90,13 @@ export interface Store {
   /** Atomic set-if-absent with a TTL (Redis `SET NX EX`). True for exactly one caller. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
   /**
-   * `claim`, and when it wins and `counterKey` is given, `incr` of that counter, in one atomic
-   * step (one round trip on the webhook path). `seq` is undefined when not claimed or no counter.
+   * A *pending* claim, and when it wins and `counterKey` is given, `incr` of that counter, in one
+   * atomic step (one round trip on the webhook path); the number is kept with the claim. When the
+   * key is already claimed, says whether that claim is still pending (its holder may have died
+   * before finishing) and gives its number, so a retry can finish the work.
    */
-  claimAndCount(key: string, ttlSeconds: number, counterKey?: string): Promise<{ claimed: boolean; seq?: number }>;
-  /** Sets a held claim's TTL (a claim taken short while work is pending, made long once done). False if not held. */
+  claimAndCount(key: string, ttlSeconds: number, counterKey?: string): Promise<ClaimResult>;
+  /** Confirms a claim (the work is done) and sets its TTL. False if not held. */
   extendClaim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Drops a claim, e.g. when the delivery could not be stored and the sender must retry. */
   release(key: string): Promise<void>;

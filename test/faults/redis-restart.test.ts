@@ -58,3 +58,47 @@ describe('Redis restarted mid-burst', () => {
     });
   });
 });
+
+describe('Redis dies between Slack posting and the ts being recorded', () => {
+  let d: Deployment | undefined;
+  afterEach(async () => {
+    await d?.teardown();
+    d = undefined;
+  });
+
+  it('the worker still holds the ts: nothing is posted twice', async () => {
+    d = await deploy('redis', { aof: true, env: { QUEUE_LEASE_MS: '10000' } });
+    const dep = d;
+    await dep.subscribe(CHANNELS);
+    await dep.start();
+    const w = buildWorkload(30, 4);
+    let outage: Promise<void> | undefined;
+    let postedBeforeAnswer = 0;
+    await sendAll(w.deliveries, {
+      url: dep.url,
+      concurrency: 30,
+      serialPerThread: true,
+      onAccepted: (n) => {
+        if (n !== 40) return;
+        outage = (async () => {
+          // Slack posts at once but answers a second later; Redis dies in between.
+          dep.slack.slowAnswers(1000);
+          const before = dep.slack.posts().length;
+          await new Promise((r) => setTimeout(r, 300));
+          await dep.redis!.kill();
+          postedBeforeAnswer = dep.slack.posts().length - before;
+          dep.slack.slowAnswers(0);
+          await new Promise((r) => setTimeout(r, OUTAGE_MS));
+          await dep.redis!.restart();
+        })();
+      },
+    });
+    await outage;
+    await drain(dep, w.deliveries.length * CHANNELS.length, { timeoutMs: 120_000 });
+    expect(postedBeforeAnswer).toBeGreaterThan(0);
+    await verify('redis dies between Slack post and ts record [redis]', w, dep, {
+      channels: CHANNELS,
+      extra: `${w.deliveries.length} deliveries, ${postedBeforeAnswer} posts accepted by Slack with their answer still on the way when Redis died`,
+    });
+  });
+});

@@ -5,6 +5,8 @@
  * concerned, Slack did not post it.
  */
 
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startFakeSlack, type Fault, type FakeSlack, type SlackCall } from '../helpers/fake-slack.js';
 
 export interface MessageId {
@@ -40,6 +42,10 @@ export interface FaultySlack {
   /** Every chat.update held by `hangUpdates`, with the number of calls Slack had answered when it came. */
   hung: { call: SlackCall; answeredBefore: number }[];
   stopHanging(): void;
+  /** Every call reaches Slack `ms` later (a slow Slack); 0 turns it off. */
+  slow(ms: number): void;
+  /** Slack acts on every call at once but its answer arrives `ms` later; 0 turns it off. */
+  slowAnswers(ms: number): void;
   /** Answers `{ok:false, error}` to every call for `channel`. */
   failChannel(channel: string, error: string): void;
   faultCounts: Record<string, number>;
@@ -108,26 +114,49 @@ export async function startFaultySlack(): Promise<FaultySlack> {
     const streak = streaks.get(key) ?? 0;
     const r = random.next();
     const { p5xx, p429, pTimeout, maxStreak } = random.f;
-    let fault: Fault | undefined;
-    if (streak < maxStreak) {
-      if (r < p5xx) fault = { status: 500 };
-      else if (r < p5xx + p429) fault = { status: 429, retryAfter: 1 };
-      else if (r < p5xx + p429 + pTimeout) fault = { hang: true };
-    }
-    if (!fault) {
+    const kind = streak >= maxStreak ? undefined : r < p5xx ? '5xx' : r < p5xx + p429 ? '429' : r < p5xx + p429 + pTimeout ? 'timeout' : undefined;
+    if (!kind) {
       streaks.delete(key);
       return undefined;
     }
     streaks.set(key, streak + 1);
-    faultCounts['hang' in fault ? 'timeout' : fault.status === 429 ? '429' : '5xx'] += 1;
-    return fault;
+    faultCounts[kind] += 1;
+    const faults: Record<typeof kind, Fault> = { '5xx': { status: 500 }, '429': { status: 429, retryAfter: 1 }, timeout: { hang: true } };
+    return faults[kind];
   };
   fake.fault = decide;
+
+  // A pass-through in front of the fake, so calls can be slowed down before the fake sees them.
+  let delayMs = 0;
+  let answerDelayMs = 0;
+  const target = new URL(fake.url);
+  const proxy = http.createServer((req, res) => {
+    const forward = () => {
+      const up = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (upRes) => {
+          const answer = () => {
+            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+            upRes.pipe(res);
+          };
+          if (answerDelayMs > 0) setTimeout(answer, answerDelayMs);
+          else answer();
+        },
+      );
+      up.on('error', () => res.destroy());
+      res.on('close', () => up.destroy());
+      req.pipe(up);
+    };
+    if (delayMs > 0) setTimeout(forward, delayMs);
+    else forward();
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/api/`;
 
   const ok = (method: string) => fake.calls.filter((c) => c.method === method && c.args._failed === undefined);
   return {
     fake,
-    url: fake.url,
+    url,
     posts: () => ok('chat.postMessage'),
     ok,
     close: () => {
@@ -152,10 +181,20 @@ export async function startFaultySlack(): Promise<FaultySlack> {
     stopHanging() {
       hang = undefined;
     },
+    slow(ms) {
+      delayMs = ms;
+    },
+    slowAnswers(ms) {
+      answerDelayMs = ms;
+    },
     failChannel(channel, error) {
       failing.set(channel, error);
     },
     faultCounts,
-    stop: () => fake.close(),
+    stop: async () => {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+      await fake.close();
+    },
   };
 }

@@ -113,6 +113,21 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
     expect(await svc.t.queue.counts()).toEqual(before);
   });
 
+  it('stores the job when a retry finds the first attempt died between its claim and the enqueue', async () => {
+    const body = issueBody();
+    const headers = sentryHeaders(body, 'issue', SENTRY_SECRET);
+    // What a first attempt left when it died right after claiming: a pending claim with its number.
+    const first = await svc.t.store.claimAndCount(`dedup:sentry:${headers['request-id']}`, 120, 'seq:sentry:issue:1170820242');
+    expect(first.claimed).toBe(true);
+    const before = await svc.t.queue.counts();
+    expect(await post(svc, body, headers)).toEqual({ status: 200, body: expect.objectContaining({ status: 'duplicate' }) });
+    expect((await svc.t.queue.counts()).waiting).toBe(before.waiting + 1);
+    // Confirmed now: a later redelivery is a plain duplicate and queues nothing more.
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await post(svc, body, headers)).body.status).toBe('duplicate');
+    expect((await svc.t.queue.counts()).waiting).toBe(before.waiting + 1);
+  });
+
   it('dedups on the body sha256 when Request-ID is missing', async () => {
     const body = JSON.stringify({ ...JSON.parse(issueBody()), extra: randomUUID() });
     const { 'request-id': _id, ...headers } = sentryHeaders(body, 'issue', SENTRY_SECRET);

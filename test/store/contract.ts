@@ -260,10 +260,16 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       it('claims and counts in one step, exactly once under concurrency', async () => {
         const results = await Promise.all(Array.from({ length: 30 }, () => store.claimAndCount('cc', 60, 'cc-seq')));
         expect(results.filter((r) => r.claimed)).toEqual([{ claimed: true, seq: 1 }]);
+        // The losers see a pending claim and its number: a retry can finish what the holder started.
+        expect(results.filter((r) => !r.claimed)[0]).toEqual({ claimed: false, pending: true, seq: 1 });
         expect(await store.getCounter('cc-seq')).toBe(1);
         expect(await store.claimAndCount('cc2', 60, 'cc-seq')).toEqual({ claimed: true, seq: 2 });
         expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: true });
-        expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: false });
+        expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: false, pending: true });
+        // Confirmed: no longer pending, and the counter is not touched again.
+        expect(await store.extendClaim('cc2', 60)).toBe(true);
+        expect(await store.claimAndCount('cc2', 60, 'cc-seq')).toEqual({ claimed: false, pending: false });
+        expect(await store.getCounter('cc-seq')).toBe(2);
       });
 
       it('extends a held claim, and not an expired or missing one', async () => {
