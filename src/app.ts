@@ -54,6 +54,8 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   const app = express();
   let closing = false;
   app.disable('x-powered-by');
+  // Webhook answers are tiny and never cached: hashing each for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', true);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
