@@ -74,6 +74,8 @@ export async function runE2e(opts: {
   tag: string;
   /** How long to wait for the last posts after the last send. */
   settleMs: number;
+  /** First Sentry issue id: a warm-up uses other threads than the measured run. */
+  issueBase?: number;
 }): Promise<E2eFigures> {
   const threads = opts.channels * 2;
   const count = Math.max(opts.channels, Math.round(opts.rate * opts.durationSec));
@@ -85,7 +87,7 @@ export async function runE2e(opts: {
     next: (i) => {
       const issue = i % threads;
       const body = issueBody(opts.fixture, {
-        issueId: String(3_000_000_000 + issue),
+        issueId: String((opts.issueBase ?? 3_000_000_000) + issue),
         project: `p${issue % opts.channels}`,
         size: 2048 + Math.floor(rand() * 1024),
         rand,
