@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Source } from '../events.js';
 import type { DeadLetter, SentryInstallationRecord, Store, Subscription, ThreadRecord } from './store.js';
+import { THREAD_TTL_SECONDS } from './store.js';
 
 export interface RedisStoreOptions {
   url?: string;
@@ -37,21 +38,27 @@ function script(src: string): Script {
 }
 
 // Returns the existing record's fields, or nil after creating it: one round trip, no window.
+// Thread records (and their ts index) live THREAD_TTL_SECONDS after their last update: a thread
+// quiet for that long starts afresh with a new parent, and the store does not grow forever.
 const CLAIM_THREAD = script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
 redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
 return false`);
 
-// ARGV: tsMode (keep|null|set), ts, threadKey, then field/value pairs.
+// ARGV: tsMode (keep|null|set), ts, threadKey, the ts index key without the ts, then field/value pairs.
 const UPDATE_THREAD = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if ARGV[1] == 'set' then
   redis.call('HSET', KEYS[1], 'ts', ARGV[2])
-  redis.call('SET', KEYS[2], ARGV[3])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ${THREAD_TTL_SECONDS})
 elseif ARGV[1] == 'null' then
   redis.call('HDEL', KEYS[1], 'ts')
 end
-if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
+if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
+local ts = redis.call('HGET', KEYS[1], 'ts')
+if ts and ts ~= '' then redis.call('EXPIRE', ARGV[4] .. ts, ${THREAD_TTL_SECONDS}) end
 return 1`);
 
 // Only the holder's claim, and only while no parent was posted.
@@ -379,7 +386,7 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
       if (patch.state !== undefined) fields.push('state', JSON.stringify(patch.state));
       if (patch.stateTimes !== undefined) fields.push('stateTimes', JSON.stringify(patch.stateTimes));
       const keys = [k.thread(teamId, channelId, threadKey), k.threadTs(teamId, channelId, ts)];
-      await run(UPDATE_THREAD, keys, [mode, ts, threadKey, ...fields]);
+      await run(UPDATE_THREAD, keys, [mode, ts, threadKey, k.threadTs(teamId, channelId, ''), ...fields]);
     },
     async releaseThread(teamId, channelId, threadKey, owner) {
       return (await run(RELEASE_THREAD, [k.thread(teamId, channelId, threadKey)], [owner])) === 1;

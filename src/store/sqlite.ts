@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Source } from '../events.js';
+import { THREAD_TTL_SECONDS } from './store.js';
 import type { ClaimResult, DeadLetter, SentryInstallationRecord, Store, Subscription, ThreadRecord } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -228,6 +229,8 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     db.prepare('DELETE FROM claims WHERE expires_at <= ?').run(now);
     db.prepare('DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
     db.prepare('DELETE FROM slots WHERE next_at <= ?').run(now - 60_000);
+    // Threads quiet for longer than the retention start afresh, as on Redis.
+    db.prepare('DELETE FROM threads WHERE updated_at < ?').run(new Date(now - THREAD_TTL_SECONDS * 1000).toISOString());
   }
   const sweeper = setInterval(() => {
     try {

@@ -75,6 +75,9 @@ export interface DeadLetter {
   createdAt: string;
 }
 
+/** How long a thread record outlives its last update (90 days): a thread quiet for longer starts afresh. */
+export const THREAD_TTL_SECONDS = 90 * 24 * 3600;
+
 export type ClaimResult =
   | { claimed: true; seq?: number }
   | { claimed: false; pending: boolean; seq?: number };

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis.js';
+import { THREAD_TTL_SECONDS } from '../../src/store/store.js';
 import type { Store } from '../../src/store/store.js';
 import { cleanPrefix, freePort, redisUrl, testPrefix } from '../helpers/redis.js';
 import { storeContract } from './contract.js';
@@ -45,6 +46,24 @@ describe('Redis store specifics', () => {
     const keys = await store.client.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThanOrEqual(6);
     for (const key of keys) expect(key.startsWith(prefix)).toBe(true);
+    await store.close();
+  });
+
+  it('gives thread records and their ts index a sliding retention, refreshed by every update', async () => {
+    const url = await redisUrl();
+    const prefix = testPrefix('store-ttl');
+    prefixes.push(prefix);
+    const store = createRedisStore({ url, prefix });
+    await store.claimThread('T', 'C', 'k', 'o');
+    await store.updateThread('T', 'C', 'k', { ts: '1700000000.000100' });
+    await store.client.expire(`${prefix}thread:T:C:k`, 100);
+    await store.client.expire(`${prefix}thread-ts:T:C:1700000000.000100`, 100);
+    await store.updateThread('T', 'C', 'k', { state: { status: 'resolved' } });
+    for (const key of [`${prefix}thread:T:C:k`, `${prefix}thread-ts:T:C:1700000000.000100`]) {
+      const ttl = await store.client.ttl(key);
+      expect(ttl).toBeGreaterThan(THREAD_TTL_SECONDS - 60);
+    }
+    expect((await store.findThreadByTs('T', 'C', '1700000000.000100'))?.state).toEqual({ status: 'resolved' });
     await store.close();
   });
 
