@@ -151,7 +151,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     slack,
     runtimes,
     render,
-    channelIntervalMs: config.slack.channelIntervalMs,
+    // Pacing protects Slack's per-channel limit; a dry-run posts nowhere, so it shows events at once.
+    channelIntervalMs: config.slack.dryRun ? 0 : config.slack.channelIntervalMs,
     parentWaitMs: opts.parentWaitMs,
     gapTimeoutMs: opts.gapTimeoutMs,
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
