@@ -6,6 +6,8 @@
  * URLs are built only from `baseUrl` and encoded path segments, never from payload URLs.
  */
 
+import { failureCode, retryAfterSeconds } from '../../http-status.js';
+
 export interface BugseeEndpoint {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** `{name}` placeholders are filled with URI-encoded segments. */
@@ -28,6 +30,8 @@ export const BUGSEE_ENDPOINTS = {
    */
   replyToFeedback: { method: 'POST', path: '/v1/apps/{appKey}/feedback/{deviceId}/messages' },
 } as const satisfies Record<string, BugseeEndpoint>;
+
+export { retryAfterSeconds };
 
 export type BugseeApiErrorCode =
   | 'unauthorized'
@@ -83,24 +87,11 @@ export function fillPath(template: string, params: Record<string, string>): stri
   });
 }
 
-/** `Retry-After` is either seconds or an HTTP date. */
-export function retryAfterSeconds(header: string | null, now: number = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
-}
-
 function errorFor(response: Response, where: string): BugseeApiError {
   const { status } = response;
-  const message = `Bugsee API answered ${status} to ${where}`;
-  if (status === 401) return new BugseeApiError(status, 'unauthorized', message);
-  if (status === 403) return new BugseeApiError(status, 'forbidden', message);
-  if (status === 404) return new BugseeApiError(status, 'not_found', message);
-  if (status === 429) return new BugseeApiError(status, 'rate_limited', message, retryAfterSeconds(response.headers.get('retry-after')));
-  if (status >= 400 && status < 500) return new BugseeApiError(status, 'bad_request', message);
-  return new BugseeApiError(status, 'server', message, retryAfterSeconds(response.headers.get('retry-after')));
+  const code = failureCode(status);
+  const retry = code === 'rate_limited' || code === 'server' ? retryAfterSeconds(response.headers.get('retry-after')) : undefined;
+  return new BugseeApiError(status, code, `Bugsee API answered ${status} to ${where}`, retry);
 }
 
 export function createBugseeApi(options: BugseeApiOptions): BugseeApi {

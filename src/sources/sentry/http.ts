@@ -3,6 +3,8 @@
  * and slugs reach here (see `apiPath`): URLs found in payloads are never fetched.
  */
 
+import { failureCode, retryAfterSeconds } from '../../http-status.js';
+
 export type SentryApiErrorCode =
   | 'unauthorized'
   | 'forbidden'
@@ -38,23 +40,6 @@ export function apiPath(...segments: Array<string | number>): string {
 
 export function joinUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, '') + path;
-}
-
-function retryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const n = Number(header);
-  if (Number.isFinite(n)) return Math.max(0, n);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
-}
-
-function codeFor(status: number): SentryApiErrorCode {
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server';
-  return 'bad_request';
 }
 
 /** Sentry's `{"detail": "…"}`, shortened; never echoes our request (which may hold secrets). */
@@ -97,8 +82,8 @@ export async function sentryRequest<T>(req: SentryRequest): Promise<T> {
       throw new SentryApiError('server', 0, `${what} failed: ${(err as Error).message}`);
     }
     if (!res.ok) {
-      const code = codeFor(res.status);
-      throw new SentryApiError(code, res.status, `${what} → HTTP ${res.status}${await detailOf(res)}`, code === 'rate_limited' ? retryAfter(res.headers.get('retry-after')) : undefined);
+      const code = failureCode(res.status);
+      throw new SentryApiError(code, res.status, `${what} → HTTP ${res.status}${await detailOf(res)}`, code === 'rate_limited' ? retryAfterSeconds(res.headers.get('retry-after')) : undefined);
     }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
