@@ -59,6 +59,29 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     log.warn({ teamId: sub.teamId, channelId: sub.channelId, error: code, disabled: subs.length }, 'permanent Slack error; subscriptions disabled');
   }
 
+  /**
+   * Keeps a delivery that could not be made, with its job (minus the thread sequence, and with
+   * the first job's id so a retry finds the parts already posted), and counts it.
+   */
+  async function deadLetter(
+    id: string,
+    job: JobContext,
+    reason: string,
+    extra: { teamId?: string; channelId?: string; error?: unknown } = {},
+  ) {
+    const only = extra.teamId && extra.channelId ? { teamId: extra.teamId, channelId: extra.channelId } : job.data.only;
+    await store.addDeadLetter({
+      id,
+      source: 'delivery',
+      reason,
+      type: job.data.event.type,
+      ...extra,
+      job: { ...job.data, only, seq: only ? undefined : job.data.seq, origin: job.data.origin ?? job.id },
+      createdAt: new Date().toISOString(),
+    });
+    metrics.deadLetters.inc({ source: 'delivery', reason });
+  }
+
   async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
@@ -77,19 +100,11 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       if (!slackErr) throw err;
       metrics.slackErrors.inc({ method: slackErr.method, error: slackErr.code });
       if (slackErr.kind === 'permanent') await disable(sub, slackErr.code, log);
-      const reason = `slack_${slackErr.code}`;
-      await store.addDeadLetter({
-        id: `dl-${origin}-${sub.channelId}`,
-        source: 'delivery',
-        reason,
-        type: event.type,
+      await deadLetter(`dl-${origin}-${sub.channelId}`, job, `slack_${slackErr.code}`, {
         teamId: sub.teamId,
         channelId: sub.channelId,
         error: { code: slackErr.code, kind: slackErr.kind },
-        job: { ...job.data, only: { teamId: sub.teamId, channelId: sub.channelId }, seq: undefined, origin },
-        createdAt: new Date().toISOString(),
       });
-      metrics.deadLetters.inc({ source: 'delivery', reason });
       await record('dead', slackErr.code);
       log.warn({ channelId: sub.channelId, error: slackErr.code }, 'delivery dead-lettered');
     }
@@ -145,7 +160,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     if (!route.ok) {
       metrics.drops.inc({ type: event.type, reason: route.reason });
       if (route.reason === 'unroutable') {
-        await store.addDeadLetter({ id: `unroutable-${job.id}`, source: 'delivery', reason: 'unroutable', type: event.type, job: { ...job.data, origin: job.data.origin ?? job.id }, createdAt: new Date().toISOString() });
+        await deadLetter(`unroutable-${job.id}`, job, 'unroutable');
         log.warn({ routing: event.routing }, 'event could not be routed (no org or app key); kept as a dead letter');
       } else {
         log.debug({ reason: route.reason }, 'event not delivered');
@@ -161,8 +176,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
 
   async function onExhausted(job: JobContext, err: Error) {
     const { event } = job.data;
-    await store.addDeadLetter({ id: `exhausted-${job.id}`, source: 'delivery', reason: 'exhausted', type: event.type, error: err.message, job: { ...job.data, origin: job.data.origin ?? job.id }, createdAt: new Date().toISOString() });
-    metrics.deadLetters.inc({ source: 'delivery', reason: 'exhausted' });
+    await deadLetter(`exhausted-${job.id}`, job, 'exhausted', { error: err.message });
     await markDone(event, job.data.seq);
     deps.logger.error({ jobId: job.id, type: event.type, err: err.message }, 'delivery failed after every attempt; dead-lettered');
   }
