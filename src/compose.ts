@@ -10,8 +10,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createCipher, plainCipher, type Cipher } from './crypto.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
-import { createBullQueue } from './queue/bullmq.js';
-import { createSqliteQueue } from './queue/sqlite.js';
+import { createQueue } from './queue/index.js';
+import type { SqliteStore } from './store/sqlite.js';
 import type { Queue } from './queue/queue.js';
 import { createIngest } from './ingest/pipeline.js';
 import type { SourcePlugin, SourceRuntime } from './ingest/types.js';
@@ -87,21 +87,19 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     backoffMs: opts.queueOptions?.backoffMs ?? 500,
     onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) => handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
   };
-  const queue: Queue = config.redisUrl
-    ? createBullQueue({
-        connection: { url: config.redisUrl },
-        prefix: `${config.redisPrefix}bull`,
-        options: {
-          ...queueOptions,
-          lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,
-          stalledInterval: opts.queueOptions?.stalledIntervalMs ?? config.queueLeaseMs,
-          onError: (err) => logger.warn({ err: err.message }, 'queue background error'),
-        },
-      })
-    : createSqliteQueue({
-        db: (store as unknown as { db: import('better-sqlite3').Database }).db,
-        options: { ...queueOptions, leaseMs: opts.queueOptions?.leaseMs ?? config.queueLeaseMs, pollMs: opts.queueOptions?.pollMs },
-      });
+  const queue: Queue = createQueue({
+    redis: config.redisUrl ? { url: config.redisUrl, prefix: `${config.redisPrefix}bull` } : undefined,
+    // The embedded queue keeps its table in the store's own SQLite file.
+    db: 'db' in store ? (store as SqliteStore).db : undefined,
+    options: {
+      ...queueOptions,
+      lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,
+      stalledInterval: opts.queueOptions?.stalledIntervalMs ?? config.queueLeaseMs,
+      leaseMs: opts.queueOptions?.leaseMs ?? config.queueLeaseMs,
+      pollMs: opts.queueOptions?.pollMs,
+      onError: (err) => logger.warn({ err: err.message }, 'queue background error'),
+    },
+  });
 
   const installationStore = createInstallationStore({ store, cipher });
   const slack = createSlackClients({
