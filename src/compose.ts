@@ -111,13 +111,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     timeoutMs: opts.slackTimeoutMs ?? config.slack.timeoutMs,
     tokenForTeam:
       config.slack.mode === 'oauth'
-        ? async (teamId) => {
-            // Only "not installed" means no token; a store error must fail the job (and be retried),
-            // not read as an uninstall that disables the team's subscriptions.
-            if ((await store.getSlackInstallation(teamId)) === null) return undefined;
-            const inst = await installationStore.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-            return inst.bot?.token;
-          }
+        ? (teamId) => installationStore.botTokenForTeam(teamId)
         : undefined,
   });
 

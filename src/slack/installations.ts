@@ -42,9 +42,30 @@ function mapTokens(inst: AnyInstallation, f: (s: string) => string): AnyInstalla
   return out;
 }
 
-export function createInstallationStore(deps: { store: Store; cipher?: TokenCipher }): InstallationStore {
+export interface ThreadlineInstallationStore extends InstallationStore {
+  /**
+   * The bot token stored for a team, or undefined when the team has no installation. A store
+   * failure is thrown, never read as "not installed" (that would disable the team's subscriptions).
+   */
+  botTokenForTeam(teamId: string): Promise<string | undefined>;
+}
+
+export function createInstallationStore(deps: { store: Store; cipher?: TokenCipher }): ThreadlineInstallationStore {
   const { store, cipher } = deps;
+
+  function decode(key: string, raw: string): AnyInstallation {
+    const record = JSON.parse(raw) as StoredInstallation;
+    if (!record.encrypted) return record.installation;
+    if (!cipher) throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
+    return mapTokens(record.installation, (s) => cipher.decrypt(s));
+  }
+
   return {
+    async botTokenForTeam(teamId) {
+      const raw = await store.getSlackInstallation(teamId);
+      return raw === null ? undefined : decode(teamId, raw).bot?.token;
+    },
+
     async storeInstallation(installation) {
       const key = installationKey({
         isEnterpriseInstall: installation.isEnterpriseInstall,
@@ -63,10 +84,7 @@ export function createInstallationStore(deps: { store: Store; cipher?: TokenCiph
       const key = installationKey(query);
       const raw = await store.getSlackInstallation(key);
       if (raw === null) throw new Error(`no Slack installation for ${key}`);
-      const record = JSON.parse(raw) as StoredInstallation;
-      if (!record.encrypted) return record.installation;
-      if (!cipher) throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
-      return mapTokens(record.installation, (s) => cipher.decrypt(s));
+      return decode(key, raw) as never;
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {

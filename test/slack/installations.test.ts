@@ -53,6 +53,16 @@ describe('createInstallationStore', () => {
     expect(back).toEqual(teamInstall('T1', 'xoxb-team-one-secret'));
   });
 
+  it('gives the delivery a team\'s decrypted bot token, undefined when not installed, and throws on a store failure', async () => {
+    const inst = createInstallationStore({ store, cipher: createCipher(key) });
+    await inst.storeInstallation(teamInstall('T1', 'xoxb-team-one-secret'));
+    expect(await inst.botTokenForTeam('T1')).toBe('xoxb-team-one-secret');
+    expect(await inst.botTokenForTeam('T2')).toBeUndefined();
+    await store.close();
+    await expect(inst.botTokenForTeam('T1')).rejects.toThrow();
+    store = createSqliteStore({ dataDir: dir });
+  });
+
   it('keeps teams apart', async () => {
     const inst = createInstallationStore({ store, cipher: createCipher(key) });
     await inst.storeInstallation(teamInstall('T1', 'xoxb-one'));
