@@ -14,6 +14,7 @@ import { DeferError } from '../queue/queue.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import type { Renderer } from './render.js';
+import type { RenderExtras } from '../../templates/types.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -139,8 +140,16 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
   }
 
-  async function deliver(slack: SlackApi, job: ChannelJob, event: AnyEvent, teamId: string, channelId: string): Promise<ChannelResult> {
-    const extras = await deps.render.extras(event);
+  /** `extras` may be computed once by a caller delivering one event to several channels. */
+  async function deliver(
+    slack: SlackApi,
+    job: ChannelJob,
+    event: AnyEvent,
+    teamId: string,
+    channelId: string,
+    given?: RenderExtras,
+  ): Promise<ChannelResult> {
+    const extras = given ?? (await deps.render.extras(event));
     if (!event.threadKey) {
       await post(slack, job, event, teamId, channelId, 'standalone', deps.render.standalone(event, extras));
       return 'posted';

@@ -14,6 +14,7 @@ import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent } from './route.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
+import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 
@@ -82,13 +83,13 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics.deadLetters.inc({ source: 'delivery', reason });
   }
 
-  async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, log: Logger) {
+  async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(`deliveries:${sub.teamId}`, { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
     try {
       const slack = await deps.slack.forTeam(sub.teamId);
-      const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId);
+      const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId, extras);
       metrics.deliveries.inc({ type: event.type, result });
       await record(result);
       // A retry that got through makes an earlier dead letter of this channel stale. (A stale one
@@ -168,7 +169,8 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       await markDone(event, seq);
       return;
     }
-    const results = await Promise.allSettled(route.targets.map((sub) => deliverOne(job, event, sub, log)));
+    const extras = await deps.render.extras(event);
+    const results = await Promise.allSettled(route.targets.map((sub) => deliverOne(job, event, sub, extras, log)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     await markDone(event, seq);
