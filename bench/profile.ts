@@ -19,8 +19,7 @@ import { createLogger } from '../src/log.js';
 import type { Queue } from '../src/queue/queue.js';
 import type { Store } from '../src/store/store.js';
 import type { RawDelivery } from '../src/ingest/types.js';
-import type { SentryPayload } from '../src/sources/sentry/schema.js';
-import type { AnyEvent, EventType } from '../src/events.js';
+import type { PipelineEvent } from '../src/events.js';
 import { BENCH_SECRET, sentryHeaders, type SignedBody } from './payloads.js';
 
 export interface StageFigure {
@@ -79,9 +78,9 @@ export async function profileStages(opts: {
     }
     const at = (i: number) => deliveries[i] as RawDelivery;
     const jsons: unknown[] = new Array(n);
-    const parsed: SentryPayload[] = new Array(n);
-    const events: AnyEvent[] = new Array(n);
-    const type = 'sentry.issue.created' as EventType;
+    const parsed: unknown[] = new Array(n);
+    const events: PipelineEvent[] = new Array(n);
+    const type = 'sentry.issue.created';
     await store.ping();
 
     const stages: StageFigure[] = [];
@@ -101,10 +100,10 @@ export async function profileStages(opts: {
       }),
     );
     stages.push(await time('dedup (store.claim)', n, (i) => store.claim(`dedup:sentry:${opts.tag}-p-${i}`, DEDUP_TTL_SECONDS)));
-    stages.push(await time('sequence (store.incr)', n, (i) => store.incr(`seq:${(events[i] as AnyEvent).threadKey ?? 'x'}`)));
+    stages.push(await time('sequence (store.incr)', n, (i) => store.incr(`seq:${(events[i] as PipelineEvent).threadKey ?? 'x'}`)));
     stages.push(
       await time('enqueue (queue.enqueue)', n, (i) =>
-        queue.enqueue({ event: events[i] as AnyEvent, seq: i, acceptedAt: Date.now() }, `sentry-${opts.tag}-p-${i}`),
+        queue.enqueue({ event: events[i] as PipelineEvent, seq: i, acceptedAt: Date.now() }, `sentry-${opts.tag}-p-${i}`),
       ),
     );
     stages.push(

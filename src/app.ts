@@ -15,6 +15,7 @@ import type { Store } from './store/store.js';
 import type { Queue } from './queue/queue.js';
 import type { Ingest } from './ingest/pipeline.js';
 import { createWebhookRouter } from './ingest/routes.js';
+import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { boltLogger } from './slack-bolt-logger.js';
 import { REQUIRED_SCOPES } from './slack/requirements.js';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   store: Store;
   queue?: Queue;
   ingest: Ingest;
+  /** The sources (default: the built-in list). */
+  sources?: readonly SourceDefinition[];
   /** OAuth mode: Bolt's installation store backed by ours. */
   installationStore?: InstallationStore;
   /** Registers commands, actions, App Home and lifecycle events on the Bolt app. */
@@ -101,7 +104,15 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     res.send(await metrics.registry.metrics());
   });
 
-  app.use(createWebhookRouter({ ingest: deps.ingest, logger }));
+  const sources = deps.sources ?? SOURCES;
+  app.use(createWebhookRouter({ ingest: deps.ingest, logger, sources }));
+  // A source's own routes (setup, options, connection callbacks) sit beside its webhook.
+  for (const source of sources) {
+    if (!source.routes) continue;
+    const router = express.Router();
+    source.routes(router, { store, logger, config });
+    app.use(router);
+  }
 
   let boltApp: BoltApp | null = null;
   const s = config.slack;

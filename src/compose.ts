@@ -15,13 +15,10 @@ import type { SqliteStore } from './store/sqlite.js';
 import type { Queue } from './queue/queue.js';
 import { createIngest } from './ingest/pipeline.js';
 import type { SourcePlugin, SourceRuntime } from './ingest/types.js';
-import type { Source } from './events.js';
-import { createSentryPlugin } from './sources/sentry/plugin.js';
+import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { createSentryRuntime } from './sources/sentry/runtime.js';
 import { createSentryTokens } from './sources/sentry/tokens.js';
 import { createSentryApi } from './sources/sentry/api.js';
-import { createBugseePlugin } from './sources/bugsee/plugin.js';
-import { createBugseeRuntime } from './sources/bugsee/runtime.js';
 import { createBugseeApi } from './sources/bugsee/api.js';
 import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
 import type { RetryOptions } from '@slack/web-api';
@@ -55,6 +52,8 @@ export interface ComposeOptions {
   sourceApiTimeoutMs?: number;
   parentWaitMs?: number;
   gapTimeoutMs?: number;
+  /** The sources (default: the built-in list); tests add one to prove a source is a folder. */
+  sources?: readonly SourceDefinition[];
   queueOptions?: { maxAttempts?: number; backoffMs?: number; leaseMs?: number; pollMs?: number; lockDurationMs?: number; stalledIntervalMs?: number };
 }
 
@@ -126,22 +125,25 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const sentryApi = createSentryApi({ baseUrl: config.sentry.url, tokens, timeoutMs: opts.sourceApiTimeoutMs ?? 5000 });
   const bugseeApi = createBugseeApi({ baseUrl: config.bugsee.apiUrl, token: config.bugsee.apiToken, timeoutMs: opts.sourceApiTimeoutMs ?? 5000 });
 
-  const plugins: Partial<Record<Source, SourcePlugin>> = {};
-  if (config.sentry.clientSecrets.length) plugins.sentry = createSentryPlugin({ secrets: config.sentry.clientSecrets }) as SourcePlugin;
-  if (config.bugsee.webhookSecret) plugins.bugsee = createBugseePlugin({ secret: config.bugsee.webhookSecret }) as SourcePlugin;
-  const runtimes: Partial<Record<Source, SourceRuntime>> = {
-    sentry: createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url }),
-    bugsee: createBugseeRuntime(),
-  };
+  const sources = opts.sources ?? SOURCES;
+  const plugins: Partial<Record<string, SourcePlugin>> = {};
+  const runtimes: Partial<Record<string, SourceRuntime>> = {};
+  for (const source of sources) {
+    plugins[source.name] = source.plugin(config);
+    runtimes[source.name] = source.runtime?.({ store, logger });
+  }
+  // Sentry's runtime shares the token keeper and API client with the buttons.
+  runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url });
 
-  const ingest = createIngest({ plugins, store, queue, metrics, logger });
-  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct });
+  const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
+  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources });
   const handler = createDeliveryHandler({
     store,
     metrics,
     logger,
     slack,
     runtimes,
+    sources,
     render,
     // Pacing protects Slack's per-channel limit; a dry-run posts nowhere, so it shows events at once.
     channelIntervalMs: config.slack.dryRun ? 0 : config.slack.channelIntervalMs,
@@ -162,6 +164,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     store,
     queue,
     ingest,
+    sources,
     installationStore: config.slack.mode === 'oauth' ? installationStore : undefined,
     registerSlack: (bolt) => registerSlackHandlers(bolt, slackDeps),
   });

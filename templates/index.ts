@@ -63,8 +63,12 @@ export const DEFAULT_EXTRAS: RenderExtras = { regressionThresholdPct: 5 };
 
 type StateOf<E extends AnyEvent> = Partial<SubjectStates[E['subject']['kind']]>;
 
-function templateFor(event: AnyEvent): Template<SubjectKind> | undefined {
-  return (TEMPLATES as Partial<Record<string, Template<SubjectKind>>>)[event.type];
+/** A source kept outside this table brings its own templates (`SourceDefinition.templates`). */
+export type ExtraTemplates = Readonly<Record<string, unknown>> | undefined;
+
+function templateFor(event: AnyEvent, extra: ExtraTemplates): Template<SubjectKind> | undefined {
+  const table = (Object.hasOwn(TEMPLATES, event.type) ? TEMPLATES : (extra ?? {})) as Partial<Record<string, Template<SubjectKind>>>;
+  return table[event.type];
 }
 
 /** For an event no template knows (installation events never reach a channel): a plain line. */
@@ -82,21 +86,21 @@ function fallbackText(event: AnyEvent): string {
 }
 
 /** The thread's parent message for the merged `state`. */
-export function renderCard<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras): SlackMessage {
-  const t = templateFor(event);
+export function renderCard<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras, extra?: ExtraTemplates): SlackMessage {
+  const t = templateFor(event, extra);
   return enforceLimits(t ? t.card(input(event, state, extras)) : genericMessage(event), fallbackText(event));
 }
 
 /** This event's reply in the thread, or null when it adds nothing. */
-export function renderReply<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras): SlackMessage | null {
-  const t = templateFor(event);
+export function renderReply<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras, extra?: ExtraTemplates): SlackMessage | null {
+  const t = templateFor(event, extra);
   const msg = t ? t.reply(input(event, state, extras)) : genericMessage(event);
   return msg ? enforceLimits(msg, fallbackText(event)) : null;
 }
 
 /** A threadless event (Bugsee app and user events) as one message: its card. */
-export function renderStandalone(event: AnyEvent, extras?: RenderExtras): SlackMessage {
-  return renderCard(event, event.state as never, extras);
+export function renderStandalone(event: AnyEvent, extras?: RenderExtras, extra?: ExtraTemplates): SlackMessage {
+  return renderCard(event, event.state as never, extras, extra);
 }
 
 export type { RenderExtras, RenderInput, SlackMessage, Template } from './types.js';

@@ -3,7 +3,7 @@
  * by @jane") goes into the thread and onto the parent through the same code as a webhook's.
  */
 
-import type { AnyEvent } from '../events.js';
+import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
@@ -11,7 +11,7 @@ import { createChannelDelivery, type ChannelResult } from './threads.js';
 import type { Renderer } from './render.js';
 import type { SlackClients } from './slack-client.js';
 
-export type DeliverDirect = (event: AnyEvent, teamId: string, channelId: string) => Promise<ChannelResult>;
+export type DeliverDirect = (event: PipelineEvent, teamId: string, channelId: string) => Promise<ChannelResult>;
 
 export function createDirectDelivery(deps: { store: Store; metrics: Metrics; logger: Logger; render: Renderer; slack: SlackClients }): DeliverDirect {
   const channels = createChannelDelivery({ ...deps, channelIntervalMs: 0, parentWaitMs: 5000 });

@@ -3,7 +3,8 @@
  * trend of the last builds of the same app and package).
  */
 
-import type { AnyEvent } from '../events.js';
+import type { AnyEvent, PipelineEvent } from '../events.js';
+import { SOURCES, sourceNamed, type SizeSample, type SourceDefinition } from '../sources/index.js';
 import type { Store } from '../store/store.js';
 import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
@@ -11,50 +12,42 @@ import type { RenderExtras } from '../../templates/types.js';
 type Msg = { text: string; blocks?: unknown[] };
 
 export interface Renderer {
-  extras(event: AnyEvent): Promise<RenderExtras>;
-  card(event: AnyEvent, state: Record<string, unknown>, extras: RenderExtras): Msg;
-  reply(event: AnyEvent, state: Record<string, unknown>, extras: RenderExtras): Msg | null;
-  standalone(event: AnyEvent, extras: RenderExtras): Msg;
+  extras(event: PipelineEvent): Promise<RenderExtras>;
+  card(event: PipelineEvent, state: Record<string, unknown>, extras: RenderExtras): Msg;
+  reply(event: PipelineEvent, state: Record<string, unknown>, extras: RenderExtras): Msg | null;
+  standalone(event: PipelineEvent, extras: RenderExtras): Msg;
   /** Records this event's build size once (idempotent per event), for the trend sparkline. */
-  recordSize(event: AnyEvent): Promise<void>;
+  recordSize(event: PipelineEvent): Promise<void>;
 }
 
 const HISTORY = 10;
 
-/** The history key, build identity and download size of a build event, or null when it carries no size. */
-export function sizeSample(event: AnyEvent): { key: string; build: string; size: number } | null {
-  if (event.type === 'bugsee.build.created') {
-    const s = event.state;
-    const size = s.current?.downloadSize;
-    if (typeof size !== 'number' || s.sizeAnalysisStatus !== 'ready') return null;
-    return { key: `sizehist:bugsee:${s.appKey}:${s.current?.packageId ?? ''}`, build: `bugsee:${s.appKey}:${s.current?.uuid ?? event.id}`, size };
-  }
-  if (event.type === 'sentry.preprod_artifact.size_analysis_completed') {
-    const s = event.state;
-    const size = s.size?.downloadSize;
-    if (typeof size !== 'number') return null;
-    return { key: `sizehist:sentry:${s.org ?? ''}:${s.project ?? ''}:${s.app?.appId ?? ''}`, build: `sentry:${s.org ?? ''}:${s.size?.buildId ?? event.id}`, size };
-  }
-  return null;
+/** The build's size sample, from its source's definition; null when the event carries no size. */
+export function sizeSample(event: PipelineEvent, sources: readonly SourceDefinition[] = SOURCES): SizeSample | null {
+  return sourceNamed(sources, event.source)?.sizeSample?.(event) ?? null;
 }
 
-export function createRenderer(deps: { store: Store; regressionThresholdPct: number }): Renderer {
+export function createRenderer(deps: { store: Store; regressionThresholdPct: number; sources?: readonly SourceDefinition[] }): Renderer {
   const { store } = deps;
+  const sources = deps.sources ?? SOURCES;
+  // Templates read the event's own type: the one place a pipeline event is taken as a known one.
+  const known = (event: PipelineEvent) => event as AnyEvent;
+  const templates = (event: PipelineEvent) => sourceNamed(sources, event.source)?.templates;
   return {
     async extras(event) {
       const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct };
-      const sample = sizeSample(event);
+      const sample = sizeSample(event, sources);
       if (sample) {
         const newestFirst = await store.listCapped<number>(sample.key, HISTORY);
         extras.sizeTrend = [...newestFirst].reverse();
       }
       return extras;
     },
-    card: (event, state, extras) => renderCard(event, state as never, extras),
-    reply: (event, state, extras) => renderReply(event, state as never, extras),
-    standalone: (event, extras) => renderStandalone(event, extras),
+    card: (event, state, extras) => renderCard(known(event), state as never, extras, templates(event)),
+    reply: (event, state, extras) => renderReply(known(event), state as never, extras, templates(event)),
+    standalone: (event, extras) => renderStandalone(known(event), extras, templates(event)),
     async recordSize(event) {
-      const sample = sizeSample(event);
+      const sample = sizeSample(event, sources);
       if (!sample) return;
       // Once per build, however often its analysis is delivered.
       if (await store.claim(`sizehist-done:${sample.build}`, 90 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);

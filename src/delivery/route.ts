@@ -1,10 +1,11 @@
 /**
- * Which channels an event goes to: subscriptions on its source and target (Sentry `org/project`
- * or `org/*`, Bugsee app key), its kind, and its filters. One delivery per (team, channel) even
+ * Which channels an event goes to: subscriptions on its source and target (each source's
+ * definition says which targets an event reaches), its kind, and its filters. One delivery per (team, channel) even
  * when several of a channel's subscriptions match.
  */
 
-import type { AnyEvent } from '../events.js';
+import type { PipelineEvent } from '../events.js';
+import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Store, Subscription } from '../store/store.js';
 import { matchesFilters } from '../slack/filters.js';
 
@@ -12,20 +13,19 @@ export type RouteOutcome =
   | { ok: true; targets: Subscription[] }
   | { ok: false; reason: 'unroutable' | 'no_subscriber' | 'filtered' | 'internal' };
 
-export function targetsOf(event: AnyEvent): string[] | null {
-  const r = event.routing;
-  if (event.source === 'sentry') {
-    if (!r.org) return null;
-    const projects = r.projects?.length ? r.projects : r.project ? [r.project] : [];
-    return [...projects.map((p) => `${r.org}/${p}`), `${r.org}/*`];
-  }
-  if (!r.appKey) return null;
-  return r.appKey === '*' ? ['*'] : [r.appKey, '*'];
+/** The subscription targets the event reaches, from its source's definition; null when it names none. */
+export function targetsOf(event: PipelineEvent, sources: readonly SourceDefinition[] = SOURCES): string[] | null {
+  return sourceNamed(sources, event.source)?.targets(event) ?? null;
 }
 
-export async function routeEvent(store: Store, event: AnyEvent, only?: { teamId: string; channelId: string }): Promise<RouteOutcome> {
+export async function routeEvent(
+  store: Store,
+  event: PipelineEvent,
+  only?: { teamId: string; channelId: string },
+  sources: readonly SourceDefinition[] = SOURCES,
+): Promise<RouteOutcome> {
   if (event.kind === 'installation') return { ok: false, reason: 'internal' };
-  const targets = targetsOf(event);
+  const targets = targetsOf(event, sources);
   if (!targets) return { ok: false, reason: 'unroutable' };
   const subs = (await store.findSubscriptions(event.source, targets)).filter(
     (s) => !s.disabled && (!only || (s.teamId === only.teamId && s.channelId === only.channelId)),

@@ -5,7 +5,8 @@
  * same message twice.
  */
 
-import type { AnyEvent } from '../events.js';
+import type { PipelineEvent } from '../events.js';
+import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store, ThreadRecord } from '../store/store.js';
@@ -33,6 +34,8 @@ export interface ChannelDeliveryDeps {
   channelIntervalMs: number;
   /** How long a later event waits in-process for a parent another job is posting. */
   parentWaitMs: number;
+  /** Source definitions, for the echo rule (default: the built-in list). */
+  sources?: readonly SourceDefinition[];
 }
 
 export interface ChannelJob {
@@ -60,6 +63,7 @@ async function persist(write: () => Promise<void>): Promise<void> {
 
 export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   const { store, metrics } = deps;
+  const sources = deps.sources ?? SOURCES;
 
   /** chat.postMessage / chat.update, with one plain-text retry when Slack rejects the blocks. */
   async function callWithFallback(slack: SlackApi, method: string, args: Record<string, unknown>, type: string) {
@@ -76,7 +80,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
   }
 
-  async function post(slack: SlackApi, job: ChannelJob, event: AnyEvent, teamId: string, channelId: string, part: string, msg: Msg, threadTs?: string) {
+  async function post(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, part: string, msg: Msg, threadTs?: string) {
     const key = `post:${job.id}:${teamId}:${channelId}:${part}`;
     const done = await store.getRecord<string>(key);
     if (done) return done;
@@ -144,7 +148,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   async function deliver(
     slack: SlackApi,
     job: ChannelJob,
-    event: AnyEvent,
+    event: PipelineEvent,
     teamId: string,
     channelId: string,
     given?: RenderExtras,
@@ -175,9 +179,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const rec = claim.record.ts ? claim.record : await waitForParent(teamId, channelId, event.threadKey);
     const parentTs = rec.ts as string;
     // A change our own button made is already in the thread: the source's echo only updates the card.
-    // Sentry names our app as the actor; Bugsee names the API token's owner, a user.
     const echoKey = `echo:${teamId}:${channelId}:${event.threadKey}:${event.type}`;
-    const echoable = !event.id.startsWith(BUTTON_EVENT_PREFIX) && (event.actor?.type === 'application' || event.source === 'bugsee');
+    const echoable = !event.id.startsWith(BUTTON_EVENT_PREFIX) && (sourceNamed(sources, event.source)?.maybeEcho(event) ?? false);
     const mark = echoable ? await store.getRecord<{ lastChangeBy?: string | null }>(echoKey) : null;
     const echo = mark !== null;
     const patch = { ...(event.state as Record<string, unknown>) };

@@ -5,13 +5,14 @@
  * so the queue retries it, and the per-part post records make that retry safe.
  */
 
-import type { AnyEvent, Source } from '../events.js';
+import type { PipelineEvent } from '../events.js';
 import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Store, Subscription } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent } from './route.js';
+import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
@@ -29,7 +30,9 @@ export interface DeliveryDeps {
   metrics: Metrics;
   logger: Logger;
   slack: SlackClients;
-  runtimes: Partial<Record<Source, SourceRuntime>>;
+  runtimes: Partial<Record<string, SourceRuntime>>;
+  /** Source definitions (default: the built-in list). */
+  sources?: readonly SourceDefinition[];
   render: Renderer;
   channelIntervalMs: number;
   /** How long a later event waits in-process for a parent being posted. Default 5 s. */
@@ -47,6 +50,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics,
     logger: deps.logger,
     render: deps.render,
+    sources: deps.sources,
     channelIntervalMs: deps.channelIntervalMs,
     parentWaitMs: deps.parentWaitMs ?? 2000,
   });
@@ -83,7 +87,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics.deadLetters.inc({ source: 'delivery', reason });
   }
 
-  async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
+  async function deliverOne(job: JobContext, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(`deliveries:${sub.teamId}`, { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
@@ -111,7 +115,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     }
   }
 
-  async function markDone(event: AnyEvent, seq: number | undefined) {
+  async function markDone(event: PipelineEvent, seq: number | undefined) {
     if (!seq || !event.threadKey) return;
     await store.raiseCounter(`seqdone:${event.threadKey}`, seq);
     await store.setRecord(`seqprogress:${event.threadKey}`, Date.now(), PROGRESS_TTL);
@@ -156,7 +160,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     }
     const event = runtime ? await runtime.resolve(received) : received;
     await deps.render.recordSize(event);
-    let route = await routeEvent(store, event, only);
+    let route = await routeEvent(store, event, only, deps.sources);
     if (!route.ok && route.reason === 'no_subscriber' && deps.fallbackTarget) route = { ok: true, targets: [deps.fallbackTarget] };
     if (!route.ok) {
       metrics.drops.inc({ type: event.type, reason: route.reason });

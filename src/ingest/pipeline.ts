@@ -1,47 +1,123 @@
 /**
- * The one ingest pipeline every source plugs into:
- * authenticate → parse JSON → identify → validate → dedup claim → normalize → enqueue → answer.
- * The answer never waits on Slack or the source's API: delivery happens in the worker.
+ * The one ingest pipeline every source plugs into. `handle` reads as its story:
+ * authenticate → read the JSON object → identify → validate or dead-letter → normalize or
+ * dead-letter → claim and enqueue → answer. The answer never waits on Slack or the source's API:
+ * delivery happens in the worker.
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { AnyEvent, Source } from '../events.js';
+import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Queue } from '../queue/queue.js';
-import type { ClaimResult, Store } from '../store/store.js';
-import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
+import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
+import type { Store } from '../store/store.js';
+import { answers, type IngestAnswer } from './answer.js';
+import { claimAndEnqueue } from './claim.js';
 import { safeHeaders } from './headers.js';
+import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
 
-export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
-/**
- * The claim is short until the job is stored: if the process dies between the two, the sender's
- * retry is accepted after this instead of being answered "duplicate" for a week with nothing queued.
- */
-export const PENDING_TTL_SECONDS = 120;
-
-export interface IngestAnswer {
-  status: number;
-  body: { status: string; reason?: string; type?: string; id?: string };
-}
+export { DEDUP_TTL_SECONDS, PENDING_TTL_SECONDS } from './claim.js';
+export type { IngestAnswer } from './answer.js';
 
 export interface IngestDeps {
-  plugins: Partial<Record<Source, SourcePlugin>>;
+  /** The configured sources' plugins, by source name; a source without one answers 503. */
+  plugins: Partial<Record<string, SourcePlugin>>;
+  /** The source definitions (default: the built-in list). */
+  sources?: readonly SourceDefinition[];
   store: Store;
   queue: Queue;
   metrics: Metrics;
   logger: Logger;
-  now?: () => Date;
 }
 
 export interface Ingest {
   handle(delivery: RawDelivery, log?: Logger): Promise<IngestAnswer>;
 }
 
-const ok = (type: string, id: string): IngestAnswer => ({ status: 200, body: { status: 'accepted', type, id } });
+/** A step that ends the story early with this answer. */
+class Answered extends Error {
+  constructor(readonly answer: IngestAnswer) {
+    super('answered');
+  }
+}
 
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, queue, metrics } = deps;
+  const sources = deps.sources ?? SOURCES;
+
+  async function handle(delivery: RawDelivery, log: Logger = deps.logger): Promise<IngestAnswer> {
+    const count = (outcome: string, type = 'unknown') => metrics.webhooks.inc({ source: delivery.source, outcome, type });
+    try {
+      const { plugin, source } = configured(delivery, count);
+      authenticate(plugin, source, delivery, log);
+      const json = readJsonObject(delivery.body);
+      const type = identify(plugin, delivery, json, count, log);
+      const payload = await validateOrDeadLetter(plugin, delivery, type, json, count, log);
+      const event = await normalizeOrDeadLetter(plugin, delivery, type, json, payload, count, log);
+      const outcome = await claimAndEnqueue({ store, queue, log }, delivery, event);
+      count(outcome, type);
+      return outcome === 'accepted' ? answers.accepted(type, event.id) : answers.duplicate(type, event.id);
+    } catch (err) {
+      return answerFor(err, log);
+    }
+  }
+
+  function configured(delivery: RawDelivery, count: (outcome: string) => void) {
+    const source = sourceNamed(sources, delivery.source);
+    const plugin = deps.plugins[delivery.source];
+    if (source && plugin) return { source, plugin };
+    count('not_configured');
+    throw new Answered(source ? answers.notConfigured(source.name, source.credential.variable) : answers.unknownSource());
+  }
+
+  function authenticate(plugin: SourcePlugin, source: SourceDefinition, delivery: RawDelivery, log: Logger) {
+    try {
+      plugin.authenticate(delivery);
+    } catch (err) {
+      // The operator's question is which setting to fix: name it, with why the credential failed.
+      if (err instanceof IngestError) log.info({ reason: err.code, problem: err.problem }, `webhook refused: ${source.credential.hint}`);
+      throw err;
+    }
+  }
+
+  function identify(plugin: SourcePlugin, delivery: RawDelivery, json: object, count: (o: string, t?: string) => void, log: Logger): string {
+    const id = plugin.identify(delivery, json);
+    if (id.known) return id.type;
+    count('unknown', id.name);
+    log.info({ name: id.name }, 'unknown resource or action; ignored');
+    throw new Answered(answers.ignored(id.name));
+  }
+
+  async function validateOrDeadLetter(plugin: SourcePlugin, delivery: RawDelivery, type: string, json: object, count: (o: string, t?: string) => void, log: Logger) {
+    const parsed = plugin.parse(type, json);
+    if (parsed.ok) return parsed.payload;
+    await deadLetter(delivery, type, parsed.issues, log);
+    count('invalid', type);
+    throw new Answered(answers.invalid(type, 'match the schema'));
+  }
+
+  async function normalizeOrDeadLetter(
+    plugin: SourcePlugin,
+    delivery: RawDelivery,
+    type: string,
+    json: object,
+    payload: unknown,
+    count: (o: string, t?: string) => void,
+    log: Logger,
+  ): Promise<PipelineEvent> {
+    try {
+      return plugin.normalize(type, payload, {
+        deliveryId: plugin.deliveryId(delivery, json) || bodyHash(delivery.body),
+        receivedAt: delivery.receivedAt,
+        sourceTimestamp: plugin.sourceTimestamp(delivery),
+      });
+    } catch (err) {
+      await deadLetter(delivery, type, { normalize: (err as Error).message }, log);
+      count('invalid', type);
+      throw new Answered(answers.invalid(type, 'normalize'));
+    }
+  }
 
   async function deadLetter(delivery: RawDelivery, type: string, issues: unknown, log: Logger) {
     const id = randomUUID();
@@ -51,7 +127,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       reason: 'schema',
       type,
       body: delivery.body.toString('utf8'),
-      headers: safeHeaders(delivery.headers),
+      headers: safeHeaders(delivery.headers, credentialHeaders(delivery.source)),
       error: issues,
       createdAt: delivery.receivedAt.toISOString(),
     });
@@ -59,96 +135,35 @@ export function createIngest(deps: IngestDeps): Ingest {
     log.warn({ type, deadLetter: id, issues }, 'payload failed its schema; kept as a dead letter');
   }
 
-  async function handle(delivery: RawDelivery, log: Logger = deps.logger): Promise<IngestAnswer> {
-    const plugin = deps.plugins[delivery.source];
-    const count = (outcome: string, type = 'unknown') => metrics.webhooks.inc({ source: delivery.source, outcome, type });
-    if (!plugin) {
-      count('not_configured');
-      const secret = delivery.source === 'sentry' ? 'SENTRY_CLIENT_SECRET' : 'BUGSEE_WEBHOOK_SECRET';
-      return { status: 503, body: { status: 'error', reason: `${delivery.source} webhooks are not configured: set ${secret}` } };
-    }
-    plugin.authenticate(delivery);
-
-    let json: unknown;
-    try {
-      json = JSON.parse(delivery.body.toString('utf8'));
-    } catch {
-      throw new IngestError('invalid_json', 400, 'body is not valid JSON');
-    }
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-      throw new IngestError('invalid_json', 400, 'body must be a JSON object');
-    }
-
-    const id = plugin.identify(delivery, json);
-    if (!id.known) {
-      count('unknown', id.name);
-      log.info({ name: id.name }, 'unknown resource or action; ignored');
-      return { status: 202, body: { status: 'ignored', reason: `unknown event ${id.name}` } };
-    }
-    const type = id.type;
-
-    const parsed = plugin.parse(type, json);
-    if (!parsed.ok) {
-      await deadLetter(delivery, type, parsed.issues, log);
-      count('invalid', type);
-      return { status: 422, body: { status: 'invalid', reason: `payload does not match the ${type} schema`, type } };
-    }
-
-    const deliveryId = plugin.deliveryId(delivery, json) || createHash('sha256').update(delivery.body).digest('hex');
-    let event: AnyEvent;
-    try {
-      event = plugin.normalize(type, parsed.payload, {
-        deliveryId,
-        receivedAt: delivery.receivedAt,
-        sourceTimestamp: plugin.sourceTimestamp(delivery),
-      });
-    } catch (err) {
-      await deadLetter(delivery, type, { normalize: (err as Error).message }, log);
-      count('invalid', type);
-      return { status: 422, body: { status: 'invalid', reason: `payload could not be normalized as ${type}`, type } };
-    }
-
-    // One round trip: the dedup claim, and the event's place in its thread when it wins.
-    const dedupKey = `dedup:${delivery.source}:${deliveryId}`;
-    let claim: ClaimResult;
-    try {
-      claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? `seq:${event.threadKey}` : undefined);
-    } catch (err) {
-      throw new IngestError('store_unavailable', 503, (err as Error).message);
-    }
-    const jobId = `${delivery.source}-${deliveryId}`;
-    if (!claim.claimed) {
-      // Still pending: the first attempt may have died before storing the job. Store it now under
-      // the same job id and number (a no-op if it was stored), so "duplicate" always means "we have it".
-      if (claim.pending) {
-        try {
-          await queue.enqueue({ event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime() }, jobId);
-        } catch (err) {
-          throw new IngestError('store_unavailable', 503, (err as Error).message);
-        }
-        store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch(() => undefined);
-      }
-      count('duplicate', type);
-      return { status: 200, body: { status: 'duplicate', type, id: deliveryId } };
-    }
-    const { seq } = claim;
-    try {
-      await queue.enqueue({ event, seq, acceptedAt: delivery.receivedAt.getTime() }, jobId);
-    } catch (err) {
-      // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
-      // The job id is the delivery's, so a job that was stored after all is not queued twice.
-      await store.release(dedupKey).catch(() => undefined);
-      if (seq !== undefined) await store.setRecord(`seqskip:${event.threadKey}:${seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
-      throw new IngestError('store_unavailable', 503, (err as Error).message);
-    }
-    // Not awaited: the job is stored, so the answer need not wait. If this fails, the claim lapses
-    // after PENDING_TTL_SECONDS and a much later redelivery is queued under the same job id, whose
-    // per-part post records keep it from posting again.
-    store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch((err) => log.warn({ err: (err as Error).message }, 'dedup claim not extended'));
-    count('accepted', type);
-    log.debug({ type, id: deliveryId, threadKey: event.threadKey, seq }, 'accepted');
-    return ok(type, deliveryId);
+  function credentialHeaders(name: string): readonly string[] {
+    return sourceNamed(sources, name)?.credential.headers ?? [];
   }
 
   return { handle };
+}
+
+function bodyHash(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+function readJsonObject(body: Buffer): object {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new IngestError('invalid_json', 400, 'body is not valid JSON');
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new IngestError('invalid_json', 400, 'body must be a JSON object');
+  return json;
+}
+
+function answerFor(err: unknown, log: Logger): IngestAnswer {
+  if (err instanceof Answered) return err.answer;
+  if (err instanceof IngestError) {
+    if (err.status >= 500) log.error({ reason: err.code, err: err.message }, 'webhook not stored');
+    else if (err.status !== 401) log.info({ reason: err.code, status: err.status }, 'webhook refused');
+    return answers.error(err);
+  }
+  log.error({ err }, 'webhook failed');
+  return answers.failed();
 }

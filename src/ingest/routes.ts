@@ -1,12 +1,12 @@
 /**
- * `POST /webhooks/sentry` and `POST /webhooks/bugsee`: raw body (≤ 1 MiB) before any JSON parsing,
- * then the shared pipeline. Every answer is JSON `{status, reason?}` with a CONTRACT status code.
+ * `POST /webhooks/<source>` for every source: raw body (≤ 1 MiB) before any JSON parsing, then the
+ * shared pipeline. Every answer is JSON `{status, reason?}` with a CONTRACT status code.
  */
 
 import express, { type Request, type Response, type NextFunction, Router } from 'express';
-import type { Source } from '../events.js';
 import type { Logger } from '../log.js';
-import { IngestError, type RawDelivery } from './types.js';
+import { SOURCES, type SourceDefinition } from '../sources/index.js';
+import type { RawDelivery } from './types.js';
 import type { Ingest } from './pipeline.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -22,10 +22,10 @@ function flatten(obj: Record<string, unknown>): Record<string, string | undefine
   return out;
 }
 
-export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?: () => Date }): Router {
+export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?: () => Date; sources?: readonly SourceDefinition[] }): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
-  for (const source of ['sentry', 'bugsee'] as Source[]) {
+  for (const { name: source } of deps.sources ?? SOURCES) {
     router.post(`/webhooks/${source}`, raw, async (req: Request, res: Response) => {
       const log = (res.locals.log as Logger | undefined) ?? deps.logger;
       if (!isJson(req)) {
@@ -39,19 +39,8 @@ export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?
         body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         receivedAt: deps.now?.() ?? new Date(),
       };
-      try {
-        const answer = await deps.ingest.handle(delivery, log);
-        res.status(answer.status).json(answer.body);
-      } catch (err) {
-        if (err instanceof IngestError) {
-          if (err.status >= 500) log.error({ reason: err.code, err: err.message }, 'webhook not stored');
-          else log.info({ reason: err.code, status: err.status }, 'webhook refused');
-          res.status(err.status).json({ status: 'error', reason: err.status === 503 ? 'could not store the delivery; retry later' : err.message });
-          return;
-        }
-        log.error({ err }, 'webhook failed');
-        res.status(503).json({ status: 'error', reason: 'could not store the delivery; retry later' });
-      }
+      const answer = await deps.ingest.handle(delivery, log);
+      res.status(answer.status).json(answer.body);
     });
   }
   // Body-parser errors (too large, aborted) for the webhook routes.

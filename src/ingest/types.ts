@@ -3,11 +3,12 @@
  * authenticate → identify → parse → normalize. Only `src/sources/<source>/` implements these.
  */
 
-import type { AnyEvent, EventType, Source } from '../events.js';
+import type { PipelineEvent } from '../events.js';
 
 /** One webhook delivery exactly as received. Header names are lower-case. */
 export interface RawDelivery {
-  source: Source;
+  /** The source's name, as in `/webhooks/<source>`. */
+  source: string;
   headers: Record<string, string | undefined>;
   query: Record<string, string | undefined>;
   /** The raw body bytes; signatures are computed over these, never over re-serialised JSON. */
@@ -15,12 +16,28 @@ export interface RawDelivery {
   receivedAt: Date;
 }
 
-/** Errors carry a code and an HTTP status; `src/ingest/answer.ts` turns them into answers. */
+/** Why a credential was refused: absent, not of the expected form, or not ours. */
+export type CredentialProblem = 'missing' | 'malformed' | 'mismatch';
+export type VerifyResult = { ok: true } | { ok: false; reason: CredentialProblem };
+
+/** Every way ingest refuses a delivery; `./answer.ts` turns each into its HTTP answer. */
+export type IngestErrorCode =
+  | 'bad_signature'
+  | 'bad_token'
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'missing_action'
+  | 'missing_type'
+  | 'store_unavailable';
+
+/** Errors carry a code and an HTTP status; `./answer.ts` turns them into answers. */
 export class IngestError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: IngestErrorCode,
     readonly status: number,
     message?: string,
+    /** For a refused credential: why. */
+    readonly problem?: CredentialProblem,
   ) {
     super(message ?? code);
     this.name = 'IngestError';
@@ -28,7 +45,7 @@ export class IngestError extends Error {
 }
 
 export type Identified =
-  | { known: true; type: EventType }
+  | { known: true; type: string }
   /** A verified delivery for a resource or action this version does not know (answered 202). */
   | { known: false; name: string };
 
@@ -46,7 +63,7 @@ export interface NormalizeMeta {
 }
 
 export interface SourcePlugin<P = unknown> {
-  readonly source: Source;
+  readonly source: string;
   /** Throws `IngestError('bad_signature' | 'bad_token', 401)` when the delivery is not authentic. */
   authenticate(delivery: RawDelivery): void;
   /** Throws `IngestError('missing_action', 400)` when the delivery does not say what it is. */
@@ -55,9 +72,9 @@ export interface SourcePlugin<P = unknown> {
   deliveryId(delivery: RawDelivery, json: unknown): string | undefined;
   /** Sentry-Hook-Timestamp or similar. */
   sourceTimestamp(delivery: RawDelivery): Date | undefined;
-  parse(type: EventType, json: unknown): ParseResult<P>;
+  parse(type: string, json: unknown): ParseResult<P>;
   /** Pure: no I/O. Routing fields the payload lacks are resolved later by the source's resolver. */
-  normalize(type: EventType, payload: P, meta: NormalizeMeta): AnyEvent;
+  normalize(type: string, payload: P, meta: NormalizeMeta): PipelineEvent;
 }
 
 /**
@@ -66,9 +83,9 @@ export interface SourcePlugin<P = unknown> {
  * posted (installation created/deleted).
  */
 export interface SourceRuntime {
-  readonly source: Source;
+  readonly source: string;
   /** Returns `'consumed'` when the event was handled here and must not be routed to channels. */
-  handle?(event: AnyEvent): Promise<'consumed' | 'continue'>;
+  handle?(event: PipelineEvent): Promise<'consumed' | 'continue'>;
   /** Returns the event with `routing` completed as far as possible. */
-  resolve(event: AnyEvent): Promise<AnyEvent>;
+  resolve(event: PipelineEvent): Promise<PipelineEvent>;
 }

@@ -3,10 +3,10 @@
  * Both pass `test/queue/contract.ts`.
  */
 
-import type { AnyEvent } from '../events.js';
+import type { PipelineEvent } from '../events.js';
 
 export interface DeliveryJob {
-  event: AnyEvent;
+  event: PipelineEvent;
   /** Position of this event within its thread key (ingest order), for in-order delivery. */
   seq?: number;
   /** ms since epoch when the webhook was accepted (for the webhook → Slack histogram). */

@@ -5,7 +5,8 @@
  * store.
  */
 
-import { threadKeys } from '../events.js';
+import { bugseeThreadKeys } from '../sources/bugsee/subjects.js';
+import { sentryThreadKeys } from '../sources/sentry/subjects.js';
 import type { Store, ThreadRecord } from '../store/store.js';
 import { decodeActionValue, type ActionValue } from '../../templates/values.js';
 import { ActionRefusal, FOREIGN_MESSAGE } from './actions-errors.js';
@@ -79,9 +80,9 @@ export async function releaseControl(store: Store, facts: ClickFacts, control: s
 
 /** The thread key a decoded value addresses, so a value can be checked against its message. */
 export function threadKeyOf(value: ActionValue): string {
-  if (value.s === 'sentry') return threadKeys.sentryIssue(value.issueId);
-  if ('issueKey' in value) return threadKeys.bugseeIssue(value.appKey, value.issueKey);
-  return threadKeys.bugseeFeedback(value.appKey, value.deviceId);
+  if (value.s === 'sentry') return sentryThreadKeys.issue(value.issueId);
+  if ('issueKey' in value) return bugseeThreadKeys.issue(value.appKey, value.issueKey);
+  return bugseeThreadKeys.feedback(value.appKey, value.deviceId);
 }
 
 /**

@@ -4,17 +4,10 @@
  * "echo") is marked so it updates the card without a second reply.
  */
 
-import type {
-  Actor,
-  BugseeFeedbackState,
-  BugseeIssueState,
-  DeliverableEventType,
-  Event,
-  SentryIssueDetail,
-  SentryIssueState,
-  SubjectOf,
-} from '../events.js';
-import { KIND_OF, SUBJECT_OF } from '../events.js';
+import type { Actor, DeliverableEventType, Event } from '../events.js';
+import type { SentryIssueDetail, SentryIssueState } from '../sources/sentry/subjects.js';
+import type { BugseeFeedbackState, BugseeIssueState } from '../sources/bugsee/subjects.js';
+import { KIND_OF, SUBJECT_OF } from '../sources/catalog.js';
 import type { DeliverDirect } from '../delivery/direct.js';
 import type { Store } from '../store/store.js';
 import type { Click } from './actions-guard.js';
@@ -52,9 +45,9 @@ export function syntheticEvent<T extends DeliverableEventType>(click: Click, pat
   return {
     id: `${ACTION_EVENT_PREFIX}${click.actionTs}`,
     type: patch.type,
-    source: patch.type.startsWith('sentry.') ? 'sentry' : 'bugsee',
+    source: patch.type.slice(0, patch.type.indexOf('.')),
     kind: KIND_OF[patch.type],
-    subject: { kind: SUBJECT_OF[patch.type] as SubjectOf<T>, id: patch.subjectId },
+    subject: { kind: SUBJECT_OF[patch.type] as Event<T>['subject']['kind'], id: patch.subjectId },
     threadKey: click.thread.threadKey,
     routing: patch.routing,
     time,

@@ -4,7 +4,7 @@
  * API client's business (installation token, refreshed, else SENTRY_AUTH_TOKEN).
  */
 
-import type { SentryIssueDetail, SentryIssueState } from '../events.js';
+import type { SentryIssueDetail, SentryIssueState } from '../sources/sentry/subjects.js';
 import { decodeActionValue, isSentryIssueValue, type SentryIssueValue, type SentryMoreOption } from '../../templates/values.js';
 import { SentryApiError, type SentryIssueUpdate } from '../sources/sentry/api.js';
 import { ActionRefusal } from './actions-errors.js';

@@ -1,18 +1,15 @@
 /** How a subscription reads in replies, `list` and App Home (Slack mrkdwn). */
 
+import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Subscription } from '../store/store.js';
 
-/** Slack mrkdwn control characters; user-typed values could otherwise inject links or mentions. */
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn as esc } from '../sources/kit/text.js';
+import { escapeMrkdwn as esc } from '../sources/kit/text.js';
 
-export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>): string {
-  if (sub.source === 'sentry') {
-    const [org, project] = sub.target.split('/');
-    return project === '*' ? `*Sentry* \`${esc(org ?? '')}/*\` (every project)` : `*Sentry* \`${esc(sub.target)}\``;
-  }
-  return `*Bugsee* \`${esc(sub.target)}\``;
+/** How the subscription's target reads, as its source describes it. */
+export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>, sources: readonly SourceDefinition[] = SOURCES): string {
+  const source = sourceNamed(sources, sub.source);
+  return source ? source.subscription.describe(sub.target) : `*${esc(sub.source)}* \`${esc(sub.target)}\``;
 }
 
 export function describeKinds(kinds: readonly string[]): string {

@@ -5,14 +5,13 @@
  */
 
 import { z } from 'zod';
-import type { BugseeKind, Source, SentryKind } from '../events.js';
 
 export const LEVELS = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
 export const SEVERITIES = ['unknown', 'low', 'medium', 'high', 'critical', 'blocker'] as const;
 
 export interface FilterSpec {
   /** Kinds it constrains, per source; a source that is absent cannot use the filter. */
-  appliesTo: { sentry?: readonly SentryKind[]; bugsee?: readonly BugseeKind[] };
+  appliesTo: Readonly<Partial<Record<string, readonly string[]>>>;
   /** Validates the typed value and returns its stored (normalized) form. */
   value: z.ZodType<string, string>;
   example: string;
@@ -94,12 +93,13 @@ export function isFilterName(name: string): name is FilterName {
   return Object.hasOwn(FILTER_SPECS, name);
 }
 
-export function filterKinds(name: FilterName, source: Source): readonly string[] {
+export function filterKinds(name: FilterName, source: string): readonly string[] {
   const spec: FilterSpec = FILTER_SPECS[name];
   return spec.appliesTo[source] ?? [];
 }
 
-export function filterSources(name: FilterName): Source[] {
+/** The sources a filter applies to, by name. */
+export function filterSources(name: FilterName): string[] {
   const spec: FilterSpec = FILTER_SPECS[name];
-  return (['sentry', 'bugsee'] as const).filter((s) => spec.appliesTo[s] !== undefined);
+  return Object.keys(spec.appliesTo);
 }

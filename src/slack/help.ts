@@ -1,35 +1,34 @@
 /** The `/threadline help` text: every verb, kind and filter, from the same tables the parser uses. */
 
-import { BUGSEE_KINDS, SENTRY_KINDS } from '../events.js';
-import { FILTER_NAMES, FILTER_SPECS, filterKinds, type FilterSpec } from './filter-specs.js';
+import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
+import { FILTER_NAMES, FILTER_SPECS, filterKinds, filterSources, type FilterSpec } from './filter-specs.js';
 
-function filterLine(name: (typeof FILTER_NAMES)[number]): string {
+function filterLine(sources: readonly SourceDefinition[], name: (typeof FILTER_NAMES)[number]): string {
   const spec: FilterSpec = FILTER_SPECS[name];
-  const where = (['sentry', 'bugsee'] as const)
-    .filter((s) => spec.appliesTo[s])
-    .map((s) => `${s === 'sentry' ? 'Sentry' : 'Bugsee'} ${filterKinds(name, s).join('/')}`)
+  const where = filterSources(name)
+    .map((s) => `${sourceNamed(sources, s)?.label ?? s} ${filterKinds(name, s).join('/')}`)
     .join(', ');
   return `• \`${spec.example}\` (${where}): ${spec.help}`;
 }
 
-export function helpText(): string {
+export function helpText(sources: readonly SourceDefinition[] = SOURCES): string {
+  const labels = sources.map((s) => s.label);
+  const listed = labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}` : (labels[0] ?? '');
   return [
-    '*Threadline* posts Sentry and Bugsee events to this channel, one thread per issue, alert or build.',
+    `*Threadline* posts ${listed} events to this channel, one thread per issue, alert or build.`,
     '',
     '*Commands*',
-    '• `/threadline subscribe sentry <org>/<project> [kinds…] [--filter=value…]`: use `<org>/*` for every project of the org.',
-    '• `/threadline subscribe bugsee <app-key> [kinds…] [--filter=value…]`: the app key as Bugsee shows it, e.g. `IOS`; `*` for every app (user events carry no app, so they need `*`).',
-    '• `/threadline unsubscribe sentry <org>/<project>` · `/threadline unsubscribe bugsee <app-key>`',
+    ...sources.flatMap((s) => s.subscription.help),
+    `• ${sources.map((s) => `\`/threadline unsubscribe ${s.name} ${s.subscription.placeholder}\``).join(' · ')}`,
     '• `/threadline list`: this channel’s subscriptions.',
     '• `/threadline help`: this text.',
     'Subscribing again to the same project or app replaces its kinds and filters (and re-enables it).',
     '',
     '*Kinds* (default: all)',
-    `• Sentry: ${SENTRY_KINDS.map((k) => `\`${k}\``).join(' ')}`,
-    `• Bugsee: ${BUGSEE_KINDS.map((k) => `\`${k}\``).join(' ')}`,
+    ...sources.map((s) => `• ${s.label}: ${s.kinds.map((k) => `\`${k}\``).join(' ')}`),
     '',
     '*Filters* go after the kinds. A filter only affects the kinds it names; other kinds always post.',
-    ...FILTER_NAMES.map(filterLine),
+    ...FILTER_NAMES.map((n) => filterLine(sources, n)),
     '',
     '*Example*: `/threadline subscribe sentry acme/web issue error --level=error --env=production`',
     '',

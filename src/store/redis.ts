@@ -6,7 +6,6 @@
 
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Source } from '../events.js';
 import type { DeadLetter, SentryInstallationRecord, Store, Subscription, ThreadRecord } from './store.js';
 import { THREAD_TTL_SECONDS } from './store.js';
 
@@ -348,7 +347,7 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
       const all = sortSubs(Object.values(await r.hgetall(k.subs)).map((v) => JSON.parse(v) as Subscription));
       return filter.channelId ? all.filter((s) => s.channelId === filter.channelId) : all;
     },
-    async findSubscriptions(source: Source, targets: string[]) {
+    async findSubscriptions(source: string, targets: string[]) {
       if (targets.length === 0) return [];
       const r = await ready();
       return getSubs(await r.sunion(...targets.map((t) => k.subTarget(source, t))));

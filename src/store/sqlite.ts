@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Source } from '../events.js';
 import { THREAD_TTL_SECONDS } from './store.js';
 import type { ClaimResult, DeadLetter, SentryInstallationRecord, Store, Subscription, ThreadRecord } from './store.js';
 
@@ -335,7 +334,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       const sql = `SELECT id, disabled, json FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
       return (db.prepare(sql).all(...args) as SubRow[]).map(subFromRow);
     },
-    async findSubscriptions(source: Source, targets: string[]) {
+    async findSubscriptions(source: string, targets: string[]) {
       if (targets.length === 0) return [];
       const sql = `SELECT id, disabled, json FROM subscriptions WHERE source = ? AND target IN (${targets.map(() => '?').join(',')}) ORDER BY created_at, id`;
       return (db.prepare(sql).all(source, ...targets) as SubRow[]).map(subFromRow);

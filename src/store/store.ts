@@ -5,13 +5,12 @@
  * Every method is atomic on its own; the comments say which ones must be atomic under races.
  */
 
-import type { Source } from '../events.js';
 
 export interface Subscription {
   id: string;
   teamId: string;
   channelId: string;
-  source: Source;
+  source: string;
   /** Sentry: `org/project` or `org/*`. Bugsee: the app key. */
   target: string;
   /** Empty means every kind. */
@@ -131,10 +130,10 @@ export interface Store {
   // --- Subscriptions --------------------------------------------------------------------------
   /** Inserts, or replaces the one with the same team, channel, source and target (keeping its id). */
   upsertSubscription(sub: Subscription): Promise<Subscription>;
-  removeSubscription(teamId: string, channelId: string, source: Source, target: string): Promise<boolean>;
+  removeSubscription(teamId: string, channelId: string, source: string, target: string): Promise<boolean>;
   listSubscriptions(filter?: { teamId?: string; channelId?: string }): Promise<Subscription[]>;
   /** Every subscription (any team) on `source` whose target is one of `targets`. */
-  findSubscriptions(source: Source, targets: string[]): Promise<Subscription[]>;
+  findSubscriptions(source: string, targets: string[]): Promise<Subscription[]>;
   getSubscription(id: string): Promise<Subscription | null>;
   /** Marks disabled with a reason; `null` re-enables. */
   setSubscriptionDisabled(id: string, disabled: { reason: string; at: string } | null): Promise<void>;

@@ -2,7 +2,7 @@
  * A Bugsee build: registered first, then (optionally) its size analysis. Both fill the same
  * card; the size history of the same app and package draws a sparkline.
  */
-import type { BugseeBuildInfo, BugseeBuildState } from '../../src/events.js';
+import type { BugseeBuildInfo, BugseeBuildState } from '../../src/sources/bugsee/subjects.js';
 import {
   actions,
   bold,

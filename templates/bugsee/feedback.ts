@@ -1,5 +1,5 @@
 /** Bugsee feedback: one thread per device conversation; the card shows who and the last message. */
-import type { FeedbackMessage } from '../../src/events.js';
+import type { FeedbackMessage } from '../../src/sources/bugsee/subjects.js';
 import { actions, bold, button, clip, code, context, fallbackLine, fields, firstText, header, joinMd, link, md, Md, message, personName, quote, section, slackDate } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue } from '../values.js';

@@ -2,7 +2,7 @@
  * The Sentry issue thread: lifecycle, error, event_alert and comment events all land here. The
  * card is the issue now; each reply is what one event said.
  */
-import type { SentryIssueState } from '../../src/events.js';
+import type { SentryIssueState } from '../../src/sources/sentry/subjects.js';
 import {
   actions,
   bold,

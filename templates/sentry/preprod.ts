@@ -2,7 +2,7 @@
  * Sentry preprod artifacts (size analysis and build distribution). A PR's builds share one
  * thread, so the card shows the latest size analysis and the latest distribution side by side.
  */
-import type { PreprodState, SizeComponent } from '../../src/events.js';
+import type { PreprodState, SizeComponent } from '../../src/sources/sentry/subjects.js';
 import {
   actions,
   bold,

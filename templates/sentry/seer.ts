@@ -2,7 +2,7 @@
  * A Seer run: the card is a checklist of the seven stages with what each produced; each stage
  * adds one reply.
  */
-import { SEER_STAGES, type SeerStage, type SeerState } from '../../src/events.js';
+import { SEER_STAGES, type SeerStage, type SeerState } from '../../src/sources/sentry/subjects.js';
 import {
   actions,
   bold,

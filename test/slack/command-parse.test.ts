@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUGSEE_KINDS, SENTRY_KINDS } from '../../src/events.js';
+import { BUGSEE_KINDS } from '../../src/sources/bugsee/events.js';
+import { SENTRY_KINDS } from '../../src/sources/sentry/events.js';
 import { parseCommand, USAGE, type Command } from '../../src/slack/command-parse.js';
 
 function ok(text: string): Command {

@@ -22,7 +22,7 @@ function sentryEvent(file: string): AnyEvent {
   const type = `sentry.${resource}.${name.split('.')[0]}` as EventType;
   const parsed = sentry.parse(type, JSON.parse(fs.readFileSync(path.join(root, 'fixtures/sentry', file), 'utf8')));
   if (!parsed.ok) throw new Error(`fixture ${file} does not parse: ${JSON.stringify(parsed.issues)}`);
-  return sentry.normalize(type, parsed.payload, meta);
+  return sentry.normalize(type, parsed.payload, meta) as AnyEvent;
 }
 
 function bugseeEvent(file: string): AnyEvent {
@@ -30,7 +30,7 @@ function bugseeEvent(file: string): AnyEvent {
   const type = `bugsee.${json.type}` as EventType;
   const parsed = bugsee.parse(type, json);
   if (!parsed.ok) throw new Error(`fixture ${file} does not parse: ${JSON.stringify(parsed.issues)}`);
-  return bugsee.normalize(type, parsed.payload, meta);
+  return bugsee.normalize(type, parsed.payload, meta) as AnyEvent;
 }
 
 function passes(command: string, event: AnyEvent): boolean {

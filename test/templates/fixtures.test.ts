@@ -72,7 +72,7 @@ const REFUSED = /\.(invalid|malformed|bad)[^/]*$/;
 function normalize(f: Fixture): AnyEvent {
   const parsed = f.plugin.parse(f.type as EventType, f.json);
   if (!parsed.ok) throw new Error(`${f.name} does not parse: ${JSON.stringify(parsed.issues).slice(0, 500)}`);
-  return f.plugin.normalize(f.type as EventType, parsed.payload, { ...META, deliveryId: `fixture-${f.name}` });
+  return f.plugin.normalize(f.type as EventType, parsed.payload, { ...META, deliveryId: `fixture-${f.name}` }) as AnyEvent;
 }
 
 const fixtures = loadFixtures().filter((f) => !REFUSED.test(f.name) && !f.type.startsWith('sentry.installation.'));

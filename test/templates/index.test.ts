@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, type DeliverableEventType } from '../../src/events.js';
+import type { DeliverableEventType } from '../../src/events.js';
+import { EVENT_TYPES } from '../../src/sources/catalog.js';
 import { TEMPLATES } from '../../templates/index.js';
 
 describe('TEMPLATES', () => {

@@ -3,13 +3,12 @@
  * would get. Written from the specs in /work/shared/specs; the fixture tests cover real payloads.
  */
 import {
-  KIND_OF,
-  SUBJECT_OF,
   type DeliverableEventType,
   type Event,
   type SubjectOf,
   type SubjectStates,
 } from '../../src/events.js';
+import { KIND_OF, SUBJECT_OF } from '../../src/sources/catalog.js';
 import type { RenderExtras } from '../../templates/types.js';
 
 export interface Sample {
@@ -32,7 +31,7 @@ function ev<T extends DeliverableEventType>(type: T, subjectId: string, init: In
     type,
     source: type.startsWith('sentry.') ? 'sentry' : 'bugsee',
     kind: KIND_OF[type],
-    subject: { kind: SUBJECT_OF[type] as SubjectOf<T>, id: subjectId },
+    subject: { kind: SUBJECT_OF[type] as Event<T>['subject']['kind'], id: subjectId },
     threadKey: `sample:${subjectId}`,
     routing: {},
     time: '2025-03-19T12:40:00.000Z',

@@ -3,9 +3,10 @@
  * build (registered, then size analysis ready); both land in the same thread.
  */
 
-import { threadKeys, type BugseeBuildDetail, type BugseeBuildInfo, type BugseeBuildState, type Event } from '../../events.js';
+import { bugseeThreadKeys, type BugseeDraft, type BugseeBuildDetail, type BugseeBuildInfo, type BugseeBuildState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { actorOf, compact, links, makeEvent, opt } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { eventTime, actorOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads, BuildInfo, Person } from './schema.js';
 
 export type BugseeBuildEventType = 'bugsee.build.created' | 'bugsee.build.deleted';
@@ -100,21 +101,12 @@ export interface BuildInput {
   deletedBy?: Person | null;
 }
 
-export function buildInputOf(type: BugseeBuildEventType, payload: BugseeEnvelope['payload']): BuildInput {
-  if (type === 'bugsee.build.created') {
-    const p = payload as BugseePayloads['bugsee.build.created'];
-    return { app: p.app, current: p.build.current, previous: p.build.previous };
-  }
-  const p = payload as BugseePayloads['bugsee.build.deleted'];
-  return { app: p.app, current: p.build, deletedBy: p.deleted_by };
-}
-
-export function normalizeBuild(
-  type: BugseeBuildEventType,
+export function normalizeBuild<T extends BugseeBuildEventType>(
+  type: T,
   envelope: BugseeEnvelope,
   meta: NormalizeMeta,
   input: BuildInput,
-): Event<BugseeBuildEventType> {
+): BugseeDraft<T, 'bugsee.build'> {
   const { app, current: raw } = input;
   const isDeleted = type === 'bugsee.build.deleted';
   const current = buildInfoOf(raw);
@@ -133,9 +125,10 @@ export function normalizeBuild(
     deleted: isDeleted ? true : undefined,
   });
 
-  return makeEvent(type, envelope, meta, {
+  return buildEvent(type, meta, {
+    time: eventTime(envelope.created_on, meta),
     subjectId: `${app.key}:${raw.uuid}`,
-    threadKey: threadKeys.bugseeBuild(app.key, raw.uuid),
+    threadKey: bugseeThreadKeys.build(app.key, raw.uuid),
     routing: { appKey: app.key },
     // Builds are registered by CI, not a person; a deletion may name who did it.
     actor: isDeleted ? actorOf(input.deletedBy) : null,

@@ -3,19 +3,20 @@
  * messages and the team's replies read as one conversation.
  */
 
-import { threadKeys, type BugseeFeedbackState, type Event, type FeedbackMessage } from '../../events.js';
+import { bugseeThreadKeys, type BugseeDraft, type BugseeFeedbackState, type FeedbackMessage } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { actorOf, compact, labelOf, links, makeEvent, opt, personOf } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { eventTime, actorOf, labelOf, personOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads } from './schema.js';
 
 export type BugseeFeedbackEventType = 'bugsee.feedback.message.in' | 'bugsee.feedback.message.out';
 
-export function normalizeFeedback(
-  type: BugseeFeedbackEventType,
+export function normalizeFeedback<T extends BugseeFeedbackEventType>(
+  type: T,
   envelope: BugseeEnvelope,
   meta: NormalizeMeta,
   payload: BugseePayloads[BugseeFeedbackEventType],
-): Event<BugseeFeedbackEventType> {
+): BugseeDraft<T, 'bugsee.feedback'> {
   const { app, thread, message } = payload;
   const direction = type === 'bugsee.feedback.message.in' ? 'in' : 'out';
   const deviceId = thread.device_id;
@@ -38,9 +39,10 @@ export function normalizeFeedback(
     lastMessage: last ? { ...last, direction } : undefined,
   });
 
-  return makeEvent(type, envelope, meta, {
+  return buildEvent(type, meta, {
+    time: eventTime(envelope.created_on, meta),
     subjectId: `${app.key}:${deviceId}`,
-    threadKey: threadKeys.bugseeFeedback(app.key, deviceId),
+    threadKey: bugseeThreadKeys.feedback(app.key, deviceId),
     routing: { appKey: app.key },
     actor: actorOf(author),
     title:

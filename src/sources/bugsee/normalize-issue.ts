@@ -1,17 +1,10 @@
 /** Bugsee `issue.*` and `unsymbolicated.created` → one thread per (app key, issue key). */
 
-import { threadKeys, type Actor, type BugseeIssueDetail, type BugseeIssueState, type Event } from '../../events.js';
+import type { Actor } from '../../events.js';
+import { bugseeThreadKeys, type BugseeDraft, type BugseeIssueDetail, type BugseeIssueState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import {
-  BUGSEE_SYSTEM_ACTOR,
-  actorOf,
-  compact,
-  links,
-  makeEvent,
-  opt,
-  personOf,
-  type EventParts,
-} from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { eventTime, BUGSEE_SYSTEM_ACTOR, actorOf, personOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads } from './schema.js';
 
 export type BugseeIssueEventType =
@@ -90,14 +83,14 @@ const CHANGES_STATE: ReadonlySet<BugseeIssueEventType> = new Set([
   'bugsee.issue.deleted',
 ]);
 
-export function normalizeIssue(
-  type: BugseeIssueEventType,
+export function normalizeIssue<T extends BugseeIssueEventType>(
+  type: T,
   envelope: BugseeEnvelope,
   meta: NormalizeMeta,
   payload: IssuePayload,
   detail: BugseeIssueDetail,
   commentBy: Actor | null = null,
-): Event<BugseeIssueEventType> {
+): BugseeDraft<T, 'bugsee.issue'> {
   const { app, issue } = payload;
   const actor = actorFor(type, issue, commentBy);
   const recordings = (issue.recordings ?? [])
@@ -124,9 +117,9 @@ export function normalizeIssue(
     lastChangeBy: CHANGES_STATE.has(type) && actor ? actor.name : undefined,
   });
 
-  const parts: EventParts<BugseeIssueEventType> = {
+  const parts = {
     subjectId: `${app.key}:${issue.key}`,
-    threadKey: threadKeys.bugseeIssue(app.key, issue.key),
+    threadKey: bugseeThreadKeys.issue(app.key, issue.key),
     routing: { appKey: app.key },
     actor,
     title: titleFor(type, issue),
@@ -143,5 +136,5 @@ export function normalizeIssue(
     state,
     detail,
   };
-  return makeEvent(type, envelope, meta, parts);
+  return buildEvent(type, meta, { ...parts, time: eventTime(envelope.created_on, meta) });
 }

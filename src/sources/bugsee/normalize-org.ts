@@ -5,9 +5,10 @@
  * subscriptions whose target is `*` (`/threadline subscribe bugsee * user`).
  */
 
-import type { BugseeAppState, BugseeUserState, ChangesDetail, Event } from '../../events.js';
+import { type BugseeDraft, type BugseeAppState, type BugseeUserState, type ChangesDetail } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { actorOf, changesOf, compact, links, makeEvent, opt } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { eventTime, actorOf, changesOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads } from './schema.js';
 
 export type BugseeAppEventType = 'bugsee.app.created' | 'bugsee.app.updated' | 'bugsee.app.deleted';
@@ -16,12 +17,12 @@ export type BugseeUserEventType = 'bugsee.user.created' | 'bugsee.user.updated' 
 /** The routing target of events that belong to no single app. */
 export const ALL_APPS = '*';
 
-export function normalizeApp(
-  type: BugseeAppEventType,
+export function normalizeApp<T extends BugseeAppEventType>(
+  type: T,
   envelope: BugseeEnvelope,
   meta: NormalizeMeta,
   payload: BugseePayloads['bugsee.app.updated'],
-): Event<BugseeAppEventType> {
+): BugseeDraft<T, 'bugsee.app'> {
   const { app } = payload;
   const label = opt(app.name) ? `${app.name} (${app.key})` : app.key;
   const verb = { 'bugsee.app.created': 'created', 'bugsee.app.updated': 'updated', 'bugsee.app.deleted': 'deleted' }[type];
@@ -37,7 +38,8 @@ export function normalizeApp(
   });
   const detail: ChangesDetail = type === 'bugsee.app.updated' ? compact({ changes: changesOf(payload.changes) }) : {};
 
-  return makeEvent(type, envelope, meta, {
+  return buildEvent(type, meta, {
+    time: eventTime(envelope.created_on, meta),
     subjectId: app.key,
     threadKey: null,
     routing: { appKey: app.key },
@@ -50,12 +52,12 @@ export function normalizeApp(
   });
 }
 
-export function normalizeUser(
-  type: BugseeUserEventType,
+export function normalizeUser<T extends BugseeUserEventType>(
+  type: T,
   envelope: BugseeEnvelope,
   meta: NormalizeMeta,
   payload: BugseePayloads['bugsee.user.updated'],
-): Event<BugseeUserEventType> {
+): BugseeDraft<T, 'bugsee.user'> {
   const { user } = payload;
   const label = opt(user.name) ? `${user.name} (${user.email})` : user.email;
   const verb = { 'bugsee.user.created': 'added', 'bugsee.user.updated': 'updated', 'bugsee.user.deleted': 'removed' }[type];
@@ -73,7 +75,8 @@ export function normalizeUser(
   });
   const detail: ChangesDetail = type === 'bugsee.user.updated' ? compact({ changes: changesOf(payload.changes) }) : {};
 
-  return makeEvent(type, envelope, meta, {
+  return buildEvent(type, meta, {
+    time: eventTime(envelope.created_on, meta),
     subjectId: user.email,
     threadKey: null,
     routing: { appKey: ALL_APPS },

@@ -1,41 +1,33 @@
 /** The Bugsee source as the ingest pipeline sees it: authenticate → identify → parse → normalize. */
 
-import { BUGSEE_EVENT_TYPES, type BugseeEventType, type EventType } from '../../events.js';
-import { IngestError, type Identified, type ParseResult, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
-import { normalizeBugsee } from './normalize.js';
-import { envelopeSchemaFor, type BugseeEnvelope } from './schema.js';
-import { verifyBugseeToken } from './verify.js';
+import { IngestError, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
+import { identifyIn, normalizeWith, parseWith } from '../kit/table.js';
+import { BUGSEE_EVENTS } from './events.js';
+import { checkBugseeToken } from './verify.js';
 
 export interface BugseePluginOptions {
   /** `BUGSEE_WEBHOOK_SECRET`. */
   secret: string;
 }
 
-/** Unknown type names are logged and counted; a bound keeps a hostile name from bloating either. */
-const MAX_NAME_LENGTH = 100;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isBugseeType(value: string): value is BugseeEventType {
-  return (BUGSEE_EVENT_TYPES as readonly string[]).includes(value);
-}
-
-export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin<BugseeEnvelope> {
+export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin {
   const { secret } = options;
   return {
     source: 'bugsee',
 
     authenticate(delivery: RawDelivery): void {
-      if (!verifyBugseeToken(delivery, secret)) throw new IngestError('bad_token', 401);
+      const check = checkBugseeToken(delivery, secret);
+      if (!check.ok) throw new IngestError('bad_token', 401, undefined, check.reason);
     },
 
     identify(_delivery: RawDelivery, json: unknown): Identified {
       const type = isRecord(json) ? json.type : undefined;
       if (typeof type !== 'string' || type.trim() === '') throw new IngestError('missing_type', 400);
-      const name = `bugsee.${type}`;
-      return isBugseeType(name) ? { known: true, type: name } : { known: false, name: name.slice(0, MAX_NAME_LENGTH) };
+      return identifyIn(BUGSEE_EVENTS, `bugsee.${type}`);
     },
 
     deliveryId(delivery: RawDelivery, json: unknown): string | undefined {
@@ -49,16 +41,7 @@ export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin<B
       return undefined;
     },
 
-    parse(type: EventType, json: unknown): ParseResult<BugseeEnvelope> {
-      if (!isBugseeType(type)) return { ok: false, issues: [{ message: `${type} is not a Bugsee event type` }] };
-      const result = envelopeSchemaFor(type).safeParse(json);
-      if (result.success) return { ok: true, payload: result.data };
-      return {
-        ok: false,
-        issues: result.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
-      };
-    },
-
-    normalize: normalizeBugsee,
+    parse: (type, json) => parseWith(BUGSEE_EVENTS, type, json),
+    normalize: (type, payload, meta) => normalizeWith(BUGSEE_EVENTS, type, payload, meta),
   };
 }

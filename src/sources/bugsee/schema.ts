@@ -7,7 +7,6 @@
  */
 
 import { z } from 'zod';
-import type { BugseeEventType } from '../../events.js';
 
 const text = z.string().nullish();
 const num = z.number().nullish();
@@ -165,9 +164,10 @@ export const BUGSEE_PAYLOAD_SCHEMAS = {
   'bugsee.feedback.message.out': feedbackSchema,
   'bugsee.build.created': buildCreatedSchema,
   'bugsee.build.deleted': buildDeletedSchema,
-} as const satisfies Record<BugseeEventType, z.ZodType>;
+} as const satisfies Record<`bugsee.${string}`, z.ZodType>;
 
-export type BugseePayloads = { [T in BugseeEventType]: z.output<(typeof BUGSEE_PAYLOAD_SCHEMAS)[T]> };
+type PayloadType = keyof typeof BUGSEE_PAYLOAD_SCHEMAS;
+export type BugseePayloads = { [T in PayloadType]: z.output<(typeof BUGSEE_PAYLOAD_SCHEMAS)[T]> };
 
 export const envelopeSchema = z.looseObject({
   // Optional: without it the pipeline dedups on the body's sha256.
@@ -178,7 +178,7 @@ export const envelopeSchema = z.looseObject({
 });
 
 /** A parsed delivery: the envelope with its payload validated for `T`. */
-export interface BugseeEnvelope<T extends BugseeEventType = BugseeEventType> {
+export interface BugseeEnvelope<T extends PayloadType = PayloadType> {
   id?: string | number | null;
   type: string;
   created_on?: string | null;
@@ -186,13 +186,10 @@ export interface BugseeEnvelope<T extends BugseeEventType = BugseeEventType> {
   [key: string]: unknown;
 }
 
-const ENVELOPE_SCHEMAS = Object.fromEntries(
+/** Each type's envelope schema: the envelope with its payload validated for that type. */
+export const BUGSEE_ENVELOPES = Object.fromEntries(
   Object.entries(BUGSEE_PAYLOAD_SCHEMAS).map(([type, payload]) => [type, envelopeSchema.extend({ payload })]),
-) as unknown as Record<BugseeEventType, z.ZodType<BugseeEnvelope>>;
-
-export function envelopeSchemaFor(type: BugseeEventType): z.ZodType<BugseeEnvelope> {
-  return ENVELOPE_SCHEMAS[type];
-}
+) as unknown as { [T in PayloadType]: z.ZodType<BugseeEnvelope<T>> };
 
 /** Any `{name, email}` pair: a payload person or an already normalized one. */
 export type Person = { name?: string | null; email?: string | null };

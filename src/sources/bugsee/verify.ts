@@ -4,7 +4,7 @@
  */
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RawDelivery } from '../../ingest/types.js';
+import type { RawDelivery, VerifyResult } from '../../ingest/types.js';
 
 /** Hashing first makes both sides 32 bytes, so the compare leaks neither content nor length. */
 function sameSecret(given: string, secret: string): boolean {
@@ -13,13 +13,18 @@ function sameSecret(given: string, secret: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function verifyBugseeToken(delivery: RawDelivery, secret: string): boolean {
-  if (!secret) return false;
+export function checkBugseeToken(delivery: RawDelivery, secret: string): VerifyResult {
   const candidates = [delivery.headers['x-bugsee-token'], delivery.query.token].filter(
     (t): t is string => typeof t === 'string' && t !== '',
   );
+  if (candidates.length === 0) return { ok: false, reason: 'missing' };
+  if (!secret) return { ok: false, reason: 'mismatch' };
   let ok = false;
   // Compare every candidate (no early exit) so timing does not tell which one matched.
   for (const candidate of candidates) ok = sameSecret(candidate, secret) || ok;
-  return ok;
+  return ok ? { ok: true } : { ok: false, reason: 'mismatch' };
+}
+
+export function verifyBugseeToken(delivery: RawDelivery, secret: string): boolean {
+  return checkBugseeToken(delivery, secret).ok;
 }

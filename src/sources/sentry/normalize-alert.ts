@@ -1,8 +1,9 @@
 /** Metric alerts: one thread per incident, status critical → warning → resolved. */
 
-import { threadKeys, type Event, type MetricAlertState } from '../../events.js';
+import { sentryThreadKeys, type SentryDraft, type MetricAlertState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { buildEvent, compact, idString, links, mapActor, opt, pickTime, toIso, toNumber } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { idString, mapActor, pickTime, toIso, toNumber } from './normalize-common.js';
 import type { SentryMetricAlertPayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
 
@@ -17,7 +18,7 @@ function leadingNumber(text: string | undefined): number | undefined {
   return m ? toNumber(m[1].replace(/,/g, '')) : undefined;
 }
 
-export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: SentryMetricAlertPayload, meta: NormalizeMeta): Event<T> {
+export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: SentryMetricAlertPayload, meta: NormalizeMeta): SentryDraft<T, 'sentry.metric_alert'> {
   const action = type.slice('sentry.metric_alert.'.length);
   const d = p.data;
   const alert = d.metric_alert;
@@ -53,7 +54,7 @@ export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: Sent
   if (action === 'resolved' || alert.date_closed !== undefined) state.dateClosed = toIso(alert.date_closed) ?? null;
   return buildEvent(type, meta, {
     subjectId: incidentId,
-    threadKey: threadKeys.sentryMetricAlert(incidentId),
+    threadKey: sentryThreadKeys.metricAlert(incidentId),
     routing: { installationUuid: opt(p.installation?.uuid), org, project: projects[0], projects: projects.length > 1 ? [...projects] : undefined },
     time,
     actor: mapActor(p.actor),

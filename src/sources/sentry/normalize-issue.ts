@@ -1,8 +1,9 @@
 /** Issue-threaded Sentry events: issue lifecycle, error.created, event_alert.triggered, comments. */
 
-import { threadKeys, type Event, type SentryIssueState } from '../../events.js';
+import { sentryThreadKeys, type SentryDraft, type SentryIssueState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { buildEvent, compact, idString, links, mapActor, opt, pickTime, toIso, toNumber } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { idString, mapActor, pickTime, toIso, toNumber } from './normalize-common.js';
 import {
   eventGroupId,
   type SentryCommentPayload,
@@ -29,7 +30,7 @@ const STATUS_OF_ACTION: Record<string, string> = {
   archived: 'ignored',
 };
 
-export function normalizeIssue<T extends IssueLifecycleType>(type: T, p: SentryIssuePayload, meta: NormalizeMeta): Event<T> {
+export function normalizeIssue<T extends IssueLifecycleType>(type: T, p: SentryIssuePayload, meta: NormalizeMeta): SentryDraft<T, 'sentry.issue'> {
   const action = type.slice('sentry.issue.'.length);
   const issue = p.data.issue;
   const issueId = String(issue.id).trim();
@@ -62,7 +63,7 @@ export function normalizeIssue<T extends IssueLifecycleType>(type: T, p: SentryI
   const statusDetails = issue.statusDetails && Object.keys(issue.statusDetails).length ? issue.statusDetails : undefined;
   return buildEvent(type, meta, {
     subjectId: issueId,
-    threadKey: threadKeys.sentryIssue(issueId),
+    threadKey: sentryThreadKeys.issue(issueId),
     routing: { installationUuid: opt(p.installation?.uuid), groupId: issueId, org: urls.org, project },
     // A lifecycle change happens when Sentry sends it; lastSeen is about events, not changes.
     time: pickTime(meta, meta.sourceTimestamp, action === 'created' ? issue.firstSeen : undefined),
@@ -91,7 +92,7 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
   type: T,
   p: SentryErrorPayload | SentryEventAlertPayload,
   meta: NormalizeMeta,
-): Event<T> {
+): SentryDraft<T, 'sentry.issue'> {
   const ev: SentryEventBody = 'error' in p.data ? (p.data as SentryErrorPayload['data']).error : (p.data as SentryEventAlertPayload['data']).event;
   const triggeredRule =
     type === 'sentry.event_alert.triggered'
@@ -109,7 +110,7 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
   const title = opt(ev.title) || opt(ev.message) || `Event in issue ${groupId}`;
   return buildEvent(type, meta, {
     subjectId: groupId,
-    threadKey: threadKeys.sentryIssue(groupId),
+    threadKey: sentryThreadKeys.issue(groupId),
     routing: { installationUuid: opt(p.installation?.uuid), groupId, org: urls.org, project },
     time,
     actor: mapActor(p.actor),
@@ -145,7 +146,7 @@ export function normalizeComment<T extends 'sentry.comment.created' | 'sentry.co
   type: T,
   p: SentryCommentPayload,
   meta: NormalizeMeta,
-): Event<T> {
+): SentryDraft<T, 'sentry.issue'> {
   const d = p.data;
   const nested = typeof d.comment === 'object' && d.comment ? d.comment : undefined;
   const issueId = (idString(d.issue_id) ?? idString(nested?.issue_id)) as string; // the schema refuses comments without one
@@ -155,7 +156,7 @@ export function normalizeComment<T extends 'sentry.comment.created' | 'sentry.co
   const verb = { 'sentry.comment.created': 'commented', 'sentry.comment.updated': 'edited a comment', 'sentry.comment.deleted': 'deleted a comment' }[type];
   return buildEvent(type, meta, {
     subjectId: issueId,
-    threadKey: threadKeys.sentryIssue(issueId),
+    threadKey: sentryThreadKeys.issue(issueId),
     routing: { installationUuid: opt(p.installation?.uuid), groupId: issueId, project },
     time: pickTime(meta, d.timestamp, nested?.timestamp),
     actor,

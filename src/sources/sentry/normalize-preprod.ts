@@ -1,8 +1,9 @@
 /** Preprod artifacts (mobile builds): one thread per pull request, else per build. */
 
-import { threadKeys, type AppInfo, type Event, type PreprodState, type SizeComponent } from '../../events.js';
+import { sentryThreadKeys, type SentryDraft, type AppInfo, type PreprodState, type SizeComponent } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { buildEvent, compact, idString, links, mapActor, opt, pickTime, toNumber } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { idString, mapActor, pickTime, toNumber } from './normalize-common.js';
 import type { SentryPreprodDistributionPayload, SentryPreprodSizePayload } from './schema.js';
 
 export type PreprodType = 'sentry.preprod_artifact.size_analysis_completed' | 'sentry.preprod_artifact.build_distribution_completed';
@@ -45,7 +46,7 @@ export function normalizePreprod<T extends PreprodType>(
   type: T,
   p: SentryPreprodSizePayload | SentryPreprodDistributionPayload,
   meta: NormalizeMeta,
-): Event<T> {
+): SentryDraft<T, 'sentry.preprod'> {
   const d = p.data;
   const buildId = String(d.buildId).trim();
   const git = d.gitInfo ?? undefined;
@@ -106,7 +107,7 @@ export function normalizePreprod<T extends PreprodType>(
   const prUrl = onPr && opt(git?.provider)?.toLowerCase() === 'github' ? `https://github.com/${repo}/pull/${prNumber}` : undefined;
   return buildEvent(type, meta, {
     subjectId,
-    threadKey: onPr ? threadKeys.sentryPreprodPr(repo, prNumber) : threadKeys.sentryPreprodBuild(buildId),
+    threadKey: onPr ? sentryThreadKeys.preprodPr(repo, prNumber) : sentryThreadKeys.preprodBuild(buildId),
     routing: { installationUuid: opt(p.installation?.uuid), org: opt(d.organizationSlug), project: opt(d.projectSlug) },
     time: pickTime(meta),
     actor: mapActor(p.actor),

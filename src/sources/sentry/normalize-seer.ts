@@ -1,8 +1,9 @@
 /** Seer Issue Fix runs: one thread per run, each stage adds to the card. */
 
-import { threadKeys, type Event, type SeerPullRequest, type SeerStage, type SeerState } from '../../events.js';
+import { sentryThreadKeys, type SentryDraft, type SeerPullRequest, type SeerStage, type SeerState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
-import { buildEvent, compact, idString, links, mapActor, opt, pickTime, toNumber } from './normalize-common.js';
+import { buildEvent, compact, links, opt } from '../kit/normalize.js';
+import { idString, mapActor, pickTime, toNumber } from './normalize-common.js';
 import type { SentrySeerPayload } from './schema.js';
 
 export type SeerType = `sentry.seer.${SeerStage}`;
@@ -39,7 +40,7 @@ function realPath(v: string | null | undefined): string | undefined {
   return v && v !== 'N/A' ? v : undefined;
 }
 
-export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload, meta: NormalizeMeta): Event<T> {
+export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload, meta: NormalizeMeta): SentryDraft<T, 'sentry.seer'> {
   const stage = type.slice('sentry.seer.'.length) as SeerStage;
   const d = p.data;
   const runId = String(d.run_id).trim();
@@ -82,7 +83,7 @@ export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload,
   if (prs) state.pullRequests = prs;
   return buildEvent(type, meta, {
     subjectId: runId,
-    threadKey: threadKeys.sentrySeer(runId),
+    threadKey: sentryThreadKeys.seer(runId),
     routing: { installationUuid: opt(p.installation?.uuid), groupId },
     time,
     actor: mapActor(p.actor),

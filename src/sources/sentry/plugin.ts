@@ -1,18 +1,13 @@
 /** The Sentry source as the ingest pipeline sees it: authenticate → identify → parse → normalize. */
 
-import { SENTRY_EVENT_TYPES, type SentryEventType } from '../../events.js';
-import { IngestError, type Identified, type ParseResult, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
-import { normalizeSentry } from './normalize.js';
-import { schemaFor, type SentryPayload } from './schema.js';
-import { verifySentrySignature } from './verify.js';
+import { IngestError, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
+import { identifyIn, normalizeWith, parseWith } from '../kit/table.js';
+import { SENTRY_EVENTS } from './events.js';
+import { checkSentrySignature } from './verify.js';
 
 export interface SentryPluginOptions {
   /** SENTRY_CLIENT_SECRET, split on commas: every one is accepted, for rotation. */
   secrets: string[];
-}
-
-function isSentryEventType(name: string): name is SentryEventType {
-  return (SENTRY_EVENT_TYPES as readonly string[]).includes(name);
 }
 
 /** Sentry-Hook-Timestamp: unix seconds (possibly fractional), or an ISO date. */
@@ -29,15 +24,14 @@ export function parseHookTimestamp(raw: string | undefined): Date | undefined {
   return Number.isFinite(ms) ? new Date(ms) : undefined;
 }
 
-export function createSentryPlugin(opts: SentryPluginOptions): SourcePlugin<SentryPayload> {
+export function createSentryPlugin(opts: SentryPluginOptions): SourcePlugin {
   const secrets = opts.secrets.map((s) => s.trim()).filter(Boolean);
   return {
     source: 'sentry',
 
     authenticate(delivery: RawDelivery): void {
-      if (!verifySentrySignature(delivery.body, delivery.headers['sentry-hook-signature'], secrets)) {
-        throw new IngestError('bad_signature', 401);
-      }
+      const check = checkSentrySignature(delivery.body, delivery.headers['sentry-hook-signature'], secrets);
+      if (!check.ok) throw new IngestError('bad_signature', 401, undefined, check.reason);
     },
 
     identify(delivery: RawDelivery, json: unknown): Identified {
@@ -46,8 +40,7 @@ export function createSentryPlugin(opts: SentryPluginOptions): SourcePlugin<Sent
       if (!resource || typeof action !== 'string' || !action.trim()) {
         throw new IngestError('missing_action', 400, 'Sentry-Hook-Resource header and body action are required');
       }
-      const name = `sentry.${resource}.${action.trim()}`;
-      return isSentryEventType(name) ? { known: true, type: name } : { known: false, name };
+      return identifyIn(SENTRY_EVENTS, `sentry.${resource}.${action.trim()}`);
     },
 
     deliveryId(delivery: RawDelivery): string | undefined {
@@ -58,19 +51,7 @@ export function createSentryPlugin(opts: SentryPluginOptions): SourcePlugin<Sent
       return parseHookTimestamp(delivery.headers['sentry-hook-timestamp']);
     },
 
-    parse(type, json): ParseResult<SentryPayload> {
-      if (!isSentryEventType(type)) return { ok: false, issues: [{ message: `not a Sentry event type: ${type}` }] };
-      const result = schemaFor(type).safeParse(json);
-      if (result.success) return { ok: true, payload: result.data };
-      return {
-        ok: false,
-        issues: result.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
-      };
-    },
-
-    normalize(type, payload, meta) {
-      if (!isSentryEventType(type)) throw new Error(`not a Sentry event type: ${type}`);
-      return normalizeSentry(type, payload, meta);
-    },
+    parse: (type, json) => parseWith(SENTRY_EVENTS, type, json),
+    normalize: (type, payload, meta) => normalizeWith(SENTRY_EVENTS, type, payload, meta),
   };
 }

@@ -3,7 +3,7 @@
  * routing that payloads lack — the org from the installation, a Seer run's project from its issue.
  */
 
-import type { AnyEvent, Routing } from '../../events.js';
+import type { AnyEvent, PipelineEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
@@ -115,7 +115,9 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
   return {
     source: 'sentry',
 
-    async handle(event) {
+    async handle(received) {
+      // The core hands over any source's event; this source's are of its own known types.
+      const event = received as AnyEvent;
       if (event.type === 'sentry.installation.created') {
         orgCache.delete(event.subject.id);
         await installed(event);
@@ -130,8 +132,9 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       return 'continue';
     },
 
-    async resolve(event) {
-      if (event.source !== 'sentry') return event;
+    async resolve(received) {
+      if (received.source !== 'sentry') return received;
+      const event = received as AnyEvent;
       const routing: Routing = { ...event.routing };
       try {
         await fillRouting(event, routing);
@@ -145,7 +148,7 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       if (event.subject.kind === 'sentry.seer' && routing.org && routing.groupId && !state.issueUrl) {
         state.issueUrl = `${opts.sentryUrl ?? 'https://sentry.io'}/organizations/${encodeURIComponent(routing.org)}/issues/${encodeURIComponent(routing.groupId)}/`;
       }
-      return { ...event, routing, state } as AnyEvent;
+      return { ...event, routing, state } as PipelineEvent;
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 
 import { z } from 'zod';
-import type { SentryEventType } from '../../events.js';
 import { envelope, numLike, sentryId, str } from './schema-common.js';
 import { commentSchema, errorSchema, eventAlertSchema, issueSchema } from './schema-issue.js';
 import { preprodDistributionSchema, preprodSizeSchema } from './schema-preprod.js';
@@ -69,40 +68,3 @@ export type SentryMetricAlertPayload = z.infer<typeof metricAlertSchema>;
 export type SentrySeerPayload = z.infer<typeof seerSchema>;
 export type SentryPreprodSizePayload = z.infer<typeof preprodSizeSchema>;
 export type SentryPreprodDistributionPayload = z.infer<typeof preprodDistributionSchema>;
-export type SentryPayload =
-  | SentryInstallationPayload
-  | SentryIssuePayload
-  | SentryErrorPayload
-  | SentryEventAlertPayload
-  | SentryCommentPayload
-  | SentryMetricAlertPayload
-  | SentrySeerPayload
-  | SentryPreprodSizePayload
-  | SentryPreprodDistributionPayload;
-
-/** `sentry.<resource>.<action>` → its resource. */
-export function resourceOf(type: SentryEventType): string {
-  return type.split('.')[1];
-}
-
-/** The schema a payload of `type` must satisfy. */
-export function schemaFor(type: SentryEventType): z.ZodType<SentryPayload> {
-  switch (resourceOf(type)) {
-    case 'installation':
-      return installationSchema;
-    case 'issue':
-      return issueSchema;
-    case 'error':
-      return errorSchema;
-    case 'event_alert':
-      return eventAlertSchema;
-    case 'comment':
-      return commentSchema;
-    case 'metric_alert':
-      return metricAlertSchema;
-    case 'seer':
-      return seerSchema;
-    default:
-      return type === 'sentry.preprod_artifact.size_analysis_completed' ? preprodSizeSchema : preprodDistributionSchema;
-  }
-}

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { VerifyResult } from '../../ingest/types.js';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
@@ -7,10 +8,10 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
  * any whitespace or key-order difference would change the digest. Every configured secret is
  * tried (rotation) without short-circuiting, so timing does not reveal which one matched.
  */
-export function verifySentrySignature(body: Buffer, signatureHeader: string | undefined, secrets: string[]): boolean {
-  if (!signatureHeader) return false;
-  const candidate = signatureHeader.trim();
-  if (!HEX_SHA256.test(candidate)) return false;
+export function checkSentrySignature(body: Buffer, signatureHeader: string | undefined, secrets: string[]): VerifyResult {
+  const candidate = signatureHeader?.trim();
+  if (!candidate) return { ok: false, reason: 'missing' };
+  if (!HEX_SHA256.test(candidate)) return { ok: false, reason: 'malformed' };
   const given = Buffer.from(candidate, 'hex');
   let matched = false;
   for (const secret of secrets) {
@@ -18,7 +19,11 @@ export function verifySentrySignature(body: Buffer, signatureHeader: string | un
     const expected = createHmac('sha256', secret).update(body).digest();
     if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
   }
-  return matched;
+  return matched ? { ok: true } : { ok: false, reason: 'mismatch' };
+}
+
+export function verifySentrySignature(body: Buffer, signatureHeader: string | undefined, secrets: string[]): boolean {
+  return checkSentrySignature(body, signatureHeader, secrets).ok;
 }
 
 /** The signature Sentry would send for `body` (used by tests and the replay tool). */

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BUGSEE_EVENT_TYPES, KIND_OF, SUBJECT_OF, type AnyEvent, type EventType } from '../../../src/events.js';
+import type { AnyEvent, EventType } from '../../../src/events.js';
+import { EVENT_TYPES, KIND_OF, SUBJECT_OF } from '../../../src/sources/catalog.js';
+import { normalizeWith } from '../../../src/sources/kit/table.js';
+import { BUGSEE_EVENTS } from '../../../src/sources/bugsee/events.js';
+
+const BUGSEE_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('bugsee.'));
 import type { NormalizeMeta } from '../../../src/ingest/types.js';
-import { normalizeBugsee } from '../../../src/sources/bugsee/normalize.js';
 import { createBugseePlugin } from '../../../src/sources/bugsee/plugin.js';
 import { fixture, loadFixtures, RECEIVED_AT, type Fixture } from './fixtures.js';
 
@@ -16,7 +20,7 @@ function normalizeJson(json: unknown, m: NormalizeMeta): AnyEvent {
   if (!id.known) throw new Error(`unknown type ${id.name}`);
   const parsed = plugin.parse(id.type, json);
   if (!parsed.ok) throw new Error(`parse failed: ${JSON.stringify(parsed.issues)}`);
-  return plugin.normalize(id.type, parsed.payload, m);
+  return plugin.normalize(id.type, parsed.payload, m) as AnyEvent;
 }
 
 function normalized(name: string): AnyEvent {
@@ -287,5 +291,5 @@ describe('time', () => {
 
 it('refuses a non-Bugsee type', () => {
   const f = fixture('issue.created');
-  expect(() => normalizeBugsee('sentry.issue.created', f.json as never, meta(f))).toThrow(/not a Bugsee event type/);
+  expect(() => normalizeWith(BUGSEE_EVENTS, 'sentry.issue.created', f.json, meta(f))).toThrow(/no normalizer for sentry.issue.created/);
 });

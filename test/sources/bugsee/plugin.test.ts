@@ -90,7 +90,7 @@ describe('parse', () => {
     const json = { ...issue, extra: 1, payload: { ...issue.payload, brand_new: { a: 1 } } };
     const result = plugin.parse('bugsee.issue.created', json);
     expect(result.ok).toBe(true);
-    expect(result.ok && result.payload.payload).toHaveProperty('brand_new', { a: 1 });
+    expect(result.ok && (result.payload as { payload: object }).payload).toHaveProperty('brand_new', { a: 1 });
     expect(result.ok && result.payload).toHaveProperty('extra', 1);
   });
 

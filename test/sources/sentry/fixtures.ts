@@ -2,7 +2,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SentryEventType } from '../../../src/events.js';
+import type { SentryEventType } from '../../../src/sources/sentry/events.js';
 import type { NormalizeMeta } from '../../../src/ingest/types.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/sentry');

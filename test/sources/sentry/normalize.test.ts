@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { KIND_OF, SUBJECT_OF, type AnyEvent, type SentryEventType } from '../../../src/events.js';
+import type { AnyEvent } from '../../../src/events.js';
+import { KIND_OF, SUBJECT_OF } from '../../../src/sources/catalog.js';
+import type { SentryEventType } from '../../../src/sources/sentry/events.js';
 import type { NormalizeMeta } from '../../../src/ingest/types.js';
-import { normalizeSentry } from '../../../src/sources/sentry/normalize.js';
+import { normalizeKnown } from '../../../src/sources/catalog.js';
 import { diffFiles } from '../../../src/sources/sentry/normalize-seer.js';
-import { schemaFor } from '../../../src/sources/sentry/schema.js';
 import { fixture, META, META_WITH_TIMESTAMP, sentryFixtures } from './fixtures.js';
 
 function normalize(type: SentryEventType, json: unknown, meta: NormalizeMeta = META): AnyEvent {
-  return normalizeSentry(type, schemaFor(type).parse(json), meta);
+  return normalizeKnown(type, json, meta);
 }
 
 function fromFixture(name: string, meta: NormalizeMeta = META): AnyEvent {

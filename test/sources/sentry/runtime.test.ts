@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AnyEvent, SentryEventType } from '../../../src/events.js';
+import type { AnyEvent } from '../../../src/events.js';
+import type { SentryEventType } from '../../../src/sources/sentry/events.js';
 import { createSentryApi } from '../../../src/sources/sentry/api.js';
-import { normalizeSentry } from '../../../src/sources/sentry/normalize.js';
+import { normalizeKnown } from '../../../src/sources/catalog.js';
 import { createSentryRuntime, groupKey } from '../../../src/sources/sentry/runtime.js';
-import { schemaFor } from '../../../src/sources/sentry/schema.js';
 import { createSentryTokens } from '../../../src/sources/sentry/tokens.js';
 import type { SourceRuntime } from '../../../src/ingest/types.js';
 import type { Store } from '../../../src/store/store.js';
@@ -19,7 +19,7 @@ function event(name: string, patch?: (json: Record<string, any>) => void): AnyEv
   const f = fixture(name);
   const json = JSON.parse(JSON.stringify(f.json)) as Record<string, any>;
   patch?.(json);
-  return normalizeSentry(f.type as SentryEventType, schemaFor(f.type).parse(json), META);
+  return normalizeKnown(f.type as SentryEventType, json, META);
 }
 
 beforeAll(() => {

@@ -1,0 +1,66 @@
+/**
+ * The last step of ingest: claim the delivery (dedup) and its place in its thread, and store the
+ * job. "accepted" and "duplicate" both mean "we have it"; anything else throws a 503 so the
+ * sender retries.
+ */
+
+import type { PipelineEvent } from '../events.js';
+import type { Logger } from '../log.js';
+import type { Queue } from '../queue/queue.js';
+import type { ClaimResult, Store } from '../store/store.js';
+import { IngestError, type RawDelivery } from './types.js';
+
+export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * The claim is short until the job is stored: if the process dies between the two, the sender's
+ * retry is accepted after this instead of being answered "duplicate" for a week with nothing queued.
+ */
+export const PENDING_TTL_SECONDS = 120;
+
+const unavailable = (err: unknown) => new IngestError('store_unavailable', 503, (err as Error).message);
+
+export async function claimAndEnqueue(
+  deps: { store: Store; queue: Queue; log: Logger },
+  delivery: RawDelivery,
+  event: PipelineEvent,
+): Promise<'accepted' | 'duplicate'> {
+  const { store, queue, log } = deps;
+  // One round trip: the dedup claim, and the event's place in its thread when it wins.
+  const dedupKey = `dedup:${delivery.source}:${event.id}`;
+  let claim: ClaimResult;
+  try {
+    claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? `seq:${event.threadKey}` : undefined);
+  } catch (err) {
+    throw unavailable(err);
+  }
+  const jobId = `${delivery.source}-${event.id}`;
+  const job = { event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime() };
+  if (!claim.claimed) {
+    // Still pending: the first attempt may have died before storing the job. Store it now under
+    // the same job id and number (a no-op if it was stored), so "duplicate" always means "we have it".
+    if (claim.pending) {
+      try {
+        await queue.enqueue(job, jobId);
+      } catch (err) {
+        throw unavailable(err);
+      }
+      store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch(() => undefined);
+    }
+    return 'duplicate';
+  }
+  try {
+    await queue.enqueue(job, jobId);
+  } catch (err) {
+    // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
+    // The job id is the delivery's, so a job that was stored after all is not queued twice.
+    await store.release(dedupKey).catch(() => undefined);
+    if (claim.seq !== undefined) await store.setRecord(`seqskip:${event.threadKey}:${claim.seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
+    throw unavailable(err);
+  }
+  // Not awaited: the job is stored, so the answer need not wait. If this fails, the claim lapses
+  // after PENDING_TTL_SECONDS and a much later redelivery is queued under the same job id, whose
+  // per-part post records keep it from posting again.
+  store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch((err) => log.warn({ err: (err as Error).message }, 'dedup claim not extended'));
+  log.debug({ type: event.type, id: event.id, threadKey: event.threadKey, seq: claim.seq }, 'accepted');
+  return 'accepted';
+}

@@ -1,0 +1,68 @@
+/**
+ * What a source is, as the core sees it. Ingest, routing, threads, rendering and the slash command
+ * read these definitions (listed once, in `../index.ts`) and never name a source; a new source is a
+ * folder with a definition, added to that list.
+ */
+
+import type { Router } from 'express';
+import type { z } from 'zod';
+import type { Config } from '../../config.js';
+import type { PipelineEvent } from '../../events.js';
+import type { SourcePlugin, SourceRuntime } from '../../ingest/types.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
+import type { AnyTable } from './table.js';
+
+/** A build's download size, kept per app to draw the size trend on its card. */
+export interface SizeSample {
+  /** History key: one list per app (and package). */
+  key: string;
+  /** The build's identity: a build is counted once however often it is delivered. */
+  build: string;
+  size: number;
+}
+
+export interface SourceDefinition {
+  /** The `source` of its events and the first part of their types, e.g. `sentry`. */
+  readonly name: string;
+  /** As people read it, e.g. `Sentry`. */
+  readonly label: string;
+  /** Event type → schema, normalizer, subject, kind. */
+  readonly events: AnyTable;
+  /** Subscription kinds, in the order help lists them. */
+  readonly kinds: readonly string[];
+  readonly credential: {
+    /** The variable an operator checks when deliveries are refused. */
+    variable: string;
+    /** Why a delivery may be refused, in a sentence that names `variable`. */
+    hint: string;
+    /** Request headers that carry the credential: never logged, never kept with a dead letter. */
+    headers: readonly string[];
+  };
+  /** Verifies and identifies deliveries; undefined when the configuration leaves the source off. */
+  plugin(config: Config): SourcePlugin | undefined;
+  /** Worker-side I/O (routing the payload lacks); the composition root may supply its own. */
+  runtime?(deps: { store: Store; logger: Logger }): SourceRuntime;
+  /** Subscription targets the event reaches; null when it names none (unroutable). */
+  targets(event: PipelineEvent): string[] | null;
+  /** Whether the event may be the source's echo of a change our own button made. */
+  maybeEcho(event: PipelineEvent): boolean;
+  readonly subscription: {
+    /** What a target is, e.g. `a project`. */
+    noun: string;
+    /** How it is typed, e.g. `<org>/<project>`. */
+    placeholder: string;
+    /** Validates a typed target and returns its stored form. */
+    target: z.ZodType<string, string>;
+    /** How a stored target reads in replies, `list` and App Home (mrkdwn, escaped). */
+    describe(target: string): string;
+    /** `/threadline help` lines for this source's subscribe and unsubscribe. */
+    help: readonly string[];
+  };
+  /** A build event's size, for the trend sparkline; absent for sources without builds. */
+  sizeSample?(event: PipelineEvent): SizeSample | null;
+  /** Templates for event types that `templates/index.ts` does not list (a source kept outside it). */
+  readonly templates?: Readonly<Record<string, unknown>>;
+  /** Extra HTTP routes (setup, options, connection callbacks), mounted beside the webhook route. */
+  routes?(router: Router, deps: { store: Store; logger: Logger; config: Config }): void;
+}

@@ -1,0 +1,201 @@
+/** What Sentry's threads show: each subject's card state and each event's reply detail. */
+
+import type { Person } from '../../events.js';
+import type { Draft } from '../kit/normalize.js';
+
+export interface SentryIssueState {
+  issueId: string;
+  shortId?: string;
+  title?: string;
+  culprit?: string;
+  level?: string;
+  /** unresolved | resolved | ignored */
+  status?: string;
+  substatus?: string;
+  org?: string;
+  project?: string;
+  platform?: string;
+  firstSeen?: string;
+  lastSeen?: string;
+  count?: number;
+  userCount?: number;
+  /** null when explicitly unassigned. */
+  assignee?: { type?: string; id?: string; name?: string; email?: string } | null;
+  permalink?: string;
+  /** Who made the last state change, as shown "by …" on the card. */
+  lastChangeBy?: string;
+}
+
+export interface MetricAlertState {
+  incidentId: string;
+  /** critical | warning | resolved */
+  status?: string;
+  title?: string;
+  alertRuleId?: string;
+  alertRuleName?: string;
+  description?: string;
+  metricValue?: number;
+  threshold?: number;
+  /** e.g. ">" or "<" from the rule's threshold type. */
+  comparison?: string;
+  dateStarted?: string;
+  dateClosed?: string | null;
+  org?: string;
+  projects?: string[];
+  url?: string;
+}
+
+export const SEER_STAGES = [
+  'root_cause_started',
+  'root_cause_completed',
+  'solution_started',
+  'solution_completed',
+  'coding_started',
+  'coding_completed',
+  'pr_created',
+] as const;
+export type SeerStage = (typeof SEER_STAGES)[number];
+
+export interface SeerPullRequest {
+  number?: number;
+  url?: string;
+  id?: number | string;
+  repo?: string;
+  provider?: string;
+}
+
+export interface SeerState {
+  runId: string;
+  groupId: string;
+  org?: string;
+  project?: string;
+  /** Stage → ISO time it was reported. */
+  stages?: Partial<Record<SeerStage, string>>;
+  rootCause?: { description?: string; steps: { title: string; important?: boolean; file?: string; repo?: string }[] };
+  solution?: { description?: string; steps: string[] };
+  changes?: { repo?: string; title?: string; description?: string; branch?: string; files: string[] }[];
+  pullRequests?: SeerPullRequest[];
+  issueUrl?: string;
+}
+
+export interface SizeComponent {
+  /** MAIN_ARTIFACT | WATCH_ARTIFACT | APP_CLIP_ARTIFACT … */
+  type: string;
+  identifier?: string | null;
+  state: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  headDownloadSize?: number;
+  baseDownloadSize?: number;
+  headInstallSize?: number;
+  baseInstallSize?: number;
+}
+
+export interface AppInfo {
+  appId?: string | null;
+  name?: string | null;
+  version?: string | null;
+  buildNumber?: number | string | null;
+  artifactType?: string | null;
+}
+
+export interface PreprodState {
+  /** Thread key subject: `repo#pr` or the build id. */
+  subjectId: string;
+  org?: string;
+  project?: string;
+  platform?: string | null;
+  app?: AppInfo;
+  git?: {
+    headSha?: string | null;
+    baseSha?: string | null;
+    provider?: string | null;
+    headRepoName?: string | null;
+    baseRepoName?: string | null;
+    headRef?: string | null;
+    baseRef?: string | null;
+    prNumber?: number | null;
+  } | null;
+  size?: {
+    buildId: string;
+    /** COMPLETED | FAILED */
+    state: string;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+    downloadSize?: number | null;
+    installSize?: number | null;
+    baseBuildId?: string | null;
+    baseApp?: AppInfo | null;
+    components: SizeComponent[];
+    analysisDuration?: number | null;
+  };
+  distribution?: {
+    buildId: string;
+    state: string;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+    isInstallable?: boolean;
+    installUrl?: string | null;
+    buildConfiguration?: string | null;
+    isCodeSignatureValid?: boolean | null;
+    profileName?: string | null;
+    codesigningType?: string | null;
+  };
+}
+
+export interface SentryInstallationState {
+  uuid: string;
+  org?: string;
+  orgName?: string;
+  status?: string;
+}
+
+/** Subject kind → the state its card renders. */
+export interface SentryIssueDetail {
+  /** Lifecycle: created | resolved | assigned | archived | unresolved | ignored */
+  action?: string;
+  statusDetails?: Record<string, unknown>;
+  /** `error.created` and `event_alert.triggered`. */
+  error?: {
+    eventId?: string;
+    message?: string;
+    level?: string;
+    environment?: string;
+    release?: string;
+    platform?: string;
+    url?: string;
+    triggeredRule?: string;
+  };
+  comment?: { id?: string; text?: string };
+}
+
+export interface SeerDetail {
+  stage: SeerStage;
+}
+
+export interface PreprodDetail {
+  phase: 'size_analysis' | 'build_distribution';
+  buildId: string;
+  state: string;
+}
+
+/** Subject kind → its card state and its events' reply detail. */
+export interface SentrySubjects {
+  'sentry.issue': { state: SentryIssueState; detail: SentryIssueDetail };
+  'sentry.metric_alert': { state: MetricAlertState; detail: Record<string, never> };
+  'sentry.seer': { state: SeerState; detail: SeerDetail };
+  'sentry.preprod': { state: PreprodState; detail: PreprodDetail };
+  'sentry.installation': { state: SentryInstallationState; detail: { code?: string } };
+}
+
+/** Thread keys are namespaced so a Sentry issue id can never collide with a Seer run id. */
+export const sentryThreadKeys = {
+  issue: (groupId: string | number) => `sentry:issue:${String(groupId)}`,
+  seer: (runId: string | number) => `sentry:seer:${String(runId)}`,
+  metricAlert: (incidentId: string | number) => `sentry:metric_alert:${String(incidentId)}`,
+  preprodPr: (headRepoName: string, prNumber: number | string) => `sentry:preprod:${headRepoName}#${String(prNumber)}`,
+  preprodBuild: (buildId: string | number) => `sentry:preprod:build:${String(buildId)}`,
+};
+
+/** What a Sentry normalizer returns for an event of type `T` about subject `S`. */
+export type SentryDraft<T extends string, S extends keyof SentrySubjects> = Draft<T, Partial<SentrySubjects[S]['state']>, SentrySubjects[S]['detail']>;
