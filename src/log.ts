@@ -4,8 +4,10 @@
  */
 
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { redactText } from './redact.js';
 
 export type { Logger };
+export { redactText, redactUrl } from './redact.js';
 
 const SECRET_KEYS = [
   'token',
@@ -53,11 +55,6 @@ function redactPaths(): string[] {
   return paths;
 }
 
-/** Strips a Bugsee `?token=` from URLs so it never reaches a log line. */
-export function redactUrl(u: string): string {
-  return u.replace(/([?&]token=)[^&]*/gi, '$1[Redacted]');
-}
-
 export function createLogger(opts: { level: string; destination?: DestinationStream; name?: string }): Logger {
   return pino(
     {
@@ -67,6 +64,13 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Messages are free text (Bolt's and the SDKs' are pre-joined), which key paths cannot see.
+      hooks: {
+        logMethod(args, method) {
+          for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = redactText(args[i] as string);
+          return method.apply(this, args as Parameters<typeof method>);
+        },
+      },
     },
     opts.destination,
   );
