@@ -17,6 +17,7 @@ import type { Ingest } from './ingest/pipeline.js';
 import { createWebhookRouter } from './ingest/routes.js';
 import { boltLogger } from './slack-bolt-logger.js';
 import { REQUIRED_SCOPES } from './slack/requirements.js';
+import { oauthCancelledPage, slackFutureTimestampGuard } from './slack/http-guards.js';
 
 type BoltApp = App;
 
@@ -107,6 +108,9 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   const s = config.slack;
   if (s.signingSecret) {
     const oauth = s.mode === 'oauth';
+    // Before the receiver: Express runs these ahead of the router Bolt adds to `app`.
+    app.use('/slack', slackFutureTimestampGuard());
+    if (oauth) app.get('/slack/oauth_redirect', oauthCancelledPage(logger));
     const receiver = new ExpressReceiver({
       signingSecret: s.signingSecret,
       endpoints: '/slack/events',
