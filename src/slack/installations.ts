@@ -8,6 +8,7 @@
 import type { App, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { isSealed } from '../crypto.js';
 
 /** `context` binds a sealed value to its record (GCM associated data, see src/crypto.ts). */
 export interface TokenCipher {
@@ -64,7 +65,13 @@ export function createInstallationStore(deps: { store: Store; cipher?: TokenCiph
   function decode(key: string, raw: string): AnyInstallation {
     const record = JSON.parse(raw) as StoredInstallation;
     if (!record.encrypted) return record.installation;
-    if (!cipher) throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
+    if (!cipher) {
+      // Earlier versions marked plain records `encrypted: true` too: only sealed values need a key.
+      let sealed = false;
+      mapTokens(record.installation, (s) => ((sealed ||= isSealed(s)), s));
+      if (!sealed) return record.installation;
+      throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
+    }
     return mapTokens(record.installation, (s) => cipher.decrypt(s, installationContext(key)));
   }
 

@@ -121,6 +121,13 @@ describe('createInstallationStore', () => {
       expect(back).toBe('xoxb-plain-1');
     });
 
+    it('reads, without a key, a plain record that an earlier version marked encrypted', async () => {
+      const inst = teamInstall('T1', 'xoxb-mislabelled');
+      await store.putSlackInstallation('T1', JSON.stringify({ v: 1, encrypted: true, installation: inst }));
+      expect(await createInstallationStore({ store, cipher: plainCipher }).botTokenForTeam('T1')).toBe('xoxb-mislabelled');
+      expect(await createInstallationStore({ store }).botTokenForTeam('T1')).toBe('xoxb-mislabelled');
+    });
+
     it('is true only when a key sealed the tokens', async () => {
       await createInstallationStore({ store, cipher: createCipher(key) }).storeInstallation(teamInstall('T1', 'xoxb-sealed'));
       expect(await flag('T1')).toBe(true);
