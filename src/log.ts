@@ -25,7 +25,10 @@ const SECRET_KEYS = [
   'stateSecret',
   'password',
   'authorization',
+  // Axios errors (the Slack SDK's) carry request headers under their wire casing.
+  'Authorization',
   'code',
+  'state',
   'webhookSecret',
   'apiToken',
   'authToken',
