@@ -18,6 +18,7 @@ import { createWebhookRouter } from './ingest/routes.js';
 import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { boltLogger } from './slack-bolt-logger.js';
 import { REQUIRED_SCOPES } from './slack/requirements.js';
+import { oauthCancelledPage, slackFutureTimestampGuard } from './slack/http-guards.js';
 
 type BoltApp = App;
 
@@ -118,6 +119,9 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   const s = config.slack;
   if (s.signingSecret) {
     const oauth = s.mode === 'oauth';
+    // Before the receiver: Express runs these ahead of the router Bolt adds to `app`.
+    app.use('/slack', slackFutureTimestampGuard());
+    if (oauth) app.get('/slack/oauth_redirect', oauthCancelledPage(logger));
     const receiver = new ExpressReceiver({
       signingSecret: s.signingSecret,
       endpoints: '/slack/events',

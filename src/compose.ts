@@ -17,7 +17,7 @@ import { createIngest } from './ingest/pipeline.js';
 import type { SourcePlugin, SourceRuntime } from './ingest/types.js';
 import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { createSentryRuntime } from './sources/sentry/runtime.js';
-import { createSentryTokens } from './sources/sentry/tokens.js';
+import { createSentryTokens, type SentryTokens } from './sources/sentry/tokens.js';
 import { createSentryApi } from './sources/sentry/api.js';
 import { createBugseeApi } from './sources/bugsee/api.js';
 import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
@@ -66,6 +66,7 @@ export interface Threadline {
   app: ThreadlineApp;
   slack: SlackClients;
   cipher: Cipher;
+  sentryTokens: SentryTokens;
   /** App Home's Retry: puts a dead letter's delivery back on the queue. */
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   /** Starts consuming delivery jobs in this process. */
@@ -78,6 +79,12 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
   const metrics = createMetrics({ defaultMetrics: true });
   const cipher = config.encryptionKey ? createCipher(config.encryptionKey) : plainCipher;
+  if (config.slack.mode === 'oauth' && !config.encryptionKey) {
+    logger.warn(
+      { variable: 'THREADLINE_ENCRYPTION_KEY' },
+      'THREADLINE_ENCRYPTION_KEY is not set: Slack bot tokens and Sentry installation tokens are stored unencrypted (set it to 32 random bytes, base64: openssl rand -base64 32)',
+    );
+  }
   const store = await createStore({ redisUrl: config.redisUrl, dataDir: config.dataDir, prefix: config.redisPrefix });
 
   let handlerRef: ReturnType<typeof createDeliveryHandler> | undefined;
@@ -118,7 +125,9 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     store,
     baseUrl: config.sentry.url,
     clientId: config.sentry.clientId,
-    clientSecret: config.sentry.clientSecrets[0],
+    // Rotation: every listed secret verifies webhooks, but Sentry accepts only the current one for
+    // our own requests, and the operator lists it last (`old,new`).
+    clientSecret: config.sentry.clientSecrets.at(-1),
     fallbackToken: config.sentry.authToken,
     cipher,
   });
@@ -179,6 +188,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     app,
     slack,
     cipher,
+    sentryTokens: tokens,
     requeueDeadLetter,
     startWorker() {
       if (workerStarted) return;

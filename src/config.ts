@@ -4,11 +4,44 @@
  */
 
 import { z } from 'zod';
+import { parseKey } from './crypto.js';
 
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Short secrets are guessable and are usually a placeholder left in by mistake (`dev`). */
+export const MIN_SECRET_LENGTH = 8;
+
+const secret = optionalString.refine((v) => v === undefined || v.length >= MIN_SECRET_LENGTH, {
+  message: `must be at least ${MIN_SECRET_LENGTH} characters`,
+});
+
+/** A comma-separated rotation list: every entry must be a real secret, so `,` cannot slip through as "off". */
+const secretList = optionalString.superRefine((v, ctx) => {
+  if (v === undefined) return;
+  const entries = v.split(',').map((s) => s.trim());
+  if (entries.some((s) => s === '')) {
+    ctx.addIssue({ code: 'custom', message: 'has an empty entry: give a comma-separated list of secrets (old,new)' });
+  } else if (entries.some((s) => s.length < MIN_SECRET_LENGTH)) {
+    ctx.addIssue({ code: 'custom', message: `each comma-separated secret must be at least ${MIN_SECRET_LENGTH} characters` });
+  }
+});
+
+const encryptionKey = optionalString.refine(
+  (v) => {
+    if (v === undefined) return true;
+    if (!/^[A-Za-z0-9+/=_-]+$/.test(v)) return false;
+    try {
+      parseKey(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be 32 bytes, base64 or base64url encoded (openssl rand -base64 32)' },
+);
 
 const url = (name: string) =>
   z
@@ -32,26 +65,24 @@ const schema = z.object({
   }),
   REDIS_PREFIX: z.string().default('threadline:'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
-  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_SIGNING_SECRET: secret,
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xox'), {
     message: 'must be a Slack token (xoxb-…)',
   }),
   SLACK_CLIENT_ID: optionalString,
   SLACK_CLIENT_SECRET: optionalString,
-  SLACK_STATE_SECRET: optionalString,
+  SLACK_STATE_SECRET: secret,
   SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api/'),
-  SENTRY_CLIENT_SECRET: optionalString,
+  SENTRY_CLIENT_SECRET: secretList,
   SENTRY_CLIENT_ID: optionalString,
   SENTRY_AUTH_TOKEN: optionalString,
   SENTRY_URL: url('SENTRY_URL').default('https://sentry.io'),
-  BUGSEE_WEBHOOK_SECRET: optionalString,
+  BUGSEE_WEBHOOK_SECRET: secret,
   BUGSEE_API_TOKEN: optionalString,
   BUGSEE_API_URL: url('BUGSEE_API_URL').default('https://api.bugsee.com'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   THREADLINE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
-  THREADLINE_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9+/=_-]{43,}$/.test(v), {
-    message: 'must be 32 bytes, base64 or base64url encoded (openssl rand -base64 32)',
-  }),
+  THREADLINE_ENCRYPTION_KEY: encryptionKey,
   WORKER_CONCURRENCY: intIn(1, 256).prefault('64'),
   SLACK_CHANNEL_INTERVAL_MS: intIn(0, 60_000).prefault('1000'),
   SIZE_REGRESSION_THRESHOLD_PCT: z
@@ -92,6 +123,7 @@ export interface Config {
     dryRun: boolean;
     mode: 'single' | 'oauth' | 'dry-run';
   };
+  /** `clientSecrets` in rotation order, oldest first: all verify incoming signatures, the last signs outgoing auth. */
   sentry: { clientSecrets: string[]; clientId?: string; authToken?: string; url: string };
   bugsee: { webhookSecret?: string; apiToken?: string; apiUrl: string };
   sizeRegressionThresholdPct: number;

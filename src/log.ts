@@ -4,8 +4,10 @@
  */
 
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { redactText } from './redact.js';
 
 export type { Logger };
+export { redactText, redactUrl } from './redact.js';
 
 const SECRET_KEYS = [
   'token',
@@ -23,7 +25,10 @@ const SECRET_KEYS = [
   'stateSecret',
   'password',
   'authorization',
+  // Axios errors (the Slack SDK's) carry request headers under their wire casing.
+  'Authorization',
   'code',
+  'state',
   'webhookSecret',
   'apiToken',
   'authToken',
@@ -53,11 +58,6 @@ function redactPaths(): string[] {
   return paths;
 }
 
-/** Strips a Bugsee `?token=` from URLs so it never reaches a log line. */
-export function redactUrl(u: string): string {
-  return u.replace(/([?&]token=)[^&]*/gi, '$1[Redacted]');
-}
-
 export function createLogger(opts: { level: string; destination?: DestinationStream; name?: string }): Logger {
   return pino(
     {
@@ -67,6 +67,13 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Messages are free text (Bolt's and the SDKs' are pre-joined), which key paths cannot see.
+      hooks: {
+        logMethod(args, method) {
+          for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = redactText(args[i] as string);
+          return method.apply(this, args as Parameters<typeof method>);
+        },
+      },
     },
     opts.destination,
   );

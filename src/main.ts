@@ -12,7 +12,8 @@ async function main() {
     config = readConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`threadline: refusing to start. ${err.message}\n`);
+      // One line per problem, so a log collector shows the variable and the reason without a stack.
+      for (const p of err.problems) process.stderr.write(`threadline: refusing to start: ${p.variable}: ${p.reason}\n`);
       process.exit(1);
     }
     throw err;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig, ConfigError } from '../src/config.js';
 
+const SIGNING = 'signing-secret';
+
 function problems(env: Record<string, string>): { variable: string; reason: string }[] {
   try {
     readConfig(env);
@@ -27,7 +29,8 @@ describe('readConfig', () => {
   });
 
   it('splits SENTRY_CLIENT_SECRET on commas for rotation', () => {
-    expect(readConfig({ SENTRY_CLIENT_SECRET: 'old, new ,' }).sentry.clientSecrets).toEqual(['old', 'new']);
+    // Was 'old, new ,': secrets now need 8 characters and an empty entry refuses to start (issue 16).
+    expect(readConfig({ SENTRY_CLIENT_SECRET: 'old-secret, new-secret ' }).sentry.clientSecrets).toEqual(['old-secret', 'new-secret']);
   });
 
   it('names the variable and the reason for each problem', () => {
@@ -36,7 +39,7 @@ describe('readConfig', () => {
     expect(problems({ REDIS_URL: 'http://x' })[0]).toMatchObject({ variable: 'REDIS_URL' });
     expect(problems({ SLACK_API_URL: 'not a url' })[0]).toMatchObject({ variable: 'SLACK_API_URL' });
     expect(problems({ LOG_LEVEL: 'loud' })[0]).toMatchObject({ variable: 'LOG_LEVEL' });
-    expect(problems({ SLACK_BOT_TOKEN: 'abc', SLACK_SIGNING_SECRET: 's' })[0]).toMatchObject({ variable: 'SLACK_BOT_TOKEN' });
+    expect(problems({ SLACK_BOT_TOKEN: 'abc', SLACK_SIGNING_SECRET: SIGNING })[0]).toMatchObject({ variable: 'SLACK_BOT_TOKEN' });
     expect(problems({ THREADLINE_ENCRYPTION_KEY: 'short' })[0]).toMatchObject({ variable: 'THREADLINE_ENCRYPTION_KEY' });
   });
 
@@ -47,18 +50,59 @@ describe('readConfig', () => {
   });
 
   it('requires all three OAuth variables together', () => {
-    const p = problems({ SLACK_CLIENT_ID: 'id', SLACK_SIGNING_SECRET: 's' });
+    const p = problems({ SLACK_CLIENT_ID: 'id', SLACK_SIGNING_SECRET: SIGNING });
     expect(p.map((x) => x.variable).sort()).toEqual(['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET']);
   });
 
   it('picks the Slack mode', () => {
-    expect(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack.mode).toBe('single');
+    expect(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: SIGNING }).slack.mode).toBe('single');
     expect(
-      readConfig({ SLACK_CLIENT_ID: 'i', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'st', SLACK_SIGNING_SECRET: 's' }).slack.mode,
+      readConfig({ SLACK_CLIENT_ID: 'i', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'state-secret', SLACK_SIGNING_SECRET: SIGNING }).slack.mode,
     ).toBe('oauth');
   });
 
   it('adds the trailing slash SLACK_API_URL needs', () => {
     expect(readConfig({ SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slack.apiUrl).toBe('http://127.0.0.1:9999/api/');
+  });
+
+  describe('refuses secrets and keys that would start a half-working service', () => {
+    it('refuses an empty SENTRY_CLIENT_SECRET list instead of silently turning Sentry off', () => {
+      expect(problems({ SENTRY_CLIENT_SECRET: ',' })).toEqual([
+        { variable: 'SENTRY_CLIENT_SECRET', reason: expect.stringContaining('empty entry') },
+      ]);
+    });
+
+    it('refuses an empty entry among real secrets', () => {
+      expect(problems({ SENTRY_CLIENT_SECRET: 'old-secret,,new-secret' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET', reason: expect.stringContaining('empty entry') });
+      expect(problems({ SENTRY_CLIENT_SECRET: 'old-secret, ' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET' });
+    });
+
+    it('refuses any SENTRY_CLIENT_SECRET entry shorter than 8 characters', () => {
+      expect(problems({ SENTRY_CLIENT_SECRET: 'dev' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET', reason: expect.stringContaining('at least 8') });
+      expect(problems({ SENTRY_CLIENT_SECRET: 'long-enough-secret,short' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET' });
+      expect(readConfig({ SENTRY_CLIENT_SECRET: '12345678' }).sentry.clientSecrets).toEqual(['12345678']);
+    });
+
+    it.each(['BUGSEE_WEBHOOK_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_STATE_SECRET'])('refuses a %s shorter than 8 characters', (variable) => {
+      expect(problems({ [variable]: 'dev' })).toContainEqual({ variable, reason: 'must be at least 8 characters' });
+      expect(problems({ [variable]: '1234567' })).toContainEqual({ variable, reason: 'must be at least 8 characters' });
+    });
+
+    it('accepts 8-character secrets', () => {
+      const c = readConfig({ BUGSEE_WEBHOOK_SECRET: '12345678', SLACK_SIGNING_SECRET: '12345678', SLACK_BOT_TOKEN: 'xoxb-1' });
+      expect(c.bugsee.webhookSecret).toBe('12345678');
+      expect(c.slack.signingSecret).toBe('12345678');
+    });
+
+    it('refuses a THREADLINE_ENCRYPTION_KEY of the wrong length as a config problem, not a crash later', () => {
+      const key33 = Buffer.alloc(33, 7).toString('base64');
+      const key31 = Buffer.alloc(31, 7).toString('base64');
+      for (const k of [key33, key31, 'A'.repeat(60), 'not base64 at all but long enough to pass a length check!!']) {
+        expect(problems({ THREADLINE_ENCRYPTION_KEY: k })).toEqual([{ variable: 'THREADLINE_ENCRYPTION_KEY', reason: expect.stringContaining('32 bytes') }]);
+      }
+      const good = Buffer.alloc(32, 7);
+      expect(readConfig({ THREADLINE_ENCRYPTION_KEY: good.toString('base64') }).encryptionKey).toBe(good.toString('base64'));
+      expect(readConfig({ THREADLINE_ENCRYPTION_KEY: good.toString('base64url') }).encryptionKey).toBe(good.toString('base64url'));
+    });
   });
 });

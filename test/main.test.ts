@@ -56,4 +56,30 @@ describe('the service process (npm start)', () => {
     expect(code).toBe(1);
     expect(stderr.join('')).toMatch(/PORT: must be a whole number/);
   });
+
+  it.each([
+    ['an empty SENTRY_CLIENT_SECRET list', { SENTRY_CLIENT_SECRET: ',' }, 'SENTRY_CLIENT_SECRET', /empty entry/],
+    ['a short secret', { BUGSEE_WEBHOOK_SECRET: 'dev' }, 'BUGSEE_WEBHOOK_SECRET', /at least 8 characters/],
+    ['a key of the wrong length', { THREADLINE_ENCRYPTION_KEY: Buffer.alloc(33, 1).toString('base64') }, 'THREADLINE_ENCRYPTION_KEY', /32 bytes/],
+  ])('refuses %s with one line, "refusing to start: <variable>: <reason>", and no stack trace', async (_what, env, variable, reason) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tl-main-'));
+    dirs.push(dir);
+    const { child, stderr } = start({ PORT: '0', DATA_DIR: path.join(dir, 'data'), ...env });
+    let code: number | null;
+    try {
+      // A service that wrongly starts would never exit: give up after 10 s, and kill it below.
+      code = await Promise.race([
+        new Promise<number | null>((r) => child.on('exit', (c) => r(c))),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the service started instead of refusing')), 10_000).unref()),
+      ]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    expect(code).toBe(1);
+    const lines = stderr.join('').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^threadline: refusing to start: ${variable}: `));
+    expect(lines[0]).toMatch(reason);
+    expect(stderr.join('')).not.toMatch(/\n\s+at /);
+  });
 });

@@ -24,6 +24,8 @@ export interface SlackClientsDeps {
   dryRun: boolean;
   retry?: RetryOptions;
   timeoutMs?: number;
+  /** How many per-token clients to keep (least recently used go first). Default 1,000. */
+  maxClients?: number;
 }
 
 export interface SlackClients {
@@ -71,11 +73,18 @@ export function createDryRunSlack(logger: Logger): SlackApi {
 }
 
 export function createSlackClients(deps: SlackClientsDeps): SlackClients {
+  // Tokens come and go with installs and rotations: without a bound the map only grows.
+  const maxClients = deps.maxClients ?? 1000;
   const byToken = new Map<string, SlackApi>();
   const dry = createDryRunSlack(deps.logger);
   const wrap = (token: string): SlackApi => {
     let api = byToken.get(token);
-    if (api) return api;
+    if (api) {
+      // A Map iterates in insertion order: re-inserting marks this one as the most recent.
+      byToken.delete(token);
+      byToken.set(token, api);
+      return api;
+    }
     const web = new WebClient(token, {
       slackApiUrl: deps.apiUrl,
       retryConfig: deps.retry ?? DEFAULT_SLACK_RETRY,
@@ -94,6 +103,7 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
       },
     };
     byToken.set(token, api);
+    if (byToken.size > maxClients) byToken.delete(byToken.keys().next().value as string);
     return api;
   };
   return {

@@ -8,11 +8,18 @@
 import type { App, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { isSealed } from '../crypto.js';
 
+/** `context` binds a sealed value to its record (GCM associated data, see src/crypto.ts). */
 export interface TokenCipher {
-  encrypt(plain: string): string;
-  decrypt(stored: string): string;
+  /** False for an identity cipher: the record then says `encrypted: false`. */
+  readonly sealing?: boolean;
+  encrypt(plain: string, context: string): string;
+  decrypt(stored: string, context: string): string;
 }
+
+/** The associated data a Slack installation's tokens are sealed with: the record's own key. */
+export const installationContext = (key: string) => `slack:installation:${key}`;
 
 interface StoredInstallation {
   v: 1;
@@ -51,13 +58,21 @@ export interface ThreadlineInstallationStore extends InstallationStore {
 }
 
 export function createInstallationStore(deps: { store: Store; cipher?: TokenCipher }): ThreadlineInstallationStore {
-  const { store, cipher } = deps;
+  const { store } = deps;
+  // The identity cipher seals nothing: treat it as no cipher, so the flag tells the truth.
+  const cipher = deps.cipher && deps.cipher.sealing !== false ? deps.cipher : undefined;
 
   function decode(key: string, raw: string): AnyInstallation {
     const record = JSON.parse(raw) as StoredInstallation;
     if (!record.encrypted) return record.installation;
-    if (!cipher) throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
-    return mapTokens(record.installation, (s) => cipher.decrypt(s));
+    if (!cipher) {
+      // Earlier versions marked plain records `encrypted: true` too: only sealed values need a key.
+      let sealed = false;
+      mapTokens(record.installation, (s) => ((sealed ||= isSealed(s)), s));
+      if (!sealed) return record.installation;
+      throw new Error(`the Slack installation for ${key} is encrypted and no encryption key is configured`);
+    }
+    return mapTokens(record.installation, (s) => cipher.decrypt(s, installationContext(key)));
   }
 
   return {
@@ -75,7 +90,7 @@ export function createInstallationStore(deps: { store: Store; cipher?: TokenCiph
       const record: StoredInstallation = {
         v: 1,
         encrypted: Boolean(cipher),
-        installation: cipher ? mapTokens(installation, (s) => cipher.encrypt(s)) : installation,
+        installation: cipher ? mapTokens(installation, (s) => cipher.encrypt(s, installationContext(key))) : installation,
       };
       await store.putSlackInstallation(key, JSON.stringify(record));
     },

@@ -109,7 +109,7 @@ describe('buildReplayRequest', () => {
 
   it('uses --secret for Bugsee when no Bugsee token is given', () => {
     const raw = readFileSync(path.join(FIXTURES, 'bugsee/issue.created.json'), 'utf8');
-    expect(buildReplayRequest('f', raw, baseOpts({ secret: 'dev' }), deps).url).toMatch(/\?token=dev$/);
+    expect(buildReplayRequest('f', raw, baseOpts({ secret: 'dev-secret' }), deps).url).toMatch(/\?token=dev-secret$/);
   });
 
   it('honours --source over detection', () => {

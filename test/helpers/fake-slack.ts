@@ -27,6 +27,8 @@ export interface FakeSlack {
   of(method: string, channel?: string): SlackCall[];
   /** Decides a fault per call (return undefined to answer normally). */
   fault: ((call: SlackCall) => Fault | undefined) | undefined;
+  /** The bot token `oauth.v2.access` grants (an OAuth install of team T1). */
+  oauthBotToken: string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls: [],
     failures: [],
     fault: undefined,
+    oauthBotToken: 'xoxb-fake-installed',
     of(method, channel) {
       return this.calls.filter((c) => c.method === method && (channel === undefined || c.args.channel === channel));
     },
@@ -98,6 +101,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const body: Record<string, unknown> = { ok: true, channel: args.channel, ts };
       if (method === 'users.info') body.user = { id: args.user, profile: { email: `${String(args.user).toLowerCase()}@example.com` } };
       if (method === 'auth.test') Object.assign(body, { team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
+      if (method === 'oauth.v2.access') {
+        Object.assign(body, {
+          app_id: 'A1',
+          authed_user: { id: 'U1' },
+          scope: 'chat:write,commands',
+          token_type: 'bot',
+          access_token: fake.oauthBotToken,
+          bot_user_id: 'UBOT',
+          team: { id: 'T1', name: 'Acme' },
+          enterprise: null,
+          is_enterprise_install: false,
+        });
+      }
       res.end(JSON.stringify(body));
     });
   });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Installation } from '@slack/bolt';
-import { createCipher } from '../../src/crypto.js';
+import { createCipheriv } from 'node:crypto';
+import { createCipher, plainCipher } from '../../src/crypto.js';
 import { createLogger } from '../../src/log.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
 import { createInstallationStore, retireTeam } from '../../src/slack/installations.js';
@@ -47,7 +48,8 @@ describe('createInstallationStore', () => {
     expect(raw).not.toContain('xoxb-team-one-secret');
     expect(raw).not.toContain('xoxp-user-secret');
     expect(raw).not.toContain('xoxe-refresh');
-    expect(raw).toContain('enc:v1:');
+    // Sealed and bound to this record (enc:v2, GCM associated data); was enc:v1 before issue 16.
+    expect(raw).toContain('enc:v2:');
 
     const back = await inst.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
     expect(back).toEqual(teamInstall('T1', 'xoxb-team-one-secret'));
@@ -103,6 +105,60 @@ describe('createInstallationStore', () => {
     await expect(
       createInstallationStore({ store }).fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
     ).rejects.toThrow(/encrypted/);
+  });
+
+  describe('the encrypted flag', () => {
+    const flag = async (teamId: string) => (JSON.parse((await store.getSlackInstallation(teamId)) as string) as { encrypted: boolean }).encrypted;
+
+    it('is false when the identity cipher (no THREADLINE_ENCRYPTION_KEY) stored the tokens plain', async () => {
+      await createInstallationStore({ store, cipher: plainCipher }).storeInstallation(teamInstall('T1', 'xoxb-plain-1'));
+      expect(await store.getSlackInstallation('T1')).toContain('xoxb-plain-1');
+      expect(await flag('T1')).toBe(false);
+      await createInstallationStore({ store }).storeInstallation(teamInstall('T2', 'xoxb-plain-2'));
+      expect(await flag('T2')).toBe(false);
+      // And such a record reads back with the same identity cipher.
+      const back = await createInstallationStore({ store, cipher: plainCipher }).botTokenForTeam('T1');
+      expect(back).toBe('xoxb-plain-1');
+    });
+
+    it('reads, without a key, a plain record that an earlier version marked encrypted', async () => {
+      const inst = teamInstall('T1', 'xoxb-mislabelled');
+      await store.putSlackInstallation('T1', JSON.stringify({ v: 1, encrypted: true, installation: inst }));
+      expect(await createInstallationStore({ store, cipher: plainCipher }).botTokenForTeam('T1')).toBe('xoxb-mislabelled');
+      expect(await createInstallationStore({ store }).botTokenForTeam('T1')).toBe('xoxb-mislabelled');
+    });
+
+    it('is true only when a key sealed the tokens', async () => {
+      await createInstallationStore({ store, cipher: createCipher(key) }).storeInstallation(teamInstall('T1', 'xoxb-sealed'));
+      expect(await flag('T1')).toBe(true);
+      expect(await store.getSlackInstallation('T1')).not.toContain('xoxb-sealed');
+    });
+  });
+
+  it('does not open a sealed token moved to another team\'s record (GCM associated data)', async () => {
+    const inst = createInstallationStore({ store, cipher: createCipher(key) });
+    await inst.storeInstallation(teamInstall('T1', 'xoxb-team-one-secret'));
+    await inst.storeInstallation(teamInstall('T2', 'xoxb-team-two-secret'));
+    // Someone with write access to the store copies T1's sealed record over T2's.
+    await store.putSlackInstallation('T2', (await store.getSlackInstallation('T1')) as string);
+    await expect(inst.botTokenForTeam('T2')).rejects.toThrow();
+    await expect(inst.fetchInstallation({ teamId: 'T2', enterpriseId: undefined, isEnterpriseInstall: false })).rejects.toThrow();
+    expect(await inst.botTokenForTeam('T1')).toBe('xoxb-team-one-secret');
+  });
+
+  it('still reads a record sealed before values were bound to their record (enc:v1)', async () => {
+    const seal = (plain: string) => {
+      const iv = Buffer.alloc(12, 3);
+      const c = createCipheriv('aes-256-gcm', Buffer.from(key, 'base64'), iv);
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return `enc:v1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
+    };
+    const legacy = teamInstall('T1', seal('xoxb-legacy'));
+    legacy.user.token = seal('xoxp-user-secret');
+    legacy.bot!.refreshToken = seal('xoxe-refresh');
+    await store.putSlackInstallation('T1', JSON.stringify({ v: 1, encrypted: true, installation: legacy }));
+    const inst = createInstallationStore({ store, cipher: createCipher(key) });
+    expect(await inst.botTokenForTeam('T1')).toBe('xoxb-legacy');
   });
 
   it('throws for an unknown team and deletes', async () => {

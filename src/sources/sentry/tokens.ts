@@ -7,11 +7,18 @@
 import type { SentryInstallationRecord, Store } from '../../store/store.js';
 import { apiPath, joinUrl, sentryRequest, SentryApiError, type FetchLike } from './http.js';
 
-/** Encrypts tokens at rest (src/crypto.ts provides AES-256-GCM); structural so any fits. */
+/**
+ * Encrypts tokens at rest (src/crypto.ts provides AES-256-GCM); structural so any fits. `context`
+ * binds a sealed value to its record and field, so it does not open anywhere else.
+ */
 export interface TokenCipher {
-  encrypt(plain: string): string;
-  decrypt(stored: string): string;
+  encrypt(plain: string, context: string): string;
+  decrypt(stored: string, context: string): string;
 }
+
+type TokenField = 'token' | 'refreshToken';
+/** The associated data an installation's token or refresh token is sealed with. */
+export const tokenContext = (uuid: string, field: TokenField) => `sentry:installation:${uuid}:${field}`;
 
 export interface SentryTokens {
   /** Exchanges an installation's OAuth code and stores the tokens. */
@@ -60,13 +67,13 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
   const lockPollMs = opts.lockPollMs ?? 100;
   const inflight = new Map<string, Promise<string>>();
 
-  const seal = (s: string) => (cipher ? cipher.encrypt(s) : s);
-  const open = (s: string | null | undefined): string | undefined => {
+  const seal = (uuid: string, field: TokenField, s: string) => (cipher ? cipher.encrypt(s, tokenContext(uuid, field)) : s);
+  const open = (uuid: string, field: TokenField, s: string | null | undefined): string | undefined => {
     if (!s) return undefined;
     try {
-      return cipher ? cipher.decrypt(s) : s;
+      return cipher ? cipher.decrypt(s, tokenContext(uuid, field)) : s;
     } catch {
-      return undefined; // sealed under another key: as good as absent
+      return undefined; // sealed under another key, or for another record: as good as absent
     }
   };
   const fresh = (rec: SentryInstallationRecord) => !rec.expiresAt || Date.parse(rec.expiresAt) - now() > REFRESH_MARGIN_MS;
@@ -99,8 +106,8 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
       ...existing,
       uuid,
       org: existing?.org ?? org,
-      token: seal(answer.token as string),
-      refreshToken: answer.refreshToken ? seal(answer.refreshToken) : (existing?.refreshToken ?? null),
+      token: seal(uuid, 'token', answer.token as string),
+      refreshToken: answer.refreshToken ? seal(uuid, 'refreshToken', answer.refreshToken) : (existing?.refreshToken ?? null),
       expiresAt: answer.expiresAt ?? null,
       createdAt: existing?.createdAt ?? at,
       updatedAt: at,
@@ -115,10 +122,10 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
       if (await store.claim(lock, lockTtlSec)) {
         try {
           const rec = await store.getSentryInstallation(uuid);
-          const token = open(rec?.token);
+          const token = open(uuid, 'token', rec?.token);
           if (!rec || !token) return fallback(`installation ${uuid}`);
           if (fresh(rec)) return token; // another process refreshed while we waited
-          const refreshToken = open(rec.refreshToken);
+          const refreshToken = open(uuid, 'refreshToken', rec.refreshToken);
           if (!refreshToken) {
             if (unexpired(rec)) return token;
             return fallback(`installation ${uuid} (token expired, no refresh token)`);
@@ -138,7 +145,7 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
       }
       await sleep(lockPollMs);
       const rec = await store.getSentryInstallation(uuid);
-      const token = open(rec?.token);
+      const token = open(uuid, 'token', rec?.token);
       if (rec && token && fresh(rec)) return token;
       if (now() > deadline) {
         if (rec && token && unexpired(rec)) return token;
@@ -149,7 +156,7 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
 
   async function tokenForInstallation(uuid: string): Promise<string> {
     const rec = await store.getSentryInstallation(uuid);
-    const token = open(rec?.token);
+    const token = open(uuid, 'token', rec?.token);
     if (!rec || !token) return fallback(`installation ${uuid}`);
     if (fresh(rec)) return token;
     let pending = inflight.get(uuid);

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCipher } from '../../../src/crypto.js';
 import { SentryApiError } from '../../../src/sources/sentry/api.js';
-import { createSentryTokens, type SentryTokensOptions } from '../../../src/sources/sentry/tokens.js';
+import { createSentryTokens, tokenContext, type SentryTokensOptions } from '../../../src/sources/sentry/tokens.js';
 import type { Store } from '../../../src/store/store.js';
 import { openStore, type OpenStore, type StoreKind } from './stores.js';
 
@@ -69,7 +69,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
     expect(rec).toMatchObject({ uuid: UUID, org: 'acme', expiresAt: inMs(8 * 3600_000) });
     expect(rec?.token).not.toContain('tok-1');
     expect(rec?.refreshToken).not.toContain('ref-1');
-    expect(cipher.decrypt(rec?.token as string)).toBe('tok-1');
+    expect(cipher.decrypt(rec?.token as string, tokenContext(UUID, 'token'))).toBe('tok-1');
     // A fresh token is handed out without another call.
     expect(await tokens.tokenForOrg('acme')).toBe('tok-1');
     expect(await tokens.tokenForInstallation(UUID)).toBe('tok-1');
@@ -155,9 +155,36 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
   });
 
   it('treats a token sealed under another key as absent', async () => {
-    await installed(createCipher(Buffer.alloc(32, 9).toString('base64')).encrypt('tok'), 'x', inMs(3600_000));
+    await installed(createCipher(Buffer.alloc(32, 9).toString('base64')).encrypt('tok', tokenContext(UUID, 'token')), 'x', inMs(3600_000));
     const tokens = createSentryTokens(options({ cipher: createCipher(KEY), fallbackToken: 'internal' }));
     expect(await tokens.tokenForOrg('acme')).toBe('internal');
+  });
+
+  it('does not open a sealed token moved from another installation (GCM associated data)', async () => {
+    const cipher = createCipher(KEY);
+    const OTHER = '11111111-2222-3333-4444-555555555555';
+    nock(`${BASE}`).post(`/api/0/sentry-app-installations/${OTHER}/authorizations/`).reply(201, { token: 'other-tok', refreshToken: 'other-ref', expiresAt: inMs(3600_000) });
+    const tokens = createSentryTokens(options({ cipher, fallbackToken: 'internal' }));
+    await tokens.exchangeCode(OTHER, 'c', 'other-org');
+    const theirs = await store.getSentryInstallation(OTHER);
+    expect(await tokens.tokenForInstallation(OTHER)).toBe('other-tok');
+    // Copied into our record, the sealed values are those of another record: as good as absent.
+    await installed(theirs?.token as string, theirs?.refreshToken as string, inMs(3600_000));
+    expect(await tokens.tokenForOrg('acme')).toBe('internal');
+    expect(() => cipher.decrypt(theirs?.token as string, tokenContext(UUID, 'token'))).toThrow();
+    // A token moved into the refresh-token field of its own record does not open either.
+    expect(() => cipher.decrypt(theirs?.token as string, tokenContext(OTHER, 'refreshToken'))).toThrow();
+  });
+
+  it('still opens a token sealed before values were bound to their record (enc:v1, no associated data)', async () => {
+    const { createCipheriv } = await import('node:crypto');
+    const iv = Buffer.alloc(12, 1);
+    const c = createCipheriv('aes-256-gcm', Buffer.from(KEY, 'base64'), iv);
+    const body = Buffer.concat([c.update('legacy-tok', 'utf8'), c.final()]);
+    const legacy = `enc:v1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
+    await installed(legacy, 'x', inMs(3600_000));
+    const tokens = createSentryTokens(options({ cipher: createCipher(KEY), fallbackToken: 'internal' }));
+    expect(await tokens.tokenForOrg('acme')).toBe('legacy-tok');
   });
 
   it('forget drops the tokens', async () => {
