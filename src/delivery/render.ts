@@ -7,6 +7,7 @@ import type { AnyEvent } from '../events.js';
 import type { Store } from '../store/store.js';
 import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
+import { sizeBuild, sizeHistoryDoneKey, sizeHistoryKey } from '../store/keys.js';
 
 type Msg = { text: string; blocks?: unknown[] };
 
@@ -27,13 +28,13 @@ export function sizeSample(event: AnyEvent): { key: string; build: string; size:
     const s = event.state;
     const size = s.current?.downloadSize;
     if (typeof size !== 'number' || s.sizeAnalysisStatus !== 'ready') return null;
-    return { key: `sizehist:bugsee:${s.appKey}:${s.current?.packageId ?? ''}`, build: `bugsee:${s.appKey}:${s.current?.uuid ?? event.id}`, size };
+    return { key: sizeHistoryKey.bugsee(s.appKey, s.current?.packageId ?? ''), build: sizeBuild.bugsee(s.appKey, s.current?.uuid ?? event.id), size };
   }
   if (event.type === 'sentry.preprod_artifact.size_analysis_completed') {
     const s = event.state;
     const size = s.size?.downloadSize;
     if (typeof size !== 'number') return null;
-    return { key: `sizehist:sentry:${s.org ?? ''}:${s.project ?? ''}:${s.app?.appId ?? ''}`, build: `sentry:${s.org ?? ''}:${s.size?.buildId ?? event.id}`, size };
+    return { key: sizeHistoryKey.sentry(s.org ?? '', s.project ?? '', s.app?.appId ?? ''), build: sizeBuild.sentry(s.org ?? '', String(s.size?.buildId ?? event.id)), size };
   }
   return null;
 }
@@ -57,7 +58,7 @@ export function createRenderer(deps: { store: Store; regressionThresholdPct: num
       const sample = sizeSample(event);
       if (!sample) return;
       // Once per build, however often its analysis is delivered.
-      if (await store.claim(`sizehist-done:${sample.build}`, 90 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
+      if (await store.claim(sizeHistoryDoneKey(sample.build), 90 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
     },
   };
 }

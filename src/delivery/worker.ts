@@ -17,6 +17,7 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
+import { deliveriesKey, seqBlockedKey, seqDoneKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
 
 /** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
 const PROGRESS_TTL = 7 * 24 * 3600;
@@ -86,7 +87,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   async function deliverOne(job: JobContext, event: AnyEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
-      store.pushCapped(`deliveries:${sub.teamId}`, { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
+      store.pushCapped(deliveriesKey(sub.teamId), { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
     try {
       const slack = await deps.slack.forTeam(sub.teamId);
       const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId, extras);
@@ -113,8 +114,8 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
 
   async function markDone(event: AnyEvent, seq: number | undefined) {
     if (!seq || !event.threadKey) return;
-    await store.raiseCounter(`seqdone:${event.threadKey}`, seq);
-    await store.setRecord(`seqprogress:${event.threadKey}`, Date.now(), PROGRESS_TTL);
+    await store.raiseCounter(seqDoneKey(event.threadKey), seq);
+    await store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL);
   }
 
   /**
@@ -124,21 +125,21 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
    * progress for `gapTimeoutMs`, so a long but moving backlog never reorders.
    */
   async function waitForTurn(job: JobContext, threadKey: string, seq: number, log: Logger) {
-    const done = await store.getCounter(`seqdone:${threadKey}`);
+    const done = await store.getCounter(seqDoneKey(threadKey));
     if (seq <= done + 1) return;
     let next = done + 1;
-    while (next < seq && next - done <= 50 && (await store.getRecord(`seqskip:${threadKey}:${next}`)) !== null) next += 1;
+    while (next < seq && next - done <= 50 && (await store.getRecord(seqSkipKey(threadKey, next))) !== null) next += 1;
     if (next === seq) {
-      await store.raiseCounter(`seqdone:${threadKey}`, seq - 1);
+      await store.raiseCounter(seqDoneKey(threadKey), seq - 1);
       return;
     }
-    const blockedKey = `seqblocked:${job.id}`;
+    const blockedKey = seqBlockedKey(job.id);
     let since = await store.getRecord<number>(blockedKey);
     if (since === null) {
       since = Date.now();
       await store.setRecord(blockedKey, since, PROGRESS_TTL);
     }
-    const progress = (await store.getRecord<number>(`seqprogress:${threadKey}`)) ?? 0;
+    const progress = (await store.getRecord<number>(seqProgressKey(threadKey))) ?? 0;
     const stalledFor = Date.now() - Math.max(since, progress);
     if (stalledFor < gapTimeoutMs) throw new DeferError(Math.min(1000, 50 + Math.floor(stalledFor / 20)));
     log.warn({ seq, done, stalledForMs: stalledFor }, 'an earlier event of this thread never arrived; delivering out of order');

@@ -12,6 +12,7 @@ import type { Queue } from '../queue/queue.js';
 import type { ClaimResult, Store } from '../store/store.js';
 import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
 import { safeHeaders } from './headers.js';
+import { dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
 
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
 /**
@@ -109,10 +110,10 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
 
     // One round trip: the dedup claim, and the event's place in its thread when it wins.
-    const dedupKey = `dedup:${delivery.source}:${deliveryId}`;
+    const dedupKey = dedupKeyOf(delivery.source, deliveryId);
     let claim: ClaimResult;
     try {
-      claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? `seq:${event.threadKey}` : undefined);
+      claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? seqKey(event.threadKey) : undefined);
     } catch (err) {
       throw new IngestError('store_unavailable', 503, (err as Error).message);
     }
@@ -138,7 +139,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
       // The job id is the delivery's, so a job that was stored after all is not queued twice.
       await store.release(dedupKey).catch(() => undefined);
-      if (seq !== undefined) await store.setRecord(`seqskip:${event.threadKey}:${seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
+      if (seq !== undefined) await store.setRecord(seqSkipKey(event.threadKey, seq), 1, DEDUP_TTL_SECONDS).catch(() => undefined);
       throw new IngestError('store_unavailable', 503, (err as Error).message);
     }
     // Not awaited: the job is stored, so the answer need not wait. If this fails, the claim lapses

@@ -9,6 +9,7 @@ import { threadKeys } from '../events.js';
 import type { Store, ThreadRecord } from '../store/store.js';
 import { decodeActionValue, type ActionValue } from '../../templates/values.js';
 import { ActionRefusal, FOREIGN_MESSAGE } from './actions-errors.js';
+import { actionControlKey, actionKey } from '../store/keys.js';
 
 /** A Slack user as the card shows them ("by @jane"). */
 export interface Clicker {
@@ -68,13 +69,13 @@ export async function ownedThread(store: Store, facts: ClickFacts): Promise<Thre
  * names the button or option, so a different choice on the same message is not held back.
  */
 export async function claimClick(store: Store, facts: ClickFacts, control: string): Promise<boolean> {
-  if (!(await store.claim(`action:${facts.actionTs}:${facts.userId ?? ''}`, SAME_DELIVERY_SECONDS))) return false;
-  return store.claim(`action-control:${facts.teamId}:${facts.channelId}:${facts.messageTs}:${control}`, SAME_CONTROL_SECONDS);
+  if (!(await store.claim(actionKey(facts.actionTs, facts.userId ?? ''), SAME_DELIVERY_SECONDS))) return false;
+  return store.claim(actionControlKey(facts.teamId, facts.channelId, facts.messageTs, control), SAME_CONTROL_SECONDS);
 }
 
 /** Lets the same control be used again at once, after a failure the clicker may want to retry. */
 export async function releaseControl(store: Store, facts: ClickFacts, control: string): Promise<void> {
-  await store.release(`action-control:${facts.teamId}:${facts.channelId}:${facts.messageTs}:${control}`);
+  await store.release(actionControlKey(facts.teamId, facts.channelId, facts.messageTs, control));
 }
 
 /** The thread key a decoded value addresses, so a value can be checked against its message. */

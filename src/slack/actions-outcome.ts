@@ -25,13 +25,12 @@ import type { Click } from './actions-guard.js';
  */
 export { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
 import { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
+import { echoKey } from '../store/keys.js';
 
 /** How long a recorded echo waits for the source's webhook. */
 export const ECHO_TTL_SECONDS = 3600;
 
-export function echoKey(teamId: string, channelId: string, threadKey: string, type: string): string {
-  return `echo:${teamId}:${channelId}:${threadKey}:${type}`;
-}
+export { echoKey } from '../store/keys.js';
 
 function actorOf(click: Click): Actor {
   return { type: 'user', id: click.user.id, name: click.user.name };

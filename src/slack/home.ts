@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
+import { deliveriesKey } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { buildHomeView, type DeliveryEntry } from './home-view.js';
 
@@ -16,7 +17,7 @@ export interface HomeDeps {
   logger: Logger;
 }
 
-export const deliveriesKey = (teamId: string) => `deliveries:${teamId}`;
+export { deliveriesKey };
 
 export async function publishHome(client: WebClient, deps: HomeDeps, teamId: string, userId: string, notice?: string): Promise<void> {
   const [subscriptions, deliveries, deadLetters] = await Promise.all([

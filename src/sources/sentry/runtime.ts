@@ -6,6 +6,7 @@
 import type { AnyEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
 import type { Logger } from '../../log.js';
+import { sentryGroupKey } from '../../store/keys.js';
 import type { Store } from '../../store/store.js';
 import type { SentryApi } from './api.js';
 import type { SentryTokens } from './tokens.js';
@@ -27,7 +28,7 @@ export interface GroupRecord {
   project: string;
 }
 
-export const groupKey = (groupId: string) => `sentry:group:${groupId}`;
+export const groupKey = sentryGroupKey;
 
 const THIRTY_DAYS = 30 * 24 * 3600;
 const ORG_CACHE_MS = 30_000;

@@ -6,6 +6,7 @@
 
 import type { SentryInstallationRecord, Store } from '../../store/store.js';
 import { apiPath, joinUrl, sentryRequest, SentryApiError, type FetchLike } from './http.js';
+import { tokenRefreshLockKey } from '../../store/keys.js';
 
 /** Encrypts tokens at rest (src/crypto.ts provides AES-256-GCM); structural so any fits. */
 export interface TokenCipher {
@@ -109,7 +110,7 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
 
   /** Refreshes under the cross-process lock; a process that loses waits and re-reads. */
   async function refreshAcrossProcesses(uuid: string): Promise<string> {
-    const lock = `sentry:token-refresh:${uuid}`;
+    const lock = tokenRefreshLockKey(uuid);
     const deadline = now() + (lockTtlSec + 2) * 1000;
     for (;;) {
       if (await store.claim(lock, lockTtlSec)) {
