@@ -350,8 +350,9 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
       it('adds, lists newest first, filters by team, gets and removes', async () => {
         await store.addDeadLetter(dead('d1', { teamId: 'T1', headers: { 'content-type': 'application/json' }, error: [{ path: ['x'] }] }));
         await store.addDeadLetter(dead('d2', { source: 'delivery', reason: 'slack_5xx', teamId: 'T2', job: { id: 'j1' } }));
-        await store.addDeadLetter(dead('d3', { teamId: 'T1' }));
-        await store.addDeadLetter(dead('d4'));
+        // Distinct bodies: one body is kept once (see the dedup tests).
+        await store.addDeadLetter(dead('d3', { teamId: 'T1', body: '{"a":3}' }));
+        await store.addDeadLetter(dead('d4', { body: '{"a":4}' }));
 
         expect((await store.listDeadLetters(10)).map((d) => d.id)).toEqual(['d4', 'd3', 'd2', 'd1']);
         expect((await store.listDeadLetters(2)).map((d) => d.id)).toEqual(['d4', 'd3']);

@@ -4,7 +4,8 @@
  * in-memory promise map covers callers in this process, a short store claim covers processes.
  */
 
-import type { SentryInstallationRecord, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { SentryInstallationRecord } from './installations-repo.js';
 import { apiPath, joinUrl, sentryRequest, SentryApiError, type FetchLike } from './http.js';
 import { tokenRefreshLockKey } from '../../store/keys.js';
 
