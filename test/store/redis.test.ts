@@ -4,14 +4,14 @@ import { createRedisStore } from '../../src/store/redis.js';
 import { THREAD_TTL_SECONDS } from '../../src/store/store.js';
 import type { Store } from '../../src/store/store.js';
 import { cleanPrefix, freePort, redisUrl, testPrefix } from '../helpers/redis.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/index.js';
 
-storeContract('redis', async () => {
+storeContract('redis', async (opts = {}) => {
   const url = await redisUrl();
   const prefix = testPrefix('store');
   const open: Store[] = [];
   const make = () => {
-    const s = createRedisStore({ url, prefix });
+    const s = createRedisStore({ url, prefix, ...opts });
     open.push(s);
     return s;
   };

@@ -4,17 +4,17 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/index.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
 }
 
-storeContract('sqlite', async () => {
+storeContract('sqlite', async (opts = {}) => {
   const dir = tempDir();
   const open: Store[] = [];
   const make = () => {
-    const s = createSqliteStore({ dataDir: dir });
+    const s = createSqliteStore({ dataDir: dir, ...opts });
     open.push(s);
     return s;
   };
@@ -71,5 +71,37 @@ describe('SQLite store specifics', () => {
     const store = createSqliteStore({ dataDir: dir });
     await store.close();
     await expect(store.ping()).rejects.toThrow();
+  });
+
+  it('creates the data dir 0700 and the database, WAL and SHM files 0600', async () => {
+    const root = tempDir();
+    dirs.push(root);
+    const dataDir = path.join(root, 'data');
+    const store = createSqliteStore({ dataDir });
+    stores.push(store);
+    await store.setRecord('k', 'v');
+    const mode = (f: string) => fs.statSync(f).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    for (const f of ['threadline.db', 'threadline.db-wal', 'threadline.db-shm']) expect(mode(path.join(dataDir, f))).toBe(0o600);
+  });
+
+  it('tightens a data dir and database files that are readable by others', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    fs.chmodSync(dataDir, 0o755);
+    const first = createSqliteStore({ dataDir });
+    await first.setRecord('k', 'v');
+    await first.close();
+    for (const f of ['threadline.db', 'threadline.db-wal', 'threadline.db-shm']) {
+      if (fs.existsSync(path.join(dataDir, f))) fs.chmodSync(path.join(dataDir, f), 0o644);
+    }
+    fs.chmodSync(dataDir, 0o755);
+    const store = createSqliteStore({ dataDir });
+    stores.push(store);
+    await store.setRecord('k2', 'v');
+    const mode = (f: string) => fs.statSync(f).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    for (const f of ['threadline.db', 'threadline.db-wal', 'threadline.db-shm']) expect(mode(path.join(dataDir, f))).toBe(0o600);
+    expect(await store.getRecord('k')).toBe('v');
   });
 });
