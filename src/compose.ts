@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createCipher, plainCipher, type Cipher } from './crypto.js';
+import { createDeadLetterDropReporter } from './store/dead-letter-drops.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { createQueue } from './queue/index.js';
@@ -79,7 +80,13 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, destination: opts.logDestination });
   const metrics = createMetrics({ defaultMetrics: true });
   const cipher = config.encryptionKey ? createCipher(config.encryptionKey) : plainCipher;
-  const store = await createStore({ redisUrl: config.redisUrl, dataDir: config.dataDir, prefix: config.redisPrefix });
+  const deadLetterDrops = createDeadLetterDropReporter({ metrics, logger, limits: config.deadLetters });
+  const store = await createStore({
+    redisUrl: config.redisUrl,
+    dataDir: config.dataDir,
+    prefix: config.redisPrefix,
+    deadLetters: { limits: config.deadLetters, onDrop: deadLetterDrops.onDrop },
+  });
 
   let handlerRef: ReturnType<typeof createDeliveryHandler> | undefined;
   const queueOptions = {
@@ -187,6 +194,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       await queue.stop();
       await queue.close();
       await store.close();
+      deadLetterDrops.flush();
     },
   };
 }

@@ -20,15 +20,17 @@ export interface HomeDeps {
 export { deliveriesKey };
 
 export async function publishHome(client: WebClient, deps: HomeDeps, teamId: string, userId: string, notice?: string): Promise<void> {
-  const [subscriptions, deliveries, deadLetters] = await Promise.all([
+  const [subscriptions, deliveries, deadLetters, deadLetterStats] = await Promise.all([
     deps.store.listSubscriptions({ teamId }),
     deps.store.listCapped<DeliveryEntry>(deliveriesKey(teamId), 20),
     deps.store.listDeadLetters(20, { teamId }),
+    deps.store.deadLetterStats(),
   ]);
   const view = buildHomeView({
     subscriptions: subscriptions.filter((s) => s.teamId === teamId),
     deliveries,
     deadLetters: deadLetters.filter((d) => d.teamId === teamId),
+    deadLetterStats,
     notice,
   });
   await client.views.publish({ user_id: userId, view });
