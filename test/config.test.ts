@@ -26,6 +26,13 @@ describe('readConfig', () => {
     expect(c.role).toBe('all');
   });
 
+  it('caps dead letters at 10,000 and 256 MiB unless told otherwise', () => {
+    expect(readConfig({}).deadLetters).toEqual({ maxCount: 10_000, maxBytes: 256 * 1024 * 1024 });
+    expect(readConfig({ DEAD_LETTER_MAX_COUNT: '50', DEAD_LETTER_MAX_BYTES: '1048576' }).deadLetters).toEqual({ maxCount: 50, maxBytes: 1048576 });
+    expect(problems({ DEAD_LETTER_MAX_COUNT: '0' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_COUNT']);
+    expect(problems({ DEAD_LETTER_MAX_BYTES: 'lots' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_BYTES']);
+  });
+
   it('splits SENTRY_CLIENT_SECRET on commas for rotation', () => {
     expect(readConfig({ SENTRY_CLIENT_SECRET: 'old, new ,' }).sentry.clientSecrets).toEqual(['old', 'new']);
   });
