@@ -4,7 +4,7 @@
  */
 
 import type { AnyEvent } from '../events.js';
-import type { Store } from '../store/store.js';
+import type { KeyValue } from '../store/store.js';
 import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { sizeBuild, sizeHistoryDoneKey, sizeHistoryKey } from '../store/keys.js';
@@ -39,7 +39,7 @@ export function sizeSample(event: AnyEvent): { key: string; build: string; size:
   return null;
 }
 
-export function createRenderer(deps: { store: Store; regressionThresholdPct: number }): Renderer {
+export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>; regressionThresholdPct: number }): Renderer {
   const { store } = deps;
   return {
     async extras(event) {

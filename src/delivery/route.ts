@@ -5,7 +5,7 @@
  */
 
 import type { AnyEvent } from '../events.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { matchesFilters } from '../slack/filters.js';
 
 export type RouteOutcome =
@@ -23,7 +23,7 @@ export function targetsOf(event: AnyEvent): string[] | null {
   return r.appKey === '*' ? ['*'] : [r.appKey, '*'];
 }
 
-export async function routeEvent(store: Store, event: AnyEvent, only?: { teamId: string; channelId: string }): Promise<RouteOutcome> {
+export async function routeEvent(store: Pick<SubscriptionRepo, 'findSubscriptions'>, event: AnyEvent, only?: { teamId: string; channelId: string }): Promise<RouteOutcome> {
   if (event.kind === 'installation') return { ok: false, reason: 'internal' };
   const targets = targetsOf(event);
   if (!targets) return { ok: false, reason: 'unroutable' };

@@ -8,7 +8,7 @@
 import type { AnyEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store, ThreadRecord } from '../store/store.js';
+import type { KeyValue, ThreadRecord, ThreadRepo } from '../store/store.js';
 import { mergeState } from '../store/merge.js';
 import { DeferError } from '../queue/queue.js';
 import type { SlackApi } from './slack-client.js';
@@ -26,7 +26,7 @@ const STALE_CLAIM_MS = 3 * 60 * 1000;
 const MAX_PACING_SLEEP_MS = 1500;
 
 export interface ChannelDeliveryDeps {
-  store: Store;
+  store: KeyValue & ThreadRepo;
   metrics: Metrics;
   logger: Logger;
   render: Renderer;

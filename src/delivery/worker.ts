@@ -8,7 +8,7 @@
 import type { AnyEvent, Source } from '../events.js';
 import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { DeadLetterRepo, KeyValue, Subscription, SubscriptionRepo, ThreadRepo } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent } from './route.js';
@@ -26,7 +26,7 @@ const PROGRESS_TTL = 7 * 24 * 3600;
 const TEAM_WIDE = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed', 'team_access_not_granted', 'no_installation']);
 
 export interface DeliveryDeps {
-  store: Store;
+  store: KeyValue & ThreadRepo & SubscriptionRepo & Pick<DeadLetterRepo, 'addDeadLetter' | 'removeDeadLetter'>;
   metrics: Metrics;
   logger: Logger;
   slack: SlackClients;

@@ -9,7 +9,7 @@ import type { AnyEvent, Source } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Queue } from '../queue/queue.js';
-import type { ClaimResult, Store } from '../store/store.js';
+import type { ClaimResult, DeadLetterRepo, KeyValue } from '../store/store.js';
 import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
 import { safeHeaders } from './headers.js';
 import { dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
@@ -28,7 +28,7 @@ export interface IngestAnswer {
 
 export interface IngestDeps {
   plugins: Partial<Record<Source, SourcePlugin>>;
-  store: Store;
+  store: KeyValue & Pick<DeadLetterRepo, 'addDeadLetter'>;
   queue: Queue;
   metrics: Metrics;
   logger: Logger;

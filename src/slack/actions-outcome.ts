@@ -16,7 +16,7 @@ import type {
 } from '../events.js';
 import { KIND_OF, SUBJECT_OF } from '../events.js';
 import type { DeliverDirect } from '../delivery/direct.js';
-import type { Store } from '../store/store.js';
+import type { KeyValue } from '../store/store.js';
 import type { Click } from './actions-guard.js';
 
 /**
@@ -119,7 +119,7 @@ export function feedbackReplyEvent(click: Click, ids: { appKey: string; deviceId
  * still being posted, and must find the mark by then.
  */
 export async function announce(
-  deps: { store: Store; deliverDirect: DeliverDirect },
+  deps: { store: Pick<KeyValue, 'setRecord' | 'deleteRecord'>; deliverDirect: DeliverDirect },
   click: Click,
   event: Parameters<DeliverDirect>[0],
   echoTypes: readonly string[],

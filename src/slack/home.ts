@@ -7,11 +7,11 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import { deliveriesKey } from '../store/keys.js';
-import type { Store } from '../store/store.js';
+import type { DeadLetterRepo, KeyValue, SubscriptionRepo } from '../store/store.js';
 import { buildHomeView, type DeliveryEntry } from './home-view.js';
 
 export interface HomeDeps {
-  store: Store;
+  store: Pick<KeyValue, 'listCapped'> & Pick<SubscriptionRepo, 'listSubscriptions'> & DeadLetterRepo;
   /** Puts the dead letter's job back on the queue (and removes the dead letter). */
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   logger: Logger;

@@ -7,7 +7,7 @@
 
 import type { App, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { SlackInstallationRepo, SubscriptionRepo } from '../store/store.js';
 
 export interface TokenCipher {
   encrypt(plain: string): string;
@@ -50,7 +50,7 @@ export interface ThreadlineInstallationStore extends InstallationStore {
   botTokenForTeam(teamId: string): Promise<string | undefined>;
 }
 
-export function createInstallationStore(deps: { store: Store; cipher?: TokenCipher }): ThreadlineInstallationStore {
+export function createInstallationStore(deps: { store: SlackInstallationRepo & Pick<SubscriptionRepo, 'listSubscriptions' | 'setSubscriptionDisabled'>; cipher?: TokenCipher }): ThreadlineInstallationStore {
   const { store, cipher } = deps;
 
   function decode(key: string, raw: string): AnyInstallation {
@@ -94,7 +94,7 @@ export function createInstallationStore(deps: { store: Store; cipher?: TokenCiph
 }
 
 export interface LifecycleDeps {
-  store: Store;
+  store: Pick<SlackInstallationRepo, 'deleteSlackInstallation'> & Pick<SubscriptionRepo, 'listSubscriptions' | 'setSubscriptionDisabled'>;
   logger: Logger;
   now?: () => Date;
 }

@@ -7,12 +7,13 @@ import type { AnyEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
 import type { Logger } from '../../log.js';
 import { sentryGroupKey } from '../../store/keys.js';
-import type { Store } from '../../store/store.js';
+import type { KeyValue } from '../../store/store.js';
+import type { SentryInstallationRepo } from './installations-repo.js';
 import type { SentryApi } from './api.js';
 import type { SentryTokens } from './tokens.js';
 
 export interface SentryRuntimeOptions {
-  store: Store;
+  store: KeyValue & SentryInstallationRepo;
   tokens: SentryTokens;
   api: SentryApi;
   logger?: Pick<Logger, 'warn' | 'info'>;

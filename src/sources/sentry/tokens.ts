@@ -4,8 +4,8 @@
  * in-memory promise map covers callers in this process, a short store claim covers processes.
  */
 
-import type { Store } from '../../store/store.js';
-import type { SentryInstallationRecord } from './installations-repo.js';
+import type { KeyValue } from '../../store/store.js';
+import type { SentryInstallationRecord, SentryInstallationRepo } from './installations-repo.js';
 import { apiPath, joinUrl, sentryRequest, SentryApiError, type FetchLike } from './http.js';
 import { tokenRefreshLockKey } from '../../store/keys.js';
 
@@ -26,7 +26,7 @@ export interface SentryTokens {
 }
 
 export interface SentryTokensOptions {
-  store: Store;
+  store: Pick<KeyValue, 'claim' | 'release'> & SentryInstallationRepo;
   baseUrl: string;
   clientId?: string;
   clientSecret?: string;
