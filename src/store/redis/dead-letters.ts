@@ -5,6 +5,7 @@
  */
 
 import type { DeadLetter, DeadLetterRepo, DeadLetterStoreOptions } from '../store.js';
+import { deadLetterPool } from '../store.js';
 import { deadLetterSettings, prepareDeadLetter, withCount } from '../dead-letters.js';
 import { parse, script, type RedisConn } from './conn.js';
 
@@ -77,6 +78,17 @@ return drop(ARGV[2])`);
 const SWEEP = script(`${LIB}
 return sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))`);
 
+// A dead letter kept before pools and ages existed. ARGV: prefix, id, seq, at (ms), pool.
+const ADOPT = script(`${LIB}
+local id = ARGV[2]
+local raw = redis.call('HGET', DL, id)
+if not raw then redis.call('ZREM', IDS, id) return 0 end
+if redis.call('ZSCORE', AT, id) then return 0 end
+redis.call('ZADD', AT, ARGV[4], id)
+redis.call('ZADD', p..'dl:pool:'..ARGV[5], ARGV[3], id)
+redis.call('HINCRBY', BYTES, ARGV[5], #raw)
+return 1`);
+
 export function createRedisDeadLetters(conn: RedisConn, opts?: DeadLetterStoreOptions): DeadLetterRepo {
   const { ready, run } = conn;
   const p = conn.prefix;
@@ -91,12 +103,41 @@ export function createRedisDeadLetters(conn: RedisConn, opts?: DeadLetterStoreOp
     bytes: `${p}dl:bytes`,
     pool: (pool: string) => `${p}dl:pool:${pool}`,
     team: (teamId: string) => `${p}dl:team:${teamId}`,
+    adopted: `${p}dl:adopted`,
   };
-  const sweep = () => run(SWEEP, [], [p, settings.now(), ttlMs]);
+
+  /**
+   * Dead letters from before the caps have no pool or age: give them theirs (age from createdAt)
+   * once per Redis, so they are capped and expire like the rest instead of staying forever.
+   */
+  async function adoptLegacy(): Promise<void> {
+    const r = await ready();
+    if ((await r.exists(k.adopted)) === 1) return;
+    const entries = await r.zrange(k.ids, 0, -1, 'WITHSCORES');
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      const id = entries[i];
+      if ((await r.zscore(k.at, id)) !== null) continue;
+      const dl = parse<DeadLetter>(await r.hget(k.dl, id));
+      const at = (dl && Date.parse(dl.createdAt)) || settings.now();
+      await run(ADOPT, [], [p, id, entries[i + 1], at, deadLetterPool(dl ?? { source: '' })]);
+    }
+    await r.set(k.adopted, '1');
+  }
+  let adopting: Promise<void> | undefined;
+  const adopt = () =>
+    (adopting ??= adoptLegacy().catch((err: unknown) => {
+      adopting = undefined;
+      throw err;
+    }));
+  const sweep = async () => {
+    await adopt();
+    await run(SWEEP, [], [p, settings.now(), ttlMs]);
+  };
 
   return {
     async addDeadLetter(input) {
       const { dl, json, pool, sha } = prepareDeadLetter(input);
+      await adopt();
       const args = [p, dl.id, json, dl.teamId ?? '', sha, pool, limits.maxCount, limits.maxBytes, settings.now(), ttlMs];
       const [added, id, dropped] = (await run(ADD, [], args)) as [number, string, number];
       settings.onDrop(pool, Number(dropped));
