@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createCipher, plainCipher, type Cipher } from './crypto.js';
+import { createDeadLetterDropReporter } from './store/dead-letter-drops.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { createQueue } from './queue/index.js';
@@ -85,7 +86,13 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       'THREADLINE_ENCRYPTION_KEY is not set: Slack bot tokens and Sentry installation tokens are stored unencrypted (set it to 32 random bytes, base64: openssl rand -base64 32)',
     );
   }
-  const store = await createStore({ redisUrl: config.redisUrl, dataDir: config.dataDir, prefix: config.redisPrefix });
+  const deadLetterDrops = createDeadLetterDropReporter({ metrics, logger, limits: config.deadLetters });
+  const store = await createStore({
+    redisUrl: config.redisUrl,
+    dataDir: config.dataDir,
+    prefix: config.redisPrefix,
+    deadLetters: { limits: config.deadLetters, onDrop: deadLetterDrops.onDrop },
+  });
 
   let handlerRef: ReturnType<typeof createDeliveryHandler> | undefined;
   const queueOptions = {
@@ -200,6 +207,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       await queue.stop();
       await queue.close();
       await store.close();
+      deadLetterDrops.flush();
     },
   };
 }

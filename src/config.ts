@@ -94,6 +94,8 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000).prefault('25000'),
   SLACK_TIMEOUT_MS: intIn(100, 120_000).prefault('10000'),
   QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
+  DEAD_LETTER_MAX_COUNT: intIn(1, 10_000_000).prefault('10000'),
+  DEAD_LETTER_MAX_BYTES: intIn(1024, Number.MAX_SAFE_INTEGER).prefault(String(256 * 1024 * 1024)),
 });
 
 export type RawConfig = z.output<typeof schema>;
@@ -127,6 +129,8 @@ export interface Config {
   sentry: { clientSecrets: string[]; clientId?: string; authToken?: string; url: string };
   bugsee: { webhookSecret?: string; apiToken?: string; apiUrl: string };
   sizeRegressionThresholdPct: number;
+  /** Caps of each dead-letter pool (rejected webhooks; failed deliveries): the oldest go first. */
+  deadLetters: { maxCount: number; maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -194,5 +198,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     },
     bugsee: { webhookSecret: c.BUGSEE_WEBHOOK_SECRET, apiToken: c.BUGSEE_API_TOKEN, apiUrl: c.BUGSEE_API_URL.replace(/\/+$/, '') },
     sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,
+    deadLetters: { maxCount: c.DEAD_LETTER_MAX_COUNT, maxBytes: c.DEAD_LETTER_MAX_BYTES },
   };
 }

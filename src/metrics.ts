@@ -40,6 +40,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['source', 'reason'] as const,
       registers: [registry],
     }),
+    deadLettersDropped: new Counter({
+      name: 'threadline_dead_letters_dropped_total',
+      help: 'Dead letters dropped to keep their pool (rejected, delivery) within its count and byte caps',
+      labelNames: ['pool'] as const,
+      registers: [registry],
+    }),
     drops: new Counter({
       name: 'threadline_events_dropped_total',
       help: 'Events not delivered to any channel, by type and reason (no_subscriber, filtered, unroutable)',

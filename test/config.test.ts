@@ -28,6 +28,13 @@ describe('readConfig', () => {
     expect(c.role).toBe('all');
   });
 
+  it('caps dead letters at 10,000 and 256 MiB unless told otherwise', () => {
+    expect(readConfig({}).deadLetters).toEqual({ maxCount: 10_000, maxBytes: 256 * 1024 * 1024 });
+    expect(readConfig({ DEAD_LETTER_MAX_COUNT: '50', DEAD_LETTER_MAX_BYTES: '1048576' }).deadLetters).toEqual({ maxCount: 50, maxBytes: 1048576 });
+    expect(problems({ DEAD_LETTER_MAX_COUNT: '0' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_COUNT']);
+    expect(problems({ DEAD_LETTER_MAX_BYTES: 'lots' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_BYTES']);
+  });
+
   it('splits SENTRY_CLIENT_SECRET on commas for rotation', () => {
     // Was 'old, new ,': secrets now need 8 characters and an empty entry refuses to start (issue 16).
     expect(readConfig({ SENTRY_CLIENT_SECRET: 'old-secret, new-secret ' }).sentry.clientSecrets).toEqual(['old-secret', 'new-secret']);

@@ -6,14 +6,14 @@
 import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/store.js';
+import type { KeyValue, ThreadRepo } from '../store/store.js';
 import { createChannelDelivery, type ChannelResult } from './threads.js';
 import type { Renderer } from './render.js';
 import type { SlackClients } from './slack-client.js';
 
 export type DeliverDirect = (event: PipelineEvent, teamId: string, channelId: string) => Promise<ChannelResult>;
 
-export function createDirectDelivery(deps: { store: Store; metrics: Metrics; logger: Logger; render: Renderer; slack: SlackClients }): DeliverDirect {
+export function createDirectDelivery(deps: { store: KeyValue & ThreadRepo; metrics: Metrics; logger: Logger; render: Renderer; slack: SlackClients }): DeliverDirect {
   const channels = createChannelDelivery({ ...deps, channelIntervalMs: 0, parentWaitMs: 5000 });
   return async (event, teamId, channelId) => {
     const slack = await deps.slack.forTeam(teamId);

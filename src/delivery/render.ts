@@ -5,9 +5,10 @@
 
 import type { AnyEvent, PipelineEvent } from '../events.js';
 import { SOURCES, sourceNamed, type SizeSample, type SourceDefinition } from '../sources/index.js';
-import type { Store } from '../store/store.js';
+import type { KeyValue } from '../store/store.js';
 import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
+import { sizeBuild, sizeHistoryDoneKey, sizeHistoryKey } from '../store/keys.js';
 
 type Msg = { text: string; blocks?: unknown[] };
 
@@ -27,7 +28,7 @@ export function sizeSample(event: PipelineEvent, sources: readonly SourceDefinit
   return sourceNamed(sources, event.source)?.sizeSample?.(event) ?? null;
 }
 
-export function createRenderer(deps: { store: Store; regressionThresholdPct: number; sources?: readonly SourceDefinition[] }): Renderer {
+export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>; regressionThresholdPct: number; sources?: readonly SourceDefinition[] }): Renderer {
   const { store } = deps;
   const sources = deps.sources ?? SOURCES;
   // Templates read the event's own type: the one place a pipeline event is taken as a known one.
@@ -50,7 +51,7 @@ export function createRenderer(deps: { store: Store; regressionThresholdPct: num
       const sample = sizeSample(event, sources);
       if (!sample) return;
       // Once per build, however often its analysis is delivered.
-      if (await store.claim(`sizehist-done:${sample.build}`, 90 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
+      if (await store.claim(sizeHistoryDoneKey(sample.build), 90 * 24 * 3600)) await store.pushCapped(sample.key, sample.size, HISTORY);
     },
   };
 }

@@ -1,7 +1,7 @@
 /** A dead letter's Retry button: put its delivery job back on the queue, then forget it. */
 
 import type { Queue, DeliveryJob } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
+import type { DeadLetterRepo } from '../store/store.js';
 
 export class RequeueError extends Error {
   constructor(readonly code: 'not_found' | 'forbidden' | 'not_requeueable') {
@@ -10,7 +10,7 @@ export class RequeueError extends Error {
   }
 }
 
-export function createRequeue(deps: { store: Store; queue: Queue }) {
+export function createRequeue(deps: { store: Pick<DeadLetterRepo, 'getDeadLetter' | 'removeDeadLetter'>; queue: Queue }) {
   return async function requeueDeadLetter(id: string, teamId: string): Promise<void> {
     const dl = await deps.store.getDeadLetter(id);
     if (!dl) throw new RequeueError('not_found');

@@ -6,7 +6,7 @@
 
 import type { PipelineEvent } from '../events.js';
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { matchesFilters } from '../slack/filters.js';
 
 export type RouteOutcome =
@@ -19,7 +19,7 @@ export function targetsOf(event: PipelineEvent, sources: readonly SourceDefiniti
 }
 
 export async function routeEvent(
-  store: Store,
+  store: Pick<SubscriptionRepo, 'findSubscriptions'>,
   event: PipelineEvent,
   only?: { teamId: string; channelId: string },
   sources: readonly SourceDefinition[] = SOURCES,

@@ -9,13 +9,14 @@ import type { PipelineEvent } from '../events.js';
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store, ThreadRecord } from '../store/store.js';
+import type { KeyValue, ThreadRecord, ThreadRepo } from '../store/store.js';
 import { mergeState } from '../store/merge.js';
 import { DeferError } from '../queue/queue.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
+import { echoKey, paceKey, paceSlotKey, postKey } from '../store/keys.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -26,7 +27,7 @@ const STALE_CLAIM_MS = 3 * 60 * 1000;
 const MAX_PACING_SLEEP_MS = 1500;
 
 export interface ChannelDeliveryDeps {
-  store: Store;
+  store: KeyValue & ThreadRepo;
   metrics: Metrics;
   logger: Logger;
   render: Renderer;
@@ -81,7 +82,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   }
 
   async function post(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, part: string, msg: Msg, threadTs?: string) {
-    const key = `post:${job.id}:${teamId}:${channelId}:${part}`;
+    const key = postKey(job.id, teamId, channelId, part);
     const done = await store.getRecord<string>(key);
     if (done) return done;
     await pace(job, teamId, channelId, part);
@@ -114,10 +115,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
    */
   async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
     if (deps.channelIntervalMs <= 0) return;
-    const slotKey = `paceslot:${job.id}:${teamId}:${channelId}:${part}`;
+    const slotKey = paceSlotKey(job.id, teamId, channelId, part);
     let at = await store.getRecord<number>(slotKey);
     if (at === null) {
-      const wait = await store.reserveSlot(`pace:${teamId}:${channelId}`, deps.channelIntervalMs);
+      const wait = await store.reserveSlot(paceKey(teamId, channelId), deps.channelIntervalMs);
       at = Date.now() + wait;
       if (wait > MAX_PACING_SLEEP_MS) {
         await store.setRecord(slotKey, at, 3600);
@@ -179,9 +180,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const rec = claim.record.ts ? claim.record : await waitForParent(teamId, channelId, event.threadKey);
     const parentTs = rec.ts as string;
     // A change our own button made is already in the thread: the source's echo only updates the card.
-    const echoKey = `echo:${teamId}:${channelId}:${event.threadKey}:${event.type}`;
+    const markKey = echoKey(teamId, channelId, event.threadKey, event.type);
     const echoable = !event.id.startsWith(BUTTON_EVENT_PREFIX) && (sourceNamed(sources, event.source)?.maybeEcho(event) ?? false);
-    const mark = echoable ? await store.getRecord<{ lastChangeBy?: string | null }>(echoKey) : null;
+    const mark = echoable ? await store.getRecord<{ lastChangeBy?: string | null }>(markKey) : null;
     const echo = mark !== null;
     const patch = { ...(event.state as Record<string, unknown>) };
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
@@ -198,7 +199,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
     await store.updateThread(teamId, channelId, event.threadKey, { state: merged.state, stateTimes: merged.stateTimes });
     // Only now: a rerun of this job before this point must still see the echo and stay silent.
-    if (echo) await store.deleteRecord(echoKey);
+    if (echo) await store.deleteRecord(markKey);
     return reply ? 'replied' : 'updated';
   }
 

@@ -8,7 +8,7 @@
 import type { PipelineEvent } from '../events.js';
 import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { DeadLetterRepo, KeyValue, Subscription, SubscriptionRepo, ThreadRepo } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent } from './route.js';
@@ -18,6 +18,7 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
+import { deliveriesKey, seqBlockedKey, seqDoneKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
 
 /** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
 const PROGRESS_TTL = 7 * 24 * 3600;
@@ -26,7 +27,7 @@ const PROGRESS_TTL = 7 * 24 * 3600;
 const TEAM_WIDE = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed', 'team_access_not_granted', 'no_installation']);
 
 export interface DeliveryDeps {
-  store: Store;
+  store: KeyValue & ThreadRepo & SubscriptionRepo & Pick<DeadLetterRepo, 'addDeadLetter' | 'removeDeadLetter'>;
   metrics: Metrics;
   logger: Logger;
   slack: SlackClients;
@@ -90,7 +91,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   async function deliverOne(job: JobContext, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
-      store.pushCapped(`deliveries:${sub.teamId}`, { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
+      store.pushCapped(deliveriesKey(sub.teamId), { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
     try {
       const slack = await deps.slack.forTeam(sub.teamId);
       const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId, extras);
@@ -117,8 +118,8 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
 
   async function markDone(event: PipelineEvent, seq: number | undefined) {
     if (!seq || !event.threadKey) return;
-    await store.raiseCounter(`seqdone:${event.threadKey}`, seq);
-    await store.setRecord(`seqprogress:${event.threadKey}`, Date.now(), PROGRESS_TTL);
+    await store.raiseCounter(seqDoneKey(event.threadKey), seq);
+    await store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL);
   }
 
   /**
@@ -128,21 +129,21 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
    * progress for `gapTimeoutMs`, so a long but moving backlog never reorders.
    */
   async function waitForTurn(job: JobContext, threadKey: string, seq: number, log: Logger) {
-    const done = await store.getCounter(`seqdone:${threadKey}`);
+    const done = await store.getCounter(seqDoneKey(threadKey));
     if (seq <= done + 1) return;
     let next = done + 1;
-    while (next < seq && next - done <= 50 && (await store.getRecord(`seqskip:${threadKey}:${next}`)) !== null) next += 1;
+    while (next < seq && next - done <= 50 && (await store.getRecord(seqSkipKey(threadKey, next))) !== null) next += 1;
     if (next === seq) {
-      await store.raiseCounter(`seqdone:${threadKey}`, seq - 1);
+      await store.raiseCounter(seqDoneKey(threadKey), seq - 1);
       return;
     }
-    const blockedKey = `seqblocked:${job.id}`;
+    const blockedKey = seqBlockedKey(job.id);
     let since = await store.getRecord<number>(blockedKey);
     if (since === null) {
       since = Date.now();
       await store.setRecord(blockedKey, since, PROGRESS_TTL);
     }
-    const progress = (await store.getRecord<number>(`seqprogress:${threadKey}`)) ?? 0;
+    const progress = (await store.getRecord<number>(seqProgressKey(threadKey))) ?? 0;
     const stalledFor = Date.now() - Math.max(since, progress);
     if (stalledFor < gapTimeoutMs) throw new DeferError(Math.min(1000, 50 + Math.floor(stalledFor / 20)));
     log.warn({ seq, done, stalledForMs: stalledFor }, 'an earlier event of this thread never arrived; delivering out of order');

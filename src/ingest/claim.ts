@@ -7,7 +7,8 @@
 import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Queue } from '../queue/queue.js';
-import type { ClaimResult, Store } from '../store/store.js';
+import type { ClaimResult, KeyValue } from '../store/store.js';
+import { dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
 import { IngestError, type RawDelivery } from './types.js';
 
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
@@ -20,16 +21,16 @@ export const PENDING_TTL_SECONDS = 120;
 const unavailable = (err: unknown) => new IngestError('store_unavailable', 503, (err as Error).message);
 
 export async function claimAndEnqueue(
-  deps: { store: Store; queue: Queue; log: Logger },
+  deps: { store: KeyValue; queue: Queue; log: Logger },
   delivery: RawDelivery,
   event: PipelineEvent,
 ): Promise<'accepted' | 'duplicate'> {
   const { store, queue, log } = deps;
   // One round trip: the dedup claim, and the event's place in its thread when it wins.
-  const dedupKey = `dedup:${delivery.source}:${event.id}`;
+  const dedupKey = dedupKeyOf(delivery.source, event.id);
   let claim: ClaimResult;
   try {
-    claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? `seq:${event.threadKey}` : undefined);
+    claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? seqKey(event.threadKey) : undefined);
   } catch (err) {
     throw unavailable(err);
   }
@@ -54,7 +55,7 @@ export async function claimAndEnqueue(
     // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
     // The job id is the delivery's, so a job that was stored after all is not queued twice.
     await store.release(dedupKey).catch(() => undefined);
-    if (claim.seq !== undefined) await store.setRecord(`seqskip:${event.threadKey}:${claim.seq}`, 1, DEDUP_TTL_SECONDS).catch(() => undefined);
+    if (claim.seq !== undefined) await store.setRecord(seqSkipKey(event.threadKey, claim.seq), 1, DEDUP_TTL_SECONDS).catch(() => undefined);
     throw unavailable(err);
   }
   // Not awaited: the job is stored, so the answer need not wait. If this fails, the claim lapses

@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Queue } from '../queue/queue.js';
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
-import type { Store } from '../store/store.js';
+import type { DeadLetterRepo, KeyValue } from '../store/store.js';
 import { answers, type IngestAnswer } from './answer.js';
 import { claimAndEnqueue } from './claim.js';
 import { safeHeaders } from './headers.js';
@@ -25,7 +25,7 @@ export interface IngestDeps {
   plugins: Partial<Record<string, SourcePlugin>>;
   /** The source definitions (default: the built-in list). */
   sources?: readonly SourceDefinition[];
-  store: Store;
+  store: KeyValue & Pick<DeadLetterRepo, 'addDeadLetter'>;
   queue: Queue;
   metrics: Metrics;
   logger: Logger;

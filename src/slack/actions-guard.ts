@@ -7,9 +7,10 @@
 
 import { bugseeThreadKeys } from '../sources/bugsee/subjects.js';
 import { sentryThreadKeys } from '../sources/sentry/subjects.js';
-import type { Store, ThreadRecord } from '../store/store.js';
+import type { KeyValue, ThreadRecord, ThreadRepo } from '../store/store.js';
 import { decodeActionValue, type ActionValue } from '../../templates/values.js';
 import { ActionRefusal, FOREIGN_MESSAGE } from './actions-errors.js';
+import { actionControlKey, actionKey } from '../store/keys.js';
 
 /** A Slack user as the card shows them ("by @jane"). */
 export interface Clicker {
@@ -54,7 +55,7 @@ export function clickerOf(facts: Pick<ClickFacts, 'userId' | 'userName'>): Click
  * Checks the message belongs to the clicking team. Returns the thread, or throws an
  * `ActionRefusal` whose message is safe to show the clicker.
  */
-export async function ownedThread(store: Store, facts: ClickFacts): Promise<ThreadRecord> {
+export async function ownedThread(store: Pick<ThreadRepo, 'findThreadByTs'>, facts: ClickFacts): Promise<ThreadRecord> {
   if (!facts.teamId || !facts.channelId || !facts.messageTs) throw new ActionRefusal('refused', FOREIGN_MESSAGE);
   const thread = await store.findThreadByTs(facts.teamId, facts.channelId, facts.messageTs);
   if (!thread || thread.teamId !== facts.teamId || thread.channelId !== facts.channelId || thread.ts !== facts.messageTs) {
@@ -68,14 +69,14 @@ export async function ownedThread(store: Store, facts: ClickFacts): Promise<Thre
  * double-click sends two (different `action_ts`, same control): both are dropped here. `control`
  * names the button or option, so a different choice on the same message is not held back.
  */
-export async function claimClick(store: Store, facts: ClickFacts, control: string): Promise<boolean> {
-  if (!(await store.claim(`action:${facts.actionTs}:${facts.userId ?? ''}`, SAME_DELIVERY_SECONDS))) return false;
-  return store.claim(`action-control:${facts.teamId}:${facts.channelId}:${facts.messageTs}:${control}`, SAME_CONTROL_SECONDS);
+export async function claimClick(store: Pick<KeyValue, 'claim'>, facts: ClickFacts, control: string): Promise<boolean> {
+  if (!(await store.claim(actionKey(facts.actionTs, facts.userId ?? ''), SAME_DELIVERY_SECONDS))) return false;
+  return store.claim(actionControlKey(facts.teamId, facts.channelId, facts.messageTs, control), SAME_CONTROL_SECONDS);
 }
 
 /** Lets the same control be used again at once, after a failure the clicker may want to retry. */
-export async function releaseControl(store: Store, facts: ClickFacts, control: string): Promise<void> {
-  await store.release(`action-control:${facts.teamId}:${facts.channelId}:${facts.messageTs}:${control}`);
+export async function releaseControl(store: Pick<KeyValue, 'release'>, facts: ClickFacts, control: string): Promise<void> {
+  await store.release(actionControlKey(facts.teamId, facts.channelId, facts.messageTs, control));
 }
 
 /** The thread key a decoded value addresses, so a value can be checked against its message. */

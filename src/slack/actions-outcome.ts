@@ -9,7 +9,7 @@ import type { SentryIssueDetail, SentryIssueState } from '../sources/sentry/subj
 import type { BugseeFeedbackState, BugseeIssueState } from '../sources/bugsee/subjects.js';
 import { KIND_OF, SUBJECT_OF } from '../sources/catalog.js';
 import type { DeliverDirect } from '../delivery/direct.js';
-import type { Store } from '../store/store.js';
+import type { KeyValue } from '../store/store.js';
 import type { Click } from './actions-guard.js';
 
 /**
@@ -18,13 +18,12 @@ import type { Click } from './actions-guard.js';
  */
 export { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
 import { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
+import { echoKey } from '../store/keys.js';
 
 /** How long a recorded echo waits for the source's webhook. */
 export const ECHO_TTL_SECONDS = 3600;
 
-export function echoKey(teamId: string, channelId: string, threadKey: string, type: string): string {
-  return `echo:${teamId}:${channelId}:${threadKey}:${type}`;
-}
+export { echoKey } from '../store/keys.js';
 
 function actorOf(click: Click): Actor {
   return { type: 'user', id: click.user.id, name: click.user.name };
@@ -113,7 +112,7 @@ export function feedbackReplyEvent(click: Click, ids: { appKey: string; deviceId
  * still being posted, and must find the mark by then.
  */
 export async function announce(
-  deps: { store: Store; deliverDirect: DeliverDirect },
+  deps: { store: Pick<KeyValue, 'setRecord' | 'deleteRecord'>; deliverDirect: DeliverDirect },
   click: Click,
   event: Parameters<DeliverDirect>[0],
   echoTypes: readonly string[],

@@ -6,7 +6,7 @@
 import type { AnyEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/store.js';
+import type { KeyValue, ThreadRepo } from '../store/store.js';
 import type { SlackClients } from '../delivery/slack-client.js';
 import type { DeliverDirect } from '../delivery/direct.js';
 import type { BugseeApi } from '../sources/bugsee/api.js';
@@ -16,7 +16,7 @@ import { reportFailure } from './actions-errors.js';
 import { announce } from './actions-outcome.js';
 
 export interface ActionDeps {
-  store: Store;
+  store: KeyValue & ThreadRepo;
   logger: Logger;
   metrics: Metrics;
   slack: SlackClients;

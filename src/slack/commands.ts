@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { parseCommand, type Command } from './command-parse.js';
 import { describeFilters, describeKinds, describeSubscription, describeTarget } from './describe.js';
 import { helpText } from './help.js';
 
 export interface CommandDeps {
-  store: Store;
+  store: SubscriptionRepo;
   logger: Logger;
   now?: () => Date;
   idGen?: () => string;

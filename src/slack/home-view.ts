@@ -4,7 +4,7 @@
  */
 
 import type { types } from '@slack/bolt';
-import type { DeadLetter, Subscription } from '../store/store.js';
+import type { DeadLetter, DeadLetterStats, Subscription } from '../store/store.js';
 import { describeFilters, describeKinds, describeTarget, esc } from './describe.js';
 import { ACTION_IDS } from './requirements.js';
 
@@ -20,6 +20,8 @@ export interface HomeData {
   subscriptions: Subscription[];
   deliveries: DeliveryEntry[];
   deadLetters: DeadLetter[];
+  /** How many dead letters the store holds (all teams) against the caps. */
+  deadLetterStats?: DeadLetterStats;
   /** One line at the top, e.g. the outcome of a Retry click. */
   notice?: string;
 }
@@ -99,7 +101,8 @@ function deadLetterBlocks(deadLetters: DeadLetter[]): Block[] {
   return deadLetters.slice(0, MAX_DEAD_LETTERS).map((dl) => {
     const where = dl.channelId ? ` → <#${dl.channelId}>` : '';
     const err = errorText(dl.error);
-    const text = `*${esc(dl.reason)}* \`${esc(dl.type ?? dl.source)}\`${where} · ${when(dl.createdAt)}${err ? `\n${esc(clip(err, 500))}` : ''}`;
+    const copies = dl.count && dl.count > 1 ? ` ×${dl.count}` : '';
+    const text = `*${esc(dl.reason)}* \`${esc(dl.type ?? dl.source)}\`${where}${copies} · ${when(dl.createdAt)}${err ? `\n${esc(clip(err, 500))}` : ''}`;
     const block: Block = { type: 'section', block_id: `dl:${dl.id}`.slice(0, 255), text: { type: 'mrkdwn', text: clip(text) } };
     // Only a dead delivery job can be requeued; an ingest dead letter is kept for reading.
     if (dl.job !== undefined && dl.job !== null) {
@@ -114,11 +117,27 @@ function deadLetterBlocks(deadLetters: DeadLetter[]): Block[] {
   });
 }
 
+const n = (x: number) => x.toLocaleString('en-US');
+const mib = (bytes: number) => `${n(Math.round((bytes / 1024 / 1024) * 10) / 10)} MiB`;
+
+/** The counts against the caps, so an admin sees a pool filling up before it drops anything. */
+function deadLetterStatsBlock(stats: DeadLetterStats): Block {
+  const { rejected, delivery, limits } = stats;
+  const days = Math.round(limits.ttlSeconds / 86_400);
+  const text =
+    `Failed deliveries: ${n(delivery.count)} of ${n(limits.maxCount)} · ` +
+    `Rejected webhooks: ${n(rejected.count)} of ${n(limits.maxCount)} (${mib(rejected.bytes)} of ${mib(limits.maxBytes)}) · ` +
+    `kept ${n(days)} days, oldest dropped first`;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
 export function buildHomeView(data: HomeData): types.HomeView {
   const blocks: Block[] = [header('Threadline')];
   if (data.notice) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(data.notice) }] });
   blocks.push(header('Subscriptions'), ...subscriptionBlocks(data.subscriptions));
   blocks.push({ type: 'divider' }, header('Recent deliveries'), ...deliveryBlocks(data.deliveries));
-  blocks.push({ type: 'divider' }, header('Dead letters'), ...deadLetterBlocks(data.deadLetters));
+  blocks.push({ type: 'divider' }, header('Dead letters'));
+  if (data.deadLetterStats) blocks.push(deadLetterStatsBlock(data.deadLetterStats));
+  blocks.push(...deadLetterBlocks(data.deadLetters));
   return { type: 'home', blocks: blocks.slice(0, MAX_BLOCKS) };
 }

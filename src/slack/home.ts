@@ -6,28 +6,31 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import { deliveriesKey } from '../store/keys.js';
+import type { DeadLetterRepo, KeyValue, SubscriptionRepo } from '../store/store.js';
 import { buildHomeView, type DeliveryEntry } from './home-view.js';
 
 export interface HomeDeps {
-  store: Store;
+  store: Pick<KeyValue, 'listCapped'> & Pick<SubscriptionRepo, 'listSubscriptions'> & DeadLetterRepo;
   /** Puts the dead letter's job back on the queue (and removes the dead letter). */
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   logger: Logger;
 }
 
-export const deliveriesKey = (teamId: string) => `deliveries:${teamId}`;
+export { deliveriesKey };
 
 export async function publishHome(client: WebClient, deps: HomeDeps, teamId: string, userId: string, notice?: string): Promise<void> {
-  const [subscriptions, deliveries, deadLetters] = await Promise.all([
+  const [subscriptions, deliveries, deadLetters, deadLetterStats] = await Promise.all([
     deps.store.listSubscriptions({ teamId }),
     deps.store.listCapped<DeliveryEntry>(deliveriesKey(teamId), 20),
     deps.store.listDeadLetters(20, { teamId }),
+    deps.store.deadLetterStats(),
   ]);
   const view = buildHomeView({
     subscriptions: subscriptions.filter((s) => s.teamId === teamId),
     deliveries,
     deadLetters: deadLetters.filter((d) => d.teamId === teamId),
+    deadLetterStats,
     notice,
   });
   await client.views.publish({ user_id: userId, view });

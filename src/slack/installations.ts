@@ -7,7 +7,7 @@
 
 import type { App, Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { SlackInstallationRepo, SubscriptionRepo } from '../store/store.js';
 import { isSealed } from '../crypto.js';
 
 /** `context` binds a sealed value to its record (GCM associated data, see src/crypto.ts). */
@@ -57,7 +57,7 @@ export interface ThreadlineInstallationStore extends InstallationStore {
   botTokenForTeam(teamId: string): Promise<string | undefined>;
 }
 
-export function createInstallationStore(deps: { store: Store; cipher?: TokenCipher }): ThreadlineInstallationStore {
+export function createInstallationStore(deps: { store: SlackInstallationRepo & Pick<SubscriptionRepo, 'listSubscriptions' | 'setSubscriptionDisabled'>; cipher?: TokenCipher }): ThreadlineInstallationStore {
   const { store } = deps;
   // The identity cipher seals nothing: treat it as no cipher, so the flag tells the truth.
   const cipher = deps.cipher && deps.cipher.sealing !== false ? deps.cipher : undefined;
@@ -109,7 +109,7 @@ export function createInstallationStore(deps: { store: Store; cipher?: TokenCiph
 }
 
 export interface LifecycleDeps {
-  store: Store;
+  store: Pick<SlackInstallationRepo, 'deleteSlackInstallation'> & Pick<SubscriptionRepo, 'listSubscriptions' | 'setSubscriptionDisabled'>;
   logger: Logger;
   now?: () => Date;
 }

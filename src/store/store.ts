@@ -1,10 +1,14 @@
 /**
- * The one persistence interface. `RedisStore` (ioredis) when REDIS_URL is set, `SqliteStore`
- * (better-sqlite3, WAL) otherwise. Both pass `test/store/contract.ts`.
+ * The persistence interfaces. `Store` is all of them in one object: `RedisStore` (ioredis) when
+ * REDIS_URL is set, `SqliteStore` (better-sqlite3, WAL) otherwise. Both pass `test/store/contract/`.
+ * Callers take only the parts they use (`KeyValue`, a repository, or a `Pick`).
  *
  * Every method is atomic on its own; the comments say which ones must be atomic under races.
  */
 
+import type { SentryInstallationRecord, SentryInstallationRepo } from '../sources/sentry/installations-repo.js';
+
+export type { SentryInstallationRecord, SentryInstallationRepo };
 
 export interface Subscription {
   id: string;
@@ -40,19 +44,6 @@ export interface ThreadRecord {
   updatedAt: string;
 }
 
-export interface SentryInstallationRecord {
-  uuid: string;
-  org?: string;
-  orgName?: string;
-  /** Opaque (possibly encrypted) token strings: the store never interprets them. */
-  token?: string | null;
-  refreshToken?: string | null;
-  /** ISO expiry of `token`. */
-  expiresAt?: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export interface DeadLetter {
   id: string;
   /** sentry | bugsee | delivery */
@@ -72,6 +63,43 @@ export interface DeadLetter {
   /** A delivery job that can be requeued from App Home. */
   job?: unknown;
   createdAt: string;
+  /** Set by the store: SHA-256 (hex) of `body`; one dead letter per distinct body. */
+  bodySha256?: string;
+  /** Set by the store: how many times this body was dead-lettered (1 when absent). */
+  count?: number;
+}
+
+/**
+ * The two dead-letter pools, capped apart so a flood of rejected webhooks never pushes out a
+ * failed delivery waiting for Retry.
+ */
+export type DeadLetterPool = 'rejected' | 'delivery';
+export const deadLetterPool = (dl: Pick<DeadLetter, 'source'>): DeadLetterPool =>
+  dl.source === 'delivery' ? 'delivery' : 'rejected';
+
+export interface DeadLetterLimits {
+  /** Most dead letters kept per pool; the oldest go first. */
+  maxCount: number;
+  /** Most bytes (stored JSON) kept per pool. */
+  maxBytes: number;
+  /** Dead letters older than this are gone. */
+  ttlSeconds: number;
+}
+
+export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = {
+  maxCount: 10_000,
+  maxBytes: 256 * 1024 * 1024,
+  ttlSeconds: 30 * 24 * 3600,
+};
+
+/** Told how many dead letters of a pool were dropped to keep it under its cap. */
+export type DeadLetterDropListener = (pool: DeadLetterPool, dropped: number) => void;
+
+export interface DeadLetterStoreOptions {
+  limits?: Partial<DeadLetterLimits>;
+  onDrop?: DeadLetterDropListener;
+  /** Clock (ms) for ages; tests move it instead of waiting. */
+  now?: () => number;
 }
 
 /** How long a thread record outlives its last update (90 days): a thread quiet for longer starts afresh. */
@@ -81,13 +109,8 @@ export type ClaimResult =
   | { claimed: true; seq?: number }
   | { claimed: false; pending: boolean; seq?: number };
 
-export interface Store {
-  readonly kind: 'redis' | 'sqlite';
-
-  /** Resolves when the backing store answers; rejects otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
+/** Claims, records, counters, capped lists and pacing, all by key (see `keys.ts`). */
+export interface KeyValue {
   // --- Dedup and generic records -----------------------------------------------------------
   /** Atomic set-if-absent with a TTL (Redis `SET NX EX`). True for exactly one caller. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
@@ -126,8 +149,9 @@ export interface Store {
    * Returns how many ms the caller must wait before sending (0 if it may send now). Atomic.
    */
   reserveSlot(key: string, intervalMs: number): Promise<number>;
+}
 
-  // --- Subscriptions --------------------------------------------------------------------------
+export interface SubscriptionRepo {
   /** Inserts, or replaces the one with the same team, channel, source and target (keeping its id). */
   upsertSubscription(sub: Subscription): Promise<Subscription>;
   removeSubscription(teamId: string, channelId: string, source: string, target: string): Promise<boolean>;
@@ -137,8 +161,9 @@ export interface Store {
   getSubscription(id: string): Promise<Subscription | null>;
   /** Marks disabled with a reason; `null` re-enables. */
   setSubscriptionDisabled(id: string, disabled: { reason: string; at: string } | null): Promise<void>;
+}
 
-  // --- Threads --------------------------------------------------------------------------------
+export interface ThreadRepo {
   getThread(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord | null>;
   /**
    * Creates the thread record if absent, owned by `owner`. `won` is true for exactly one of any
@@ -165,22 +190,40 @@ export interface Store {
   releaseThread(teamId: string, channelId: string, threadKey: string, owner: string): Promise<boolean>;
   /** Finds a thread by its parent message (for buttons). */
   findThreadByTs(teamId: string, channelId: string, ts: string): Promise<ThreadRecord | null>;
+}
 
-  // --- Installations --------------------------------------------------------------------------
-  putSentryInstallation(rec: SentryInstallationRecord): Promise<void>;
-  getSentryInstallation(uuid: string): Promise<SentryInstallationRecord | null>;
-  /** Any installation of this org (for API calls made from buttons). */
-  findSentryInstallationByOrg(org: string): Promise<SentryInstallationRecord | null>;
-  deleteSentryInstallation(uuid: string): Promise<void>;
+export interface SlackInstallationRepo {
   /** Slack installations as opaque JSON (Bolt's Installation, tokens possibly encrypted), by team or enterprise id. */
   putSlackInstallation(id: string, value: string): Promise<void>;
   getSlackInstallation(id: string): Promise<string | null>;
   deleteSlackInstallation(id: string): Promise<void>;
+}
 
-  // --- Dead letters ---------------------------------------------------------------------------
-  addDeadLetter(dl: DeadLetter): Promise<void>;
+export interface DeadLetterRepo {
+  /**
+   * Keeps `dl`, unless one with the same body is kept already: that one's `count` goes up instead
+   * (`added: false`, `id` names it). Re-adding an id replaces it and moves it to the front.
+   * Drops the oldest of the pool over its cap.
+   */
+  addDeadLetter(dl: DeadLetter): Promise<{ id: string; added: boolean }>;
   /** Newest first. */
   listDeadLetters(limit: number, filter?: { teamId?: string }): Promise<DeadLetter[]>;
   getDeadLetter(id: string): Promise<DeadLetter | null>;
   removeDeadLetter(id: string): Promise<boolean>;
+  /** How many dead letters each pool holds, and the caps. */
+  deadLetterStats(): Promise<DeadLetterStats>;
+}
+
+export interface DeadLetterStats {
+  rejected: { count: number; bytes: number };
+  delivery: { count: number; bytes: number };
+  limits: DeadLetterLimits;
+}
+
+export interface Store extends KeyValue, SubscriptionRepo, ThreadRepo, DeadLetterRepo, SlackInstallationRepo, SentryInstallationRepo {
+  readonly kind: 'redis' | 'sqlite';
+
+  /** Resolves when the backing store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -68,6 +68,8 @@ const garbage = fc.oneof(
 describe('webhook routes under fuzzing', () => {
   let svc: TestService;
   const counts = { accepted: 0, invalid: 0 };
+  /** Dead letters are kept once per body (as text), however often it is rejected. */
+  const invalidBodies = new Set<string>();
   const seen: Record<number, number> = {};
 
   beforeAll(async () => {
@@ -82,7 +84,10 @@ describe('webhook routes under fuzzing', () => {
     const text = await res.text();
     seen[res.status] = (seen[res.status] ?? 0) + 1;
     if (res.status === 200 && (JSON.parse(text) as { status?: string }).status === 'accepted') counts.accepted += 1;
-    if (res.status === 422) counts.invalid += 1;
+    if (res.status === 422) {
+      counts.invalid += 1;
+      invalidBodies.add(Buffer.from(body).toString('utf8'));
+    }
     expect(ALLOWED.has(res.status), `status ${res.status}: ${text.slice(0, 200)}`).toBe(true);
     return res.status;
   }
@@ -90,7 +95,7 @@ describe('webhook routes under fuzzing', () => {
   async function storedMatchesAnswers() {
     const q = await svc.t.queue.counts();
     expect(q.waiting + q.delayed + q.active + q.failed).toBe(counts.accepted);
-    expect((await svc.t.store.listDeadLetters(100_000)).length).toBe(counts.invalid);
+    expect((await svc.t.store.listDeadLetters(100_000)).length).toBe(invalidBodies.size);
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
   }
 

@@ -104,6 +104,17 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
     expect(dl?.error).toBeTruthy();
   });
 
+  it('keeps 100 relabelled copies of one invalid body as one dead letter', async () => {
+    // Same signed bytes, a new Request-ID each time: the dedup claim never sees them, the body hash does.
+    const body = JSON.stringify({ action: 'created', data: { comment: { text: randomUUID() } }, installation: { uuid: 'u' } });
+    const answers = [];
+    for (let i = 0; i < 100; i++) answers.push((await post(svc, body, sentryHeaders(body, 'comment', SENTRY_SECRET, randomUUID()))).status);
+    expect(new Set(answers)).toEqual(new Set([422]));
+    const kept = (await svc.t.store.listDeadLetters(10_000)).filter((d) => d.body === body);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].count).toBe(100);
+  });
+
   it('answers a redelivery with 200 duplicate and does nothing else', async () => {
     const body = issueBody();
     const headers = sentryHeaders(body, 'issue', SENTRY_SECRET);

@@ -96,6 +96,31 @@ describe('buildHomeView', () => {
     expect(allText(view)).toContain('bad payload');
   });
 
+  it('shows the dead-letter counts against their caps, and how often a body came', () => {
+    const view = buildHomeView({
+      subscriptions: [],
+      deliveries: [],
+      deadLetters: [dl({ id: 'w1', source: 'sentry', reason: 'schema', job: undefined, count: 100 })],
+      deadLetterStats: {
+        rejected: { count: 1234, bytes: 3 * 1024 * 1024 },
+        delivery: { count: 2, bytes: 900 },
+        limits: { maxCount: 10_000, maxBytes: 256 * 1024 * 1024, ttlSeconds: 30 * 86_400 },
+      },
+    });
+    const blocks = blocksOf(view);
+    const at = blocks.findIndex((b) => b.type === 'header' && b.text.text === 'Dead letters');
+    expect(blocks[at + 1]).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Failed deliveries: 2 of 10,000 · Rejected webhooks: 1,234 of 10,000 (3 MiB of 256 MiB) · kept 30 days, oldest dropped first',
+        },
+      ],
+    });
+    expect(blocks[at + 2].text.text).toContain('*schema* `sentry.issue.created` → <#C1> ×100 ·');
+  });
+
   it('shows a notice at the top', () => {
     const view = buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [], notice: '🔁 Requeued' });
     expect(blocksOf(view)[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '🔁 Requeued' }] });

@@ -97,6 +97,8 @@ describe('App Home', () => {
     expect(t).not.toContain('secret/project');
     const buttons = call.view.blocks.filter((b) => b.accessory?.action_id === ACTION_IDS.deadLetterRetry);
     expect(buttons.map((b) => b.accessory.value)).toEqual(['home-dl1']);
+    // The counts against the caps (store-wide) sit under the header.
+    expect(t).toMatch(/Failed deliveries: [1-9]\d* of 10,000 · Rejected webhooks: \d+ of 10,000 \([\d.]+ MiB of 256 MiB\) · kept 30 days/);
   });
 
   it('Retry requeues the dead letter through the dependency and republishes the home view', async () => {

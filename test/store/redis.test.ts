@@ -4,14 +4,14 @@ import { createRedisStore } from '../../src/store/redis.js';
 import { THREAD_TTL_SECONDS } from '../../src/store/store.js';
 import type { Store } from '../../src/store/store.js';
 import { cleanPrefix, freePort, redisUrl, testPrefix } from '../helpers/redis.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/index.js';
 
-storeContract('redis', async () => {
+storeContract('redis', async (opts = {}) => {
   const url = await redisUrl();
   const prefix = testPrefix('store');
   const open: Store[] = [];
   const make = () => {
-    const s = createRedisStore({ url, prefix });
+    const s = createRedisStore({ url, prefix, ...opts });
     open.push(s);
     return s;
   };
@@ -46,6 +46,37 @@ describe('Redis store specifics', () => {
     const keys = await store.client.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThanOrEqual(6);
     for (const key of keys) expect(key.startsWith(prefix)).toBe(true);
+    await store.close();
+  });
+
+  it('adopts dead letters kept before the caps into their pools, aged by their createdAt', async () => {
+    const url = await redisUrl();
+    const prefix = testPrefix('store-dl-legacy');
+    prefixes.push(prefix);
+    const client = new Redis(url);
+    const day = 86_400_000;
+    const legacy = [
+      { id: 'old-webhook', source: 'sentry', reason: 'schema', body: '{"x":1}', createdAt: new Date(Date.now() - 40 * day).toISOString() },
+      { id: 'fresh-delivery', source: 'delivery', reason: 'slack_5xx', teamId: 'T1', job: {}, createdAt: new Date(Date.now() - day).toISOString() },
+      { id: 'fresh-webhook', source: 'sentry', reason: 'schema', body: '{}', createdAt: new Date(Date.now() - day).toISOString() },
+    ];
+    for (const [i, dl] of legacy.entries()) {
+      await client.hset(`${prefix}dl`, dl.id, JSON.stringify(dl));
+      await client.zadd(`${prefix}dl:ids`, i + 1, dl.id);
+      if (dl.teamId) await client.zadd(`${prefix}dl:team:${dl.teamId}`, i + 1, dl.id);
+    }
+    await client.set(`${prefix}dl:seq`, '3');
+    await client.quit();
+
+    const store = createRedisStore({ url, prefix, deadLetters: { limits: { maxCount: 1 } } });
+    expect((await store.listDeadLetters(10)).map((d) => d.id)).toEqual(['fresh-webhook', 'fresh-delivery']);
+    expect(await store.getDeadLetter('old-webhook')).toBeNull();
+    const stats = await store.deadLetterStats();
+    expect(stats.delivery.count).toBe(1);
+    expect(stats.rejected.count).toBe(1);
+    // Adopted ones are capped like new ones.
+    await store.addDeadLetter({ id: 'new-webhook', source: 'sentry', reason: 'schema', body: '{"new":1}', createdAt: new Date().toISOString() });
+    expect((await store.listDeadLetters(10)).map((d) => d.id)).toEqual(['new-webhook', 'fresh-delivery']);
     await store.close();
   });
 

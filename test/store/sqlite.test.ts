@@ -2,19 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { createSqliteStore } from '../../src/store/sqlite.js';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import type { Store } from '../../src/store/store.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/index.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
 }
 
-storeContract('sqlite', async () => {
+storeContract('sqlite', async (opts = {}) => {
   const dir = tempDir();
   const open: Store[] = [];
   const make = () => {
-    const s = createSqliteStore({ dataDir: dir });
+    const s = createSqliteStore({ dataDir: dir, ...opts });
     open.push(s);
     return s;
   };
@@ -71,5 +73,61 @@ describe('SQLite store specifics', () => {
     const store = createSqliteStore({ dataDir: dir });
     await store.close();
     await expect(store.ping()).rejects.toThrow();
+  });
+
+  it('creates the data dir 0700 and the database, WAL and SHM files 0600', async () => {
+    const root = tempDir();
+    dirs.push(root);
+    const dataDir = path.join(root, 'data');
+    const store = createSqliteStore({ dataDir });
+    stores.push(store);
+    await store.setRecord('k', 'v');
+    const mode = (f: string) => fs.statSync(f).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    for (const f of ['threadline.db', 'threadline.db-wal', 'threadline.db-shm']) expect(mode(path.join(dataDir, f))).toBe(0o600);
+  });
+
+  it('tightens a data dir and database files that are readable by others', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    fs.chmodSync(dataDir, 0o755);
+    const first = createSqliteStore({ dataDir });
+    await first.setRecord('k', 'v');
+    await first.close();
+    for (const f of ['threadline.db', 'threadline.db-wal', 'threadline.db-shm']) {
+      if (fs.existsSync(path.join(dataDir, f))) fs.chmodSync(path.join(dataDir, f), 0o644);
+    }
+    fs.chmodSync(dataDir, 0o755);
+    const store = createSqliteStore({ dataDir });
+    stores.push(store);
+    await store.setRecord('k2', 'v');
+    const mode = (f: string) => fs.statSync(f).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    for (const f of ['threadline.db', 'threadline.db-wal', 'threadline.db-shm']) expect(mode(path.join(dataDir, f))).toBe(0o600);
+    expect(await store.getRecord('k')).toBe('v');
+  });
+
+  it('carries dead letters of an older file into their pools, aged by their createdAt', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const old = new Database(path.join(dataDir, 'threadline.db'));
+    old.exec(MIGRATIONS[0]);
+    old.exec(MIGRATIONS[1]);
+    old.pragma('user_version = 2');
+    const put = old.prepare('INSERT INTO dead_letters (id, team_id, json) VALUES (?, ?, ?)');
+    const recent = new Date(Date.now() - 86_400_000).toISOString();
+    const ancient = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    put.run('fresh-delivery', 'T1', JSON.stringify({ id: 'fresh-delivery', source: 'delivery', reason: 'slack_5xx', teamId: 'T1', job: {}, createdAt: recent }));
+    put.run('fresh-webhook', null, JSON.stringify({ id: 'fresh-webhook', source: 'sentry', reason: 'schema', body: '{}', createdAt: recent }));
+    put.run('old-webhook', null, JSON.stringify({ id: 'old-webhook', source: 'sentry', reason: 'schema', body: '{"x":1}', createdAt: ancient }));
+    old.close();
+
+    const store = createSqliteStore({ dataDir });
+    stores.push(store);
+    expect((await store.listDeadLetters(10)).map((d) => d.id)).toEqual(['fresh-webhook', 'fresh-delivery']);
+    const stats = await store.deadLetterStats();
+    expect(stats.delivery.count).toBe(1);
+    expect(stats.rejected.count).toBe(1);
+    expect(stats.rejected.bytes).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { PipelineEvent } from '../../events.js';
+import { sizeBuild, sizeHistoryKey } from '../../store/keys.js';
 import type { SourceDefinition } from '../kit/definition.js';
 import { escapeMrkdwn } from '../kit/text.js';
 import { BUGSEE_EVENTS, BUGSEE_KINDS } from './events.js';
@@ -52,6 +53,10 @@ export const bugseeSource: SourceDefinition = {
     const s = event.state as Partial<BugseeBuildState>;
     const size = s.current?.downloadSize;
     if (typeof size !== 'number' || s.sizeAnalysisStatus !== 'ready') return null;
-    return { key: `sizehist:bugsee:${s.appKey}:${s.current?.packageId ?? ''}`, build: `bugsee:${s.appKey}:${s.current?.uuid ?? event.id}`, size };
+    return {
+      key: sizeHistoryKey.bugsee(s.appKey, s.current?.packageId ?? ''),
+      build: sizeBuild.bugsee(s.appKey, s.current?.uuid ?? event.id),
+      size,
+    };
   },
 };

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { PipelineEvent } from '../../events.js';
+import { sizeBuild, sizeHistoryKey } from '../../store/keys.js';
 import type { SourceDefinition } from '../kit/definition.js';
 import { escapeMrkdwn } from '../kit/text.js';
 import { SENTRY_EVENTS, SENTRY_KINDS } from './events.js';
@@ -76,6 +77,10 @@ export const sentrySource: SourceDefinition = {
     const s = event.state as Partial<PreprodState>;
     const size = s.size?.downloadSize;
     if (typeof size !== 'number') return null;
-    return { key: `sizehist:sentry:${s.org ?? ''}:${s.project ?? ''}:${s.app?.appId ?? ''}`, build: `sentry:${s.org ?? ''}:${s.size?.buildId ?? event.id}`, size };
+    return {
+      key: sizeHistoryKey.sentry(s.org ?? '', s.project ?? '', s.app?.appId ?? ''),
+      build: sizeBuild.sentry(s.org ?? '', String(s.size?.buildId ?? event.id)),
+      size,
+    };
   },
 };

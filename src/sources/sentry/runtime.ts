@@ -6,12 +6,14 @@
 import type { AnyEvent, PipelineEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
 import type { Logger } from '../../log.js';
-import type { Store } from '../../store/store.js';
+import { sentryGroupKey } from '../../store/keys.js';
+import type { KeyValue } from '../../store/store.js';
+import type { SentryInstallationRepo } from './installations-repo.js';
 import type { SentryApi } from './api.js';
 import type { SentryTokens } from './tokens.js';
 
 export interface SentryRuntimeOptions {
-  store: Store;
+  store: KeyValue & SentryInstallationRepo;
   tokens: SentryTokens;
   api: SentryApi;
   logger?: Pick<Logger, 'warn' | 'info'>;
@@ -27,7 +29,7 @@ export interface GroupRecord {
   project: string;
 }
 
-export const groupKey = (groupId: string) => `sentry:group:${groupId}`;
+export const groupKey = sentryGroupKey;
 
 const THIRTY_DAYS = 30 * 24 * 3600;
 const ORG_CACHE_MS = 30_000;

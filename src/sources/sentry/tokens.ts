@@ -4,8 +4,10 @@
  * in-memory promise map covers callers in this process, a short store claim covers processes.
  */
 
-import type { SentryInstallationRecord, Store } from '../../store/store.js';
+import type { KeyValue } from '../../store/store.js';
+import type { SentryInstallationRecord, SentryInstallationRepo } from './installations-repo.js';
 import { apiPath, joinUrl, sentryRequest, SentryApiError, type FetchLike } from './http.js';
+import { tokenRefreshLockKey } from '../../store/keys.js';
 
 /**
  * Encrypts tokens at rest (src/crypto.ts provides AES-256-GCM); structural so any fits. `context`
@@ -31,7 +33,7 @@ export interface SentryTokens {
 }
 
 export interface SentryTokensOptions {
-  store: Store;
+  store: Pick<KeyValue, 'claim' | 'release'> & SentryInstallationRepo;
   baseUrl: string;
   clientId?: string;
   clientSecret?: string;
@@ -116,7 +118,7 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
 
   /** Refreshes under the cross-process lock; a process that loses waits and re-reads. */
   async function refreshAcrossProcesses(uuid: string): Promise<string> {
-    const lock = `sentry:token-refresh:${uuid}`;
+    const lock = tokenRefreshLockKey(uuid);
     const deadline = now() + (lockTtlSec + 2) * 1000;
     for (;;) {
       if (await store.claim(lock, lockTtlSec)) {

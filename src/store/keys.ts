@@ -1,0 +1,65 @@
+/**
+ * Every key the service writes through the key-value store, in one place: the writer and the
+ * reader of a key must agree byte for byte, and stored data outlives deploys, so these strings
+ * never change shape.
+ */
+
+/**
+ * Parts are templated as they are (a missing one reads `undefined`), exactly as the inline
+ * template strings these builders replaced did.
+ */
+type Part = string | number | null | undefined;
+
+/** Ingest dedup claim of one delivery. */
+export const dedupKey = (source: Part, deliveryId: Part) => `dedup:${source}:${deliveryId}`;
+
+/** Thread sequence: the counter ingest numbers a thread's events with. */
+export const seqKey = (threadKey: Part) => `seq:${threadKey}`;
+/** The highest sequence number of a thread delivered (counter). */
+export const seqDoneKey = (threadKey: Part) => `seqdone:${threadKey}`;
+/** A sequence number ingest gave out but could not store: the worker must not wait for it. */
+export const seqSkipKey = (threadKey: Part, seq: Part) => `seqskip:${threadKey}:${seq}`;
+/** When a thread last delivered anything (ms). */
+export const seqProgressKey = (threadKey: Part) => `seqprogress:${threadKey}`;
+/** Since when a job waits for an earlier event of its thread (ms). */
+export const seqBlockedKey = (jobId: Part) => `seqblocked:${jobId}`;
+
+/** The ts of one posted message part of a job, so a rerun does not post it twice. */
+export const postKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
+  `post:${jobId}:${teamId}:${channelId}:${part}`;
+/** The send slot reserved for one message part, kept across reruns. */
+export const paceSlotKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
+  `paceslot:${jobId}:${teamId}:${channelId}:${part}`;
+/** A channel's pacing slot. */
+export const paceKey = (teamId: Part, channelId: Part) => `pace:${teamId}:${channelId}`;
+
+/** A change our own button made, waiting for the source's webhook that echoes it. */
+export const echoKey = (teamId: Part, channelId: Part, threadKey: Part, type: Part) =>
+  `echo:${teamId}:${channelId}:${threadKey}:${type}`;
+
+/** A team's recent deliveries (capped list, App Home). */
+export const deliveriesKey = (teamId: Part) => `deliveries:${teamId}`;
+
+/** Download-size history of an app (capped list). */
+export const sizeHistoryKey = {
+  bugsee: (appKey: Part, packageId: Part) => `sizehist:bugsee:${appKey}:${packageId}`,
+  sentry: (org: Part, project: Part, appId: Part) => `sizehist:sentry:${org}:${project}:${appId}`,
+};
+/** Build identities for `sizeHistoryDoneKey`. */
+export const sizeBuild = {
+  bugsee: (appKey: Part, uuid: Part) => `bugsee:${appKey}:${uuid}`,
+  sentry: (org: Part, buildId: Part) => `sentry:${org}:${buildId}`,
+};
+/** Claimed once a build's size joined its history. */
+export const sizeHistoryDoneKey = (build: Part) => `sizehist-done:${build}`;
+
+/** Cross-process lock around a Sentry token refresh. */
+export const tokenRefreshLockKey = (uuid: Part) => `sentry:token-refresh:${uuid}`;
+/** What Sentry told us about an issue group (org, project). */
+export const sentryGroupKey = (groupId: Part) => `sentry:group:${groupId}`;
+
+/** One Slack interaction (same `action_ts`) handled once. */
+export const actionKey = (actionTs: Part, userId: Part) => `action:${actionTs}:${userId}`;
+/** One control of one message handled once per short window (double clicks). */
+export const actionControlKey = (teamId: Part, channelId: Part, messageTs: Part, control: Part) =>
+  `action-control:${teamId}:${channelId}:${messageTs}:${control}`;

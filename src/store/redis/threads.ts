@@ -1,0 +1,105 @@
+/** `ThreadRepo` on Redis: one hash per thread, plus a ts → thread key index for buttons. */
+
+import type { ThreadRecord, ThreadRepo } from '../store.js';
+import { THREAD_TTL_SECONDS } from '../store.js';
+import { script, type RedisConn } from './conn.js';
+
+// Returns the existing record's fields, or nil after creating it: one round trip, no window.
+// Thread records (and their ts index) live THREAD_TTL_SECONDS after their last update: a thread
+// quiet for that long starts afresh with a new parent, and the store does not grow forever.
+const CLAIM_THREAD = script(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HGETALL', KEYS[1]) end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
+return false`);
+
+// ARGV: tsMode (keep|null|set), ts, threadKey, the ts index key without the ts, then field/value pairs.
+const UPDATE_THREAD = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[1] == 'set' then
+  redis.call('HSET', KEYS[1], 'ts', ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', ${THREAD_TTL_SECONDS})
+elseif ARGV[1] == 'null' then
+  redis.call('HDEL', KEYS[1], 'ts')
+end
+if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
+local ts = redis.call('HGET', KEYS[1], 'ts')
+if ts and ts ~= '' then redis.call('EXPIRE', ARGV[4] .. ts, ${THREAD_TTL_SECONDS}) end
+return 1`);
+
+// Only the holder's claim, and only while no parent was posted.
+const RELEASE_THREAD = script(`
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'ts') == 1 and redis.call('HGET', KEYS[1], 'ts') ~= '' then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`);
+
+function threadFromHash(h: Record<string, string>): ThreadRecord {
+  const rec: ThreadRecord = {
+    teamId: h.teamId,
+    channelId: h.channelId,
+    threadKey: h.threadKey,
+    ts: h.ts ?? null,
+    owner: h.owner,
+    claimedAt: h.claimedAt,
+    state: h.state ? JSON.parse(h.state) : {},
+    stateTimes: h.stateTimes ? JSON.parse(h.stateTimes) : {},
+    updatedAt: h.updatedAt,
+  };
+  if (h.subjectKind) rec.subjectKind = h.subjectKind;
+  return rec;
+}
+
+function pairsToObject(arr: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < arr.length; i += 2) out[arr[i]] = arr[i + 1];
+  return out;
+}
+
+export function createRedisThreads(conn: RedisConn): ThreadRepo {
+  const { ready, run } = conn;
+  const p = conn.prefix;
+  const k = {
+    thread: (t: string, c: string, key: string) => `${p}thread:${t}:${c}:${key}`,
+    threadTs: (t: string, c: string, ts: string) => `${p}thread-ts:${t}:${c}:${ts}`,
+  };
+  async function getThread(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord | null> {
+    const h = await (await ready()).hgetall(k.thread(teamId, channelId, threadKey));
+    return h.owner ? threadFromHash(h) : null;
+  }
+  return {
+    getThread,
+    async claimThread(teamId, channelId, threadKey, owner, subjectKind) {
+      const now = new Date().toISOString();
+      const record: ThreadRecord = { teamId, channelId, threadKey, ts: null, owner, claimedAt: now, state: {}, stateTimes: {}, updatedAt: now };
+      if (subjectKind) record.subjectKind = subjectKind;
+      const fields: string[] = ['teamId', teamId, 'channelId', channelId, 'threadKey', threadKey, 'owner', owner];
+      fields.push('claimedAt', now, 'state', '{}', 'stateTimes', '{}', 'updatedAt', now);
+      if (subjectKind) fields.push('subjectKind', subjectKind);
+      const existing = (await run(CLAIM_THREAD, [k.thread(teamId, channelId, threadKey)], fields)) as string[] | null;
+      if (!existing) return { won: true, record };
+      const found = threadFromHash(pairsToObject(existing));
+      return { won: found.owner === owner, record: found };
+    },
+    async updateThread(teamId, channelId, threadKey, patch) {
+      const mode = patch.ts === undefined ? 'keep' : patch.ts === null ? 'null' : 'set';
+      const ts = patch.ts ?? '';
+      const fields: string[] = ['updatedAt', new Date().toISOString()];
+      if (patch.state !== undefined) fields.push('state', JSON.stringify(patch.state));
+      if (patch.stateTimes !== undefined) fields.push('stateTimes', JSON.stringify(patch.stateTimes));
+      const keys = [k.thread(teamId, channelId, threadKey), k.threadTs(teamId, channelId, ts)];
+      await run(UPDATE_THREAD, keys, [mode, ts, threadKey, k.threadTs(teamId, channelId, ''), ...fields]);
+    },
+    async releaseThread(teamId, channelId, threadKey, owner) {
+      return (await run(RELEASE_THREAD, [k.thread(teamId, channelId, threadKey)], [owner])) === 1;
+    },
+    async findThreadByTs(teamId, channelId, ts) {
+      const threadKey = await (await ready()).get(k.threadTs(teamId, channelId, ts));
+      if (threadKey === null) return null;
+      const rec = await getThread(teamId, channelId, threadKey);
+      // The index is never rewritten when a parent is re-posted; the record has the final word.
+      return rec && rec.ts === ts ? rec : null;
+    },
+  };
+}

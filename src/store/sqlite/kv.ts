@@ -1,0 +1,125 @@
+/** `KeyValue` on SQLite: TTLs are `expires_at` (ms) columns; expired rows count as absent. */
+
+import type Database from 'better-sqlite3';
+import type { ClaimResult, KeyValue } from '../store.js';
+import { preparer } from './schema.js';
+
+export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(now: number): void } {
+  const prep = preparer(db);
+  const q = {
+    claim: prep(
+      `INSERT INTO claims (key, expires_at) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, state = NULL WHERE claims.expires_at <= ?`,
+    ),
+    claimState: prep<[string], { state: string | null }>('SELECT state FROM claims WHERE key = ?'),
+    setClaimState: prep('UPDATE claims SET state = ? WHERE key = ?'),
+    extendClaim: prep('UPDATE claims SET expires_at = ?, state = NULL WHERE key = ? AND expires_at > ?'),
+    release: prep('DELETE FROM claims WHERE key = ?'),
+    setRecord: prep(
+      `INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+    ),
+    getRecord: prep<[string, number], { value: string }>(
+      'SELECT value FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
+    ),
+    deleteRecord: prep('DELETE FROM records WHERE key = ?'),
+    incr: prep<[string], { value: number }>(
+      `INSERT INTO counters (key, value) VALUES (?, 1)
+       ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`,
+    ),
+    getCounter: prep<[string], { value: number }>('SELECT value FROM counters WHERE key = ?'),
+    raise: prep<[string, number], { value: number }>(
+      `INSERT INTO counters (key, value) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value) RETURNING value`,
+    ),
+    push: prep('INSERT INTO capped (key, value) VALUES (?, ?)'),
+    trim: prep(
+      `DELETE FROM capped WHERE key = ? AND seq NOT IN (SELECT seq FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?)`,
+    ),
+    listCapped: prep<[string, number], { value: string }>('SELECT value FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?'),
+    // Stores the next free slot; the reserved slot is that minus the interval.
+    reserve: prep<[{ key: string; now: number; interval: number }], { next_at: number }>(
+      `INSERT INTO slots (key, next_at) VALUES (@key, @now + @interval)
+       ON CONFLICT (key) DO UPDATE SET next_at = max(slots.next_at, @now) + @interval RETURNING next_at`,
+    ),
+    sweepClaims: prep('DELETE FROM claims WHERE expires_at <= ?'),
+    sweepRecords: prep('DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    sweepSlots: prep('DELETE FROM slots WHERE next_at <= ?'),
+  };
+
+  const claimAndCountTx = db.transaction((key: string, ttlSeconds: number, counterKey: string | undefined): ClaimResult => {
+    const now = Date.now();
+    if (q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes !== 1) {
+      const state = q.claimState.get(key)?.state ?? null;
+      const seq = state?.startsWith('p:') ? Number(state.slice(2)) : undefined;
+      const pending = state !== null && state.startsWith('p');
+      return seq === undefined ? { claimed: false, pending } : { claimed: false, pending, seq };
+    }
+    const seq = counterKey ? q.incr.get(counterKey)!.value : undefined;
+    q.setClaimState.run(seq === undefined ? 'p' : `p:${seq}`, key);
+    return seq === undefined ? { claimed: true } : { claimed: true, seq };
+  });
+  const pushTx = db.transaction((key: string, value: string, max: number) => {
+    q.push.run(key, value);
+    q.trim.run(key, key, max);
+  });
+
+  return {
+    sweep(now) {
+      q.sweepClaims.run(now);
+      q.sweepRecords.run(now);
+      q.sweepSlots.run(now - 60_000);
+    },
+
+    async claim(key, ttlSeconds) {
+      const now = Date.now();
+      return q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes === 1;
+    },
+    async claimAndCount(key, ttlSeconds, counterKey) {
+      return claimAndCountTx.immediate(key, ttlSeconds, counterKey);
+    },
+    async extendClaim(key, ttlSeconds) {
+      const now = Date.now();
+      return q.extendClaim.run(now + Math.max(0, ttlSeconds) * 1000, key, now).changes === 1;
+    },
+    async release(key) {
+      q.release.run(key);
+    },
+    async setRecord(key, value, ttlSeconds) {
+      const expires = ttlSeconds && ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : null;
+      q.setRecord.run(key, JSON.stringify(value), expires);
+    },
+    async getRecord<T>(key: string) {
+      const row = q.getRecord.get(key, Date.now());
+      return row ? (JSON.parse(row.value) as T) : null;
+    },
+    async deleteRecord(key) {
+      q.deleteRecord.run(key);
+    },
+
+    async incr(key) {
+      return q.incr.get(key)!.value;
+    },
+    async getCounter(key) {
+      return q.getCounter.get(key)?.value ?? 0;
+    },
+    async raiseCounter(key, value) {
+      return q.raise.get(key, value)!.value;
+    },
+
+    async pushCapped(key, value, max) {
+      pushTx.immediate(key, JSON.stringify(value), Math.max(1, Math.floor(max)));
+    },
+    async listCapped<T>(key: string, limit: number) {
+      if (limit <= 0) return [];
+      return q.listCapped.all(key, limit).map((r) => JSON.parse(r.value) as T);
+    },
+
+    async reserveSlot(key, intervalMs) {
+      const now = Date.now();
+      const interval = Math.max(0, Math.ceil(intervalMs));
+      const next = q.reserve.get({ key, now, interval })!.next_at;
+      return Math.max(0, next - interval - now);
+    },
+  };
+}
