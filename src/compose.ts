@@ -25,7 +25,7 @@ import { createBugseeRuntime } from './sources/bugsee/runtime.js';
 import { createBugseeApi } from './sources/bugsee/api.js';
 import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
 import type { RetryOptions } from '@slack/web-api';
-import { createRenderer } from './delivery/render.js';
+import { configuredLinkHosts, createRenderer } from './delivery/render.js';
 import { createDeliveryHandler } from './delivery/worker.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
@@ -135,7 +135,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   };
 
   const ingest = createIngest({ plugins, store, queue, metrics, logger });
-  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct });
+  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, linkHosts: configuredLinkHosts(config) });
   const handler = createDeliveryHandler({
     store,
     metrics,

@@ -63,6 +63,13 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000).prefault('25000'),
   SLACK_TIMEOUT_MS: intIn(100, 120_000).prefault('10000'),
   QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
+  LINK_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((hosts) => hosts.every((h) => /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h)), {
+      message: 'must be comma-separated host names (a leading *. allows subdomains)',
+    }),
 });
 
 export type RawConfig = z.output<typeof schema>;
@@ -95,6 +102,8 @@ export interface Config {
   sentry: { clientSecrets: string[]; clientId?: string; authToken?: string; url: string };
   bugsee: { webhookSecret?: string; apiToken?: string; apiUrl: string };
   sizeRegressionThresholdPct: number;
+  /** Hosts (or `*.domain`) messages may link to, besides the sources' own and the fixed VCS hosts. */
+  linkHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -162,5 +171,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     },
     bugsee: { webhookSecret: c.BUGSEE_WEBHOOK_SECRET, apiToken: c.BUGSEE_API_TOKEN, apiUrl: c.BUGSEE_API_URL.replace(/\/+$/, '') },
     sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,
+    linkHosts: c.LINK_HOSTS,
   };
 }

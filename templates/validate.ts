@@ -3,6 +3,7 @@
  * (empty when the message is fine), so tests can show all of them at once.
  */
 import { LIMITS } from './blocks.js';
+import { linkTargets, type LinkPolicy } from './links.js';
 
 type Json = Record<string, unknown>;
 
@@ -122,10 +123,15 @@ function checkBlock(block: unknown, where: string, out: string[]): void {
   }
 }
 
-/** Every problem with `msg`; an empty list means Slack will take it and no payload text can ping or link. */
-export function validateMessage(msg: unknown): string[] {
+/**
+ * Every problem with `msg`; an empty list means Slack will take it and no payload text can ping or
+ * link. With `linkAllowed`, every link and link button must also point to a host it allows.
+ */
+export function validateMessage(msg: unknown, opts: { linkAllowed?: LinkPolicy } = {}): string[] {
   const out: string[] = [];
   if (!isObj(msg)) return ['message is not an object'];
+  const allowed = opts.linkAllowed;
+  if (allowed) for (const href of linkTargets(msg)) if (!allowed(href)) out.push(`link to a host not allowed: ${JSON.stringify(href.slice(0, 80))}`);
   if (typeof msg.text !== 'string' || msg.text.trim() === '') out.push('text: empty fallback text');
   else {
     if (msg.text.length > LIMITS.messageText) out.push(`text: ${msg.text.length} > ${LIMITS.messageText}`);

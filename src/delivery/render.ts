@@ -5,7 +5,7 @@
 
 import type { AnyEvent } from '../events.js';
 import type { Store } from '../store/store.js';
-import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
+import { createLinkPolicy, renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
 
 type Msg = { text: string; blocks?: unknown[] };
@@ -38,11 +38,27 @@ export function sizeSample(event: AnyEvent): { key: string; build: string; size:
   return null;
 }
 
-export function createRenderer(deps: { store: Store; regressionThresholdPct: number }): Renderer {
+/**
+ * The hosts a message may link to besides the fixed ones: the configured Sentry and Bugsee hosts
+ * and the operator's `LINK_HOSTS`. Never a host a payload names.
+ */
+export function configuredLinkHosts(config: { sentry: { url: string }; bugsee: { apiUrl: string }; linkHosts: readonly string[] }): string[] {
+  const hostOf = (u: string): string[] => {
+    try {
+      return [new URL(u).hostname];
+    } catch {
+      return [];
+    }
+  };
+  return [...hostOf(config.sentry.url), ...hostOf(config.bugsee.apiUrl), ...config.linkHosts];
+}
+
+export function createRenderer(deps: { store: Store; regressionThresholdPct: number; linkHosts?: readonly string[] }): Renderer {
   const { store } = deps;
+  const linkAllowed = createLinkPolicy(deps.linkHosts ?? []);
   return {
     async extras(event) {
-      const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct };
+      const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct, linkAllowed };
       const sample = sizeSample(event);
       if (sample) {
         const newestFirst = await store.listCapped<number>(sample.key, HISTORY);
