@@ -10,7 +10,7 @@ import { FILTER_NAMES, FILTER_SPECS, filterKinds, filterSources, isFilterName } 
 export type Command =
   | { verb: 'subscribe'; source: Source; target: string; kinds: string[]; filters: Record<string, string> }
   | { verb: 'unsubscribe'; source: Source; target: string }
-  | { verb: 'list' }
+  | { verb: 'list'; page?: number }
   | { verb: 'help' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
@@ -19,7 +19,7 @@ export const USAGE = [
   '`/threadline subscribe sentry <org>/<project>` (or `<org>/*`) `[kinds…] [--filter=value…]`',
   '`/threadline subscribe bugsee <app-key>` (or `*` for every app, and user events) `[kinds…] [--filter=value…]`',
   '`/threadline unsubscribe sentry <org>/<project>` · `/threadline unsubscribe bugsee <app-key>`',
-  '`/threadline list` · `/threadline help`',
+  '`/threadline list [page]` · `/threadline help`',
   `Sentry kinds: ${SENTRY_KINDS.join(' ')} · Bugsee kinds: ${BUGSEE_KINDS.join(' ')}`,
   `Filters: ${FILTER_NAMES.map((n) => `--${n}`).join(' ')} (see \`/threadline help\`)`,
 ].join('\n');
@@ -160,7 +160,8 @@ function parseTokens(tokens: string[]): Command {
     case 'help':
       return { verb: 'help' };
     case 'list':
-      if (args.length > 0) fail(`\`list\` takes nothing after it, but got "${args[0]}".`);
+      if (args.length === 1 && /^[1-9]\d{0,3}$/.test(args[0] as string)) return { verb: 'list', page: Number(args[0]) };
+      if (args.length > 0) fail(`\`list\` takes only a page number after it, but got "${args[0]}".`);
       return { verb: 'list' };
     case 'subscribe': {
       const source = parseSource(args[0], verb);

@@ -1,10 +1,14 @@
 /** How a subscription reads in replies, `list` and App Home (Slack mrkdwn). */
 
 import type { Subscription } from '../store/store.js';
+import { esc as escMd } from '../../templates/blocks.js';
 
-/** Slack mrkdwn control characters; user-typed values could otherwise inject links or mentions. */
+/**
+ * Slack mrkdwn control characters; user-typed values could otherwise inject links or mentions.
+ * The templates' escaping, so control and bidi characters go too.
+ */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escMd(s).value;
 }
 
 export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>): string {
@@ -16,7 +20,7 @@ export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>): st
 }
 
 export function describeKinds(kinds: readonly string[]): string {
-  return kinds.length === 0 ? 'all kinds' : kinds.join(', ');
+  return kinds.length === 0 ? 'all kinds' : esc(kinds.join(', '));
 }
 
 export function describeFilters(filters: Record<string, string>): string {
@@ -26,7 +30,7 @@ export function describeFilters(filters: Record<string, string>): string {
 }
 
 export function describeDisabled(sub: Pick<Subscription, 'disabled'>): string {
-  return sub.disabled ? ` — ⛔ disabled: ${esc(sub.disabled.reason)} (since ${sub.disabled.at})` : '';
+  return sub.disabled ? ` — ⛔ disabled: ${esc(sub.disabled.reason)} (since ${esc(sub.disabled.at)})` : '';
 }
 
 /** One bullet line: target, kinds, filters and, when disabled, why. */

@@ -20,7 +20,7 @@ export function helpText(): string {
     '• `/threadline subscribe sentry <org>/<project> [kinds…] [--filter=value…]`: use `<org>/*` for every project of the org.',
     '• `/threadline subscribe bugsee <app-key> [kinds…] [--filter=value…]`: the app key as Bugsee shows it, e.g. `IOS`; `*` for every app (user events carry no app, so they need `*`).',
     '• `/threadline unsubscribe sentry <org>/<project>` · `/threadline unsubscribe bugsee <app-key>`',
-    '• `/threadline list`: this channel’s subscriptions.',
+    '• `/threadline list [page]`: this channel’s subscriptions, 20 to a page.',
     '• `/threadline help`: this text.',
     'Subscribing again to the same project or app replaces its kinds and filters (and re-enables it).',
     '',
