@@ -16,7 +16,7 @@ import type { Queue } from './queue/queue.js';
 import type { Ingest } from './ingest/pipeline.js';
 import { createWebhookRouter } from './ingest/routes.js';
 import { boltLogger } from './slack-bolt-logger.js';
-import { LOG_PATH_MAX, clipForLog, routeLabel, statusLabel } from './http-labels.js';
+import { LOG_PATH_MAX, clipForLog, pathOf, routeLabel, statusLabel } from './http-labels.js';
 import { REQUIRED_SCOPES } from './slack/requirements.js';
 
 type BoltApp = App;
@@ -63,7 +63,8 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     // Shutting down: keep-alive clients must reconnect elsewhere instead of holding this process.
     if (closing) res.setHeader('connection', 'close');
     res.on('finish', () => {
-      metrics.httpRequests.inc({ route: routeLabel(req.path), status: statusLabel(res.statusCode) });
+      // originalUrl: a mounted handler that answers (a body over the limit) leaves req.path cut.
+      metrics.httpRequests.inc({ route: routeLabel(pathOf(req.originalUrl)), status: statusLabel(res.statusCode) });
       if (req.path !== '/healthz' && req.path !== '/metrics') {
         (res.locals.log as Logger).debug({ method: clipForLog(req.method, 16), url: clipForLog(redactUrl(req.originalUrl)), status: res.statusCode }, 'request');
       }

@@ -27,6 +27,12 @@ export function routeLabel(path: string): HttpRouteLabel {
   return KNOWN.has(p) ? (p as HttpRouteLabel) : 'other';
 }
 
+/** The path of a request target, without its query. */
+export function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
 /** A status is a three-digit number we set ourselves; anything else would be a bug, kept to one label. */
 export function statusLabel(status: number): string {
   return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';

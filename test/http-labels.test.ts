@@ -64,6 +64,18 @@ describe('a flood of distinct unknown paths', () => {
     }
   }, 300_000);
 
+  it('labels a refused webhook body by its route, not by the path a mounted handler sees', async () => {
+    const svc = await startService('sqlite', {}, { worker: false });
+    try {
+      const big = await fetch(`${svc.url}/webhooks/sentry`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 10), headers: { 'content-type': 'application/json' } });
+      expect(big.status).toBe(413);
+      const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+      expect(metrics).toMatch(/threadline_http_requests_total\{route="\/webhooks\/sentry",status="413"\} 1/);
+    } finally {
+      await svc.stop();
+    }
+  });
+
   it('cuts a sender-chosen request id before it reaches the log or the response', async () => {
     const svc = await startService('sqlite', { LOG_LEVEL: 'debug' }, { worker: false });
     try {
