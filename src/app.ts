@@ -17,6 +17,7 @@ import type { Ingest } from './ingest/pipeline.js';
 import { createWebhookRouter } from './ingest/routes.js';
 import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { boltLogger } from './slack-bolt-logger.js';
+import { LOG_PATH_MAX, clipForLog, pathOf, routeLabel, statusLabel } from './http-labels.js';
 import { REQUIRED_SCOPES } from './slack/requirements.js';
 import { oauthCancelledPage, slackFutureTimestampGuard } from './slack/http-guards.js';
 
@@ -46,13 +47,6 @@ export interface ThreadlineApp {
   close(): Promise<void>;
 }
 
-function routeLabel(req: Request): string {
-  if (req.path.startsWith('/webhooks/')) return req.path;
-  if (req.path.startsWith('/slack/')) return req.path;
-  if (['/healthz', '/readyz', '/metrics'].includes(req.path)) return req.path;
-  return 'other';
-}
-
 export function createApp(deps: AppDeps): ThreadlineApp {
   const { config, logger, metrics, store } = deps;
   const app = express();
@@ -63,16 +57,20 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   app.set('trust proxy', true);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const reqId = (req.headers['request-id'] as string | undefined) ?? (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const given = (req.headers['request-id'] as string | undefined) ?? (req.headers['x-request-id'] as string | undefined);
+    // The sender picks this id, and it is bound to every log line of the request: keep it short
+    // (plain ASCII cut: it is echoed in a response header).
+    const reqId = given ? given.slice(0, LOG_PATH_MAX) : randomUUID();
     res.locals.reqId = reqId;
     res.locals.log = lazyChild(logger, { reqId });
     res.setHeader('x-request-id', reqId);
     // Shutting down: keep-alive clients must reconnect elsewhere instead of holding this process.
     if (closing) res.setHeader('connection', 'close');
     res.on('finish', () => {
-      metrics.httpRequests.inc({ route: routeLabel(req), status: String(res.statusCode) });
+      // originalUrl: a mounted handler that answers (a body over the limit) leaves req.path cut.
+      metrics.httpRequests.inc({ route: routeLabel(pathOf(req.originalUrl)), status: statusLabel(res.statusCode) });
       if (req.path !== '/healthz' && req.path !== '/metrics') {
-        (res.locals.log as Logger).debug({ method: req.method, url: redactUrl(req.originalUrl), status: res.statusCode }, 'request');
+        (res.locals.log as Logger).debug({ method: clipForLog(req.method, 16), url: clipForLog(redactUrl(req.originalUrl)), status: res.statusCode }, 'request');
       }
     });
     next();

@@ -23,7 +23,7 @@ import { createSentryApi } from './sources/sentry/api.js';
 import { createBugseeApi } from './sources/bugsee/api.js';
 import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
 import type { RetryOptions } from '@slack/web-api';
-import { createRenderer } from './delivery/render.js';
+import { configuredLinkHosts, createRenderer } from './delivery/render.js';
 import { createDeliveryHandler } from './delivery/worker.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
@@ -152,7 +152,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url });
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
-  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources });
+  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources, linkHosts: configuredLinkHosts(config) });
   const handler = createDeliveryHandler({
     store,
     metrics,

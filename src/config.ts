@@ -96,6 +96,13 @@ const schema = z.object({
   QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
   DEAD_LETTER_MAX_COUNT: intIn(1, 10_000_000).prefault('10000'),
   DEAD_LETTER_MAX_BYTES: intIn(1024, Number.MAX_SAFE_INTEGER).prefault(String(256 * 1024 * 1024)),
+  LINK_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((hosts) => hosts.every((h) => /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h)), {
+      message: 'must be comma-separated host names (a leading *. allows subdomains)',
+    }),
 });
 
 export type RawConfig = z.output<typeof schema>;
@@ -131,6 +138,8 @@ export interface Config {
   sizeRegressionThresholdPct: number;
   /** Caps of each dead-letter pool (rejected webhooks; failed deliveries): the oldest go first. */
   deadLetters: { maxCount: number; maxBytes: number };
+  /** Hosts (or `*.domain`) messages may link to, besides the sources' own and the fixed VCS hosts. */
+  linkHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -199,5 +208,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     bugsee: { webhookSecret: c.BUGSEE_WEBHOOK_SECRET, apiToken: c.BUGSEE_API_TOKEN, apiUrl: c.BUGSEE_API_URL.replace(/\/+$/, '') },
     sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,
     deadLetters: { maxCount: c.DEAD_LETTER_MAX_COUNT, maxBytes: c.DEAD_LETTER_MAX_BYTES },
+    linkHosts: c.LINK_HOSTS,
   };
 }

@@ -13,6 +13,7 @@ import { sentryIssueTemplate } from './sentry/issue.js';
 import { metricAlertTemplate } from './sentry/metric-alert.js';
 import { preprodTemplate } from './sentry/preprod.js';
 import { seerTemplate } from './sentry/seer.js';
+import { applyLinkPolicy, DEFAULT_LINK_POLICY } from './links.js';
 import type { RenderExtras, RenderInput, SlackMessage, Template, TemplateTable } from './types.js';
 
 export const TEMPLATES: TemplateTable = {
@@ -85,17 +86,22 @@ function fallbackText(event: AnyEvent): string {
   return event.title || event.type;
 }
 
+/** Every message leaves through here: links to hosts we do not know become text, then the limits. */
+function finish(msg: SlackMessage, event: AnyEvent, extras: RenderExtras | undefined): SlackMessage {
+  return enforceLimits(applyLinkPolicy(msg, extras?.linkAllowed ?? DEFAULT_LINK_POLICY), fallbackText(event));
+}
+
 /** The thread's parent message for the merged `state`. */
 export function renderCard<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras, extra?: ExtraTemplates): SlackMessage {
   const t = templateFor(event, extra);
-  return enforceLimits(t ? t.card(input(event, state, extras)) : genericMessage(event), fallbackText(event));
+  return finish(t ? t.card(input(event, state, extras)) : genericMessage(event), event, extras);
 }
 
 /** This event's reply in the thread, or null when it adds nothing. */
 export function renderReply<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras, extra?: ExtraTemplates): SlackMessage | null {
   const t = templateFor(event, extra);
   const msg = t ? t.reply(input(event, state, extras)) : genericMessage(event);
-  return msg ? enforceLimits(msg, fallbackText(event)) : null;
+  return msg ? finish(msg, event, extras) : null;
 }
 
 /** A threadless event (Bugsee app and user events) as one message: its card. */
@@ -104,3 +110,4 @@ export function renderStandalone(event: AnyEvent, extras?: RenderExtras, extra?:
 }
 
 export type { RenderExtras, RenderInput, SlackMessage, Template } from './types.js';
+export { createLinkPolicy, DEFAULT_LINK_POLICY, type LinkPolicy } from './links.js';

@@ -23,6 +23,11 @@ export interface RenderExtras {
   regressionThresholdPct: number;
   /** The last change made from Slack (a button), shown "by …" on the card. */
   lastAction?: { by: string; text: string };
+  /**
+   * Which URLs may become links or link buttons (see `links.ts`); others are shown as text.
+   * Unset: the fixed hosts only (`DEFAULT_LINK_POLICY`).
+   */
+  linkAllowed?: (href: string) => boolean;
 }
 
 /** Every event type whose subject is `S`. */

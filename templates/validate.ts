@@ -3,23 +3,27 @@
  * (empty when the message is fine), so tests can show all of them at once.
  */
 import { LIMITS } from './blocks.js';
+import { linkTargets, type LinkPolicy } from './links.js';
 
 type Json = Record<string, unknown>;
 
 const ALLOWED_TOKEN = /^<(?:!date\^\d+\^[^|<>\n]*\|[^<>\n]*|https?:\/\/[^\s|<>]+(?:\|[^<>\n]*)?)>/;
+/** App Home and command replies name channels on purpose (`<#C…>`); a channel mention never pings. */
+const CHANNEL_TOKEN = /^<#[CGD][A-Z0-9]+>/;
 const ENTITY = /^&(?:amp|lt|gt);/;
 
 /**
  * Where mrkdwn could do something the payload did not earn: a `<…>` that is not our date or link
  * (`<!channel>`, `<@U…>`, `<#C…>`, `<!subteam…>`), a bare `&`, or a `>` that is not a quote mark.
  */
-export function markupProblems(text: string, kind: 'mrkdwn' | 'plain_text'): string[] {
+export function markupProblems(text: string, kind: 'mrkdwn' | 'plain_text', opts: { channels?: boolean } = {}): string[] {
   const problems: string[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '&' && !ENTITY.test(text.slice(i, i + 5))) problems.push(`bare "&" at ${i}`);
     if (ch === '<') {
-      const m = kind === 'mrkdwn' ? ALLOWED_TOKEN.exec(text.slice(i)) : null;
+      const rest = text.slice(i);
+      const m = kind === 'mrkdwn' ? (ALLOWED_TOKEN.exec(rest) ?? (opts.channels ? CHANNEL_TOKEN.exec(rest) : null)) : null;
       if (m) i += m[0].length - 1;
       else problems.push(`unescaped "<" at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
     } else if (ch === '>') {
@@ -34,7 +38,9 @@ function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function checkText(obj: unknown, where: string, max: number, out: string[], only?: 'plain_text' | 'mrkdwn'): void {
+type Opts = { channels?: boolean };
+
+function checkText(obj: unknown, where: string, max: number, out: string[], only?: 'plain_text' | 'mrkdwn', opts: Opts = {}): void {
   if (!isObj(obj)) {
     out.push(`${where}: missing text object`);
     return;
@@ -48,7 +54,7 @@ function checkText(obj: unknown, where: string, max: number, out: string[], only
     return;
   }
   if (text.length > max) out.push(`${where}: text ${text.length} > ${max}`);
-  for (const p of markupProblems(text, type === 'mrkdwn' ? 'mrkdwn' : 'plain_text')) out.push(`${where}: ${p}`);
+  for (const p of markupProblems(text, type === 'mrkdwn' ? 'mrkdwn' : 'plain_text', opts)) out.push(`${where}: ${p}`);
 }
 
 function checkUrl(url: unknown, where: string, out: string[]): void {
@@ -84,7 +90,7 @@ function checkElement(el: unknown, where: string, out: string[]): void {
   }
 }
 
-function checkBlock(block: unknown, where: string, out: string[]): void {
+function checkBlock(block: unknown, where: string, out: string[], opts: Opts = {}): void {
   if (!isObj(block)) return void out.push(`${where}: not an object`);
   if (typeof block.block_id === 'string' && block.block_id.length > 255) out.push(`${where}: block_id > 255`);
   switch (block.type) {
@@ -92,11 +98,11 @@ function checkBlock(block: unknown, where: string, out: string[]): void {
       return checkText(block.text, `${where}.text`, LIMITS.headerText, out, 'plain_text');
     case 'section': {
       if (block.text === undefined && block.fields === undefined) out.push(`${where}: section without text or fields`);
-      if (block.text !== undefined) checkText(block.text, `${where}.text`, LIMITS.sectionText, out);
+      if (block.text !== undefined) checkText(block.text, `${where}.text`, LIMITS.sectionText, out, undefined, opts);
       if (block.fields !== undefined) {
         const f = Array.isArray(block.fields) ? block.fields : [];
         if (f.length < 1 || f.length > LIMITS.fields) out.push(`${where}: ${f.length} fields`);
-        f.forEach((x, i) => checkText(x, `${where}.fields[${i}]`, LIMITS.fieldText, out));
+        f.forEach((x, i) => checkText(x, `${where}.fields[${i}]`, LIMITS.fieldText, out, undefined, opts));
       }
       if (block.accessory !== undefined) checkElement(block.accessory, `${where}.accessory`, out);
       return;
@@ -104,7 +110,7 @@ function checkBlock(block: unknown, where: string, out: string[]): void {
     case 'context': {
       const els = Array.isArray(block.elements) ? block.elements : [];
       if (els.length < 1 || els.length > LIMITS.contextElements) out.push(`${where}: ${els.length} context elements`);
-      els.forEach((x, i) => checkText(x, `${where}.elements[${i}]`, LIMITS.contextText, out));
+      els.forEach((x, i) => checkText(x, `${where}.elements[${i}]`, LIMITS.contextText, out, undefined, opts));
       return;
     }
     case 'actions': {
@@ -122,20 +128,44 @@ function checkBlock(block: unknown, where: string, out: string[]): void {
   }
 }
 
-/** Every problem with `msg`; an empty list means Slack will take it and no payload text can ping or link. */
-export function validateMessage(msg: unknown): string[] {
+/**
+ * Every problem with `msg`; an empty list means Slack will take it and no payload text can ping or
+ * link. With `linkAllowed`, every link and link button must also point to a host it allows.
+ */
+export function validateMessage(msg: unknown, opts: { linkAllowed?: LinkPolicy; channels?: boolean } = {}): string[] {
   const out: string[] = [];
   if (!isObj(msg)) return ['message is not an object'];
+  const allowed = opts.linkAllowed;
+  if (allowed) for (const href of linkTargets(msg)) if (!allowed(href)) out.push(`link to a host not allowed: ${JSON.stringify(href.slice(0, 80))}`);
   if (typeof msg.text !== 'string' || msg.text.trim() === '') out.push('text: empty fallback text');
   else {
     if (msg.text.length > LIMITS.messageText) out.push(`text: ${msg.text.length} > ${LIMITS.messageText}`);
-    for (const p of markupProblems(msg.text, 'mrkdwn')) out.push(`text: ${p}`);
+    for (const p of markupProblems(msg.text, 'mrkdwn', opts)) out.push(`text: ${p}`);
   }
   const blocks = Array.isArray(msg.blocks) ? msg.blocks : undefined;
   if (!blocks) return [...out, 'blocks: missing'];
   if (blocks.length > LIMITS.blocks) out.push(`blocks: ${blocks.length} > ${LIMITS.blocks}`);
   const blockIds = blocks.map((b) => (isObj(b) ? b.block_id : undefined)).filter((id) => typeof id === 'string');
   if (new Set(blockIds).size !== blockIds.length) out.push('blocks: duplicate block_id');
-  blocks.forEach((b, i) => checkBlock(b, `blocks[${i}]`, out));
+  blocks.forEach((b, i) => checkBlock(b, `blocks[${i}]`, out, opts));
+  return out;
+}
+
+/** Slack's limit on the blocks of a Home tab view. */
+export const HOME_VIEW_BLOCKS = 100;
+
+/**
+ * Every problem with an App Home view: the block rules of a message, up to 100 blocks, channel
+ * mentions allowed, and no `<…>` that could ping or link elsewhere.
+ */
+export function validateHomeView(view: unknown): string[] {
+  if (!isObj(view) || view.type !== 'home') return ['view is not a home view'];
+  const blocks = Array.isArray(view.blocks) ? view.blocks : undefined;
+  if (!blocks) return ['blocks: missing'];
+  const out: string[] = [];
+  if (blocks.length > HOME_VIEW_BLOCKS) out.push(`blocks: ${blocks.length} > ${HOME_VIEW_BLOCKS}`);
+  const blockIds = blocks.map((b) => (isObj(b) ? b.block_id : undefined)).filter((id) => typeof id === 'string');
+  if (new Set(blockIds).size !== blockIds.length) out.push('blocks: duplicate block_id');
+  blocks.forEach((b, i) => checkBlock(b, `blocks[${i}]`, out, { channels: true }));
   return out;
 }

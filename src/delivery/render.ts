@@ -6,7 +6,7 @@
 import type { AnyEvent, PipelineEvent } from '../events.js';
 import { SOURCES, sourceNamed, type SizeSample, type SourceDefinition } from '../sources/index.js';
 import type { KeyValue } from '../store/store.js';
-import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
+import { createLinkPolicy, renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { sizeBuild, sizeHistoryDoneKey, sizeHistoryKey } from '../store/keys.js';
 
@@ -28,15 +28,31 @@ export function sizeSample(event: PipelineEvent, sources: readonly SourceDefinit
   return sourceNamed(sources, event.source)?.sizeSample?.(event) ?? null;
 }
 
-export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>; regressionThresholdPct: number; sources?: readonly SourceDefinition[] }): Renderer {
+/**
+ * The hosts a message may link to besides the fixed ones: the configured Sentry and Bugsee hosts
+ * and the operator's `LINK_HOSTS`. Never a host a payload names.
+ */
+export function configuredLinkHosts(config: { sentry: { url: string }; bugsee: { apiUrl: string }; linkHosts: readonly string[] }): string[] {
+  const hostOf = (u: string): string[] => {
+    try {
+      return [new URL(u).hostname];
+    } catch {
+      return [];
+    }
+  };
+  return [...hostOf(config.sentry.url), ...hostOf(config.bugsee.apiUrl), ...config.linkHosts];
+}
+
+export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>; regressionThresholdPct: number; sources?: readonly SourceDefinition[]; linkHosts?: readonly string[] }): Renderer {
   const { store } = deps;
+  const linkAllowed = createLinkPolicy(deps.linkHosts ?? []);
   const sources = deps.sources ?? SOURCES;
   // Templates read the event's own type: the one place a pipeline event is taken as a known one.
   const known = (event: PipelineEvent) => event as AnyEvent;
   const templates = (event: PipelineEvent) => sourceNamed(sources, event.source)?.templates;
   return {
     async extras(event) {
-      const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct };
+      const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct, linkAllowed };
       const sample = sizeSample(event, sources);
       if (sample) {
         const newestFirst = await store.listCapped<number>(sample.key, HISTORY);

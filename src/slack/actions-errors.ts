@@ -9,6 +9,7 @@ import type { SlackClients } from '../delivery/slack-client.js';
 import { SlackCallError } from '../delivery/slack-errors.js';
 import { BugseeApiError } from '../sources/bugsee/api.js';
 import { SentryApiError } from '../sources/sentry/api.js';
+import { esc } from './describe.js';
 
 export const FOREIGN_MESSAGE = "This message doesn't belong to this workspace's Threadline.";
 
@@ -40,7 +41,7 @@ function sentryFailure(err: SentryApiError, org: string | undefined): Failure {
     case 'forbidden':
       return {
         result: err.code,
-        text: `Sentry refused the change (HTTP ${err.status}): Threadline's Sentry integration lacks Issue & Event: Read & Write${org ? ` for ${org}` : ''}. An admin can grant it in Sentry's integration settings.`,
+        text: `Sentry refused the change (HTTP ${err.status}): Threadline's Sentry integration lacks Issue & Event: Read & Write${org ? ` for ${esc(org)}` : ''}. An admin can grant it in Sentry's integration settings.`,
       };
     case 'not_found':
       return { result: 'not_found', text: 'Sentry no longer has this issue (it may have been deleted or merged), so nothing was changed.' };
@@ -50,7 +51,7 @@ function sentryFailure(err: SentryApiError, org: string | undefined): Failure {
     case 'server':
       return { result: err.code, text: "Sentry didn't answer; try again." };
     case 'no_token':
-      return { result: 'no_token', text: `Reinstall the Sentry integration (no token for org ${org ?? 'this org'}).` };
+      return { result: 'no_token', text: `Reinstall the Sentry integration (no token for org ${org ? esc(org) : 'this org'}).` };
     case 'not_configured':
       return { result: 'not_configured', text: "Threadline can't renew its Sentry token: SENTRY_CLIENT_ID and SENTRY_CLIENT_SECRET must be set. Ask an admin." };
     default:

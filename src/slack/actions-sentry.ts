@@ -8,6 +8,7 @@ import type { SentryIssueDetail, SentryIssueState } from '../sources/sentry/subj
 import { decodeActionValue, isSentryIssueValue, type SentryIssueValue, type SentryMoreOption } from '../../templates/values.js';
 import { SentryApiError, type SentryIssueUpdate } from '../sources/sentry/api.js';
 import { ActionRefusal } from './actions-errors.js';
+import { esc } from './describe.js';
 import { valueFor, type Click } from './actions-guard.js';
 import { sentryIssueEvent } from './actions-outcome.js';
 import type { ClickWork } from './actions-run.js';
@@ -117,17 +118,17 @@ export const sentryAssign: ClickWork = async (deps, click, raw, ctx) => {
   const info = await slack.call<{ user?: { name?: string; real_name?: string; profile?: { email?: string; real_name?: string; display_name?: string } } }>('users.info', { user: chosen });
   const email = info.user?.profile?.email;
   if (!email) {
-    throw new ActionRefusal('no_email', `Slack shows no email for <@${chosen}> (Threadline needs the users:read.email scope), so the issue can't be matched to a Sentry member.`);
+    throw new ActionRefusal('no_email', `Slack shows no email for ${/^[UW][A-Z0-9]+$/.test(chosen) ? `<@${chosen}>` : esc(chosen)} (Threadline needs the users:read.email scope), so the issue can't be matched to a Sentry member.`);
   }
   const member = await deps.sentryApi.findMemberByEmail(ids.org, email).catch((err: unknown) => {
     // The member list needs a different permission than the issue itself: name the right one.
     if (err instanceof SentryApiError && (err.code === 'unauthorized' || err.code === 'forbidden')) {
-      throw new ActionRefusal(err.code, `Sentry refused to list the members of ${ids.org} (HTTP ${err.status}): Threadline's Sentry integration lacks Organization: Read (or Member: Read).`);
+      throw new ActionRefusal(err.code, `Sentry refused to list the members of ${esc(ids.org)} (HTTP ${err.status}): Threadline's Sentry integration lacks Organization: Read (or Member: Read).`);
     }
     throw err;
   });
   const userId = member?.user?.id;
-  if (!member || !userId) throw new ActionRefusal('no_member', `No Sentry member of ${ids.org} has the email ${email}, so the issue was not assigned.`);
+  if (!member || !userId) throw new ActionRefusal('no_member', `No Sentry member of ${esc(ids.org)} has the email ${esc(email)}, so the issue was not assigned.`);
   await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: `user:${userId}` });
   const name = member.user?.name || member.name || info.user?.profile?.real_name || info.user?.real_name || email;
   return {

@@ -9,7 +9,7 @@ import { FILTER_NAMES, FILTER_SPECS, filterKinds, filterSources, isFilterName } 
 export type Command =
   | { verb: 'subscribe'; source: string; target: string; kinds: string[]; filters: Record<string, string> }
   | { verb: 'unsubscribe'; source: string; target: string }
-  | { verb: 'list' }
+  | { verb: 'list'; page?: number }
   | { verb: 'help' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
@@ -19,7 +19,7 @@ export function usageFor(sources: readonly SourceDefinition[]): string {
   return [
     ...sources.map((s) => `\`/threadline subscribe ${s.name} ${s.subscription.placeholder}\` \`[kinds…] [--filter=value…]\``),
     sources.map((s) => `\`/threadline unsubscribe ${s.name} ${s.subscription.placeholder}\``).join(' · '),
-    '`/threadline list` · `/threadline help`',
+    '`/threadline list [page]` · `/threadline help`',
     sources.map((s) => `${s.label} kinds: ${s.kinds.join(' ')}`).join(' · '),
     `Filters: ${FILTER_NAMES.map((n) => `--${n}`).join(' ')} (see \`/threadline help\`)`,
   ].join('\n');
@@ -126,7 +126,8 @@ function parseTokens(sources: readonly SourceDefinition[], tokens: string[]): Co
     case 'help':
       return { verb: 'help' };
     case 'list':
-      if (args.length > 0) fail(`\`list\` takes nothing after it, but got "${args[0]}".`);
+      if (args.length === 1 && /^[1-9]\d{0,3}$/.test(args[0] as string)) return { verb: 'list', page: Number(args[0]) };
+      if (args.length > 0) fail(`\`list\` takes only a page number after it, but got "${args[0]}".`);
       return { verb: 'list' };
     case 'subscribe': {
       const source = parseSource(sources, args[0], verb);

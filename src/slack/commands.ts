@@ -10,8 +10,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { parseCommand, type Command } from './command-parse.js';
-import { describeFilters, describeKinds, describeSubscription, describeTarget } from './describe.js';
-import { helpText } from './help.js';
+import { describeFilters, describeKinds, describeTarget } from './describe.js';
+import { helpReply, listReply, replyText, subscriptionLines, usageReply } from './command-replies.js';
+import { Md } from '../../templates/blocks.js';
 
 export interface CommandDeps {
   store: SubscriptionRepo;
@@ -54,10 +55,6 @@ async function channelPrivacy(client: WebClient, command: SlashCommand, deps: Co
   }
 }
 
-function usageReply(error: string, usage: string): string {
-  return `⚠️ ${error}\n\n*Usage*\n${usage}`;
-}
-
 async function subscribe(
   cmd: Extract<Command, { verb: 'subscribe' }>,
   command: SlashCommand,
@@ -94,18 +91,21 @@ async function subscribe(
   ];
   const privacy = await channelPrivacy(client, command, deps);
   if (privacy === 'private') lines.push(INVITE_HINT);
-  return lines.join('\n');
+  // The parts are escaped mrkdwn already (describe.ts).
+  return replyText(Md.of(lines.join('\n')));
 }
 
 async function unsubscribe(cmd: Extract<Command, { verb: 'unsubscribe' }>, command: SlashCommand, deps: CommandDeps): Promise<string> {
   const removed = await deps.store.removeSubscription(command.team_id, command.channel_id, cmd.source, cmd.target);
   if (removed) {
     deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, source: cmd.source, target: cmd.target }, 'subscription removed');
-    return `🗑️ Unsubscribed: this channel no longer gets ${describeTarget(cmd)}.`;
+    return replyText(Md.of(`🗑️ Unsubscribed: this channel no longer gets ${describeTarget(cmd)}.`));
   }
   const rest = await channelSubscriptions(command, deps);
-  const tail = rest.length ? `\nThis channel's subscriptions:\n${rest.map(describeSubscription).join('\n')}` : '';
-  return `There was nothing to remove: this channel has no subscription to ${describeTarget(cmd)}.${tail}`;
+  const shown = rest.slice(0, 20);
+  const more = rest.length > shown.length ? `\n_…and ${rest.length - shown.length} more: \`/threadline list\`_` : '';
+  const tail = rest.length ? `\nThis channel's subscriptions:\n${subscriptionLines(shown).value}${more}` : '';
+  return replyText(Md.of(`There was nothing to remove: this channel has no subscription to ${describeTarget(cmd)}.${tail}`));
 }
 
 /** Filtered again here so one team's list can never show another team's rows. */
@@ -114,12 +114,8 @@ async function channelSubscriptions(command: SlashCommand, deps: CommandDeps): P
   return subs.filter((s) => s.teamId === command.team_id && s.channelId === command.channel_id);
 }
 
-async function list(command: SlashCommand, deps: CommandDeps): Promise<string> {
-  const subs = await channelSubscriptions(command, deps);
-  if (subs.length === 0) {
-    return 'This channel has no subscriptions yet. Try `/threadline subscribe sentry acme/web` or `/threadline help`.';
-  }
-  return `*This channel's subscriptions* (${subs.length})\n${subs.map(describeSubscription).join('\n')}`;
+async function list(command: SlashCommand, deps: CommandDeps, page: number | undefined): Promise<string> {
+  return listReply(await channelSubscriptions(command, deps), page);
 }
 
 async function execute(command: SlashCommand, client: WebClient, deps: CommandDeps): Promise<string> {
@@ -128,9 +124,9 @@ async function execute(command: SlashCommand, client: WebClient, deps: CommandDe
   const cmd = parsed.command;
   switch (cmd.verb) {
     case 'help':
-      return helpText();
+      return helpReply();
     case 'list':
-      return list(command, deps);
+      return list(command, deps, cmd.page);
     case 'subscribe':
       return subscribe(cmd, command, client, deps);
     case 'unsubscribe':

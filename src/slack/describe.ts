@@ -2,9 +2,15 @@
 
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Subscription } from '../store/store.js';
+import { esc as escMd } from '../../templates/blocks.js';
 
-export { escapeMrkdwn as esc } from '../sources/kit/text.js';
-import { escapeMrkdwn as esc } from '../sources/kit/text.js';
+/**
+ * Slack mrkdwn control characters; user-typed values could otherwise inject links or mentions.
+ * The templates' escaping, so control and bidi characters go too.
+ */
+export function esc(s: string): string {
+  return escMd(s).value;
+}
 
 /** How the subscription's target reads, as its source describes it. */
 export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>, sources: readonly SourceDefinition[] = SOURCES): string {
@@ -13,7 +19,7 @@ export function describeTarget(sub: Pick<Subscription, 'source' | 'target'>, sou
 }
 
 export function describeKinds(kinds: readonly string[]): string {
-  return kinds.length === 0 ? 'all kinds' : kinds.join(', ');
+  return kinds.length === 0 ? 'all kinds' : esc(kinds.join(', '));
 }
 
 export function describeFilters(filters: Record<string, string>): string {
@@ -23,7 +29,7 @@ export function describeFilters(filters: Record<string, string>): string {
 }
 
 export function describeDisabled(sub: Pick<Subscription, 'disabled'>): string {
-  return sub.disabled ? ` — ⛔ disabled: ${esc(sub.disabled.reason)} (since ${sub.disabled.at})` : '';
+  return sub.disabled ? ` — ⛔ disabled: ${esc(sub.disabled.reason)} (since ${esc(sub.disabled.at)})` : '';
 }
 
 /** One bullet line: target, kinds, filters and, when disabled, why. */

@@ -20,7 +20,7 @@ export function helpText(sources: readonly SourceDefinition[] = SOURCES): string
     '*Commands*',
     ...sources.flatMap((s) => s.subscription.help),
     `• ${sources.map((s) => `\`/threadline unsubscribe ${s.name} ${s.subscription.placeholder}\``).join(' · ')}`,
-    '• `/threadline list`: this channel’s subscriptions.',
+    '• `/threadline list [page]`: this channel’s subscriptions, 20 to a page.',
     '• `/threadline help`: this text.',
     'Subscribing again to the same project or app replaces its kinds and filters (and re-enables it).',
     '',

@@ -5,6 +5,7 @@
 
 import type { types } from '@slack/bolt';
 import type { DeadLetter, DeadLetterStats, Subscription } from '../store/store.js';
+import { cutText, clip as clipRaw } from '../../templates/blocks.js';
 import { describeFilters, describeKinds, describeTarget, esc } from './describe.js';
 import { ACTION_IDS } from './requirements.js';
 
@@ -35,8 +36,19 @@ const STATUS_ICON: Record<DeliveryEntry['status'], string> = { posted: '✅', re
 
 type Block = types.KnownBlock;
 
+/** Cuts escaped mrkdwn between atoms, so a `<!date^…|…>` token or an `&amp;` is never split. */
 function clip(s: string, max = MAX_TEXT): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  return cutText(s, max);
+}
+
+/** A raw string (an error message) escaped, then cut. */
+function clipText(raw: string, max: number): string {
+  return clipRaw(raw, max).value;
+}
+
+/** `<#C…>` for a real channel id; anything else is shown as text, so a stored value cannot ping. */
+export function channel(id: string): string {
+  return /^[CGD][A-Z0-9]{1,30}$/.test(id) ? `<#${id}>` : `\`${esc(id)}\``;
 }
 
 /** Slack renders the time in the viewer's zone; the fallback is the ISO string. */
@@ -71,7 +83,7 @@ export function errorText(error: unknown): string {
 
 function subscriptionBlocks(subs: Subscription[]): Block[] {
   if (subs.length === 0) {
-    return [section('No subscriptions yet. In a channel, type `/threadline subscribe sentry <org>/<project>` or `/threadline help`.')];
+    return [section(esc('No subscriptions yet. In a channel, type `/threadline subscribe sentry <org>/<project>` or `/threadline help`.'))];
   }
   const byChannel = new Map<string, Subscription[]>();
   for (const s of subs) byChannel.set(s.channelId, [...(byChannel.get(s.channelId) ?? []), s]);
@@ -79,19 +91,32 @@ function subscriptionBlocks(subs: Subscription[]): Block[] {
   const blocks = channels.slice(0, MAX_CHANNELS).map((channelId) => {
     const lines = (byChannel.get(channelId) ?? []).map((s) => {
       const disabled = s.disabled ? `\n    ⛔ disabled: ${esc(s.disabled.reason)} since ${when(s.disabled.at)}` : '';
-      return `• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}`;
+      return clip(`• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}`, 500);
     });
-    return section(`<#${channelId}>\n${lines.join('\n')}`);
+    return section(fitLines(channel(channelId), lines));
   });
   if (channels.length > MAX_CHANNELS) blocks.push(section(`…and ${channels.length - MAX_CHANNELS} more channels.`));
   return blocks;
 }
 
+/** The head and as many whole lines as fit one section, then how many were left out. */
+function fitLines(head: string, lines: string[]): string {
+  const room = MAX_TEXT - 40;
+  let text = head;
+  let shown = 0;
+  for (const line of lines) {
+    if (text.length + 1 + line.length > room) break;
+    text += `\n${line}`;
+    shown++;
+  }
+  return shown < lines.length ? `${text}\n…and ${lines.length - shown} more (\`/threadline list\` there)` : text;
+}
+
 function deliveryBlocks(deliveries: DeliveryEntry[]): Block[] {
   if (deliveries.length === 0) return [section('Nothing delivered yet.')];
   const lines = deliveries.slice(0, 20).map((d) => {
-    const err = d.error ? ` — ${esc(clip(d.error, 120))}` : '';
-    return `${STATUS_ICON[d.status] ?? '•'} ${esc(d.status)} \`${esc(d.type)}\` → <#${d.channelId}> · ${when(d.at)}${err}`;
+    const err = d.error ? ` — ${clipText(d.error, 120)}` : '';
+    return `${STATUS_ICON[d.status] ?? '•'} ${esc(d.status)} \`${esc(d.type)}\` → ${channel(d.channelId)} · ${when(d.at)}${err}`;
   });
   return [section(lines.join('\n'))];
 }
@@ -99,10 +124,10 @@ function deliveryBlocks(deliveries: DeliveryEntry[]): Block[] {
 function deadLetterBlocks(deadLetters: DeadLetter[]): Block[] {
   if (deadLetters.length === 0) return [section('No dead letters. 🎉')];
   return deadLetters.slice(0, MAX_DEAD_LETTERS).map((dl) => {
-    const where = dl.channelId ? ` → <#${dl.channelId}>` : '';
+    const where = dl.channelId ? ` → ${channel(dl.channelId)}` : '';
     const err = errorText(dl.error);
     const copies = dl.count && dl.count > 1 ? ` ×${dl.count}` : '';
-    const text = `*${esc(dl.reason)}* \`${esc(dl.type ?? dl.source)}\`${where}${copies} · ${when(dl.createdAt)}${err ? `\n${esc(clip(err, 500))}` : ''}`;
+    const text = `*${esc(dl.reason)}* \`${esc(dl.type ?? dl.source)}\`${where}${copies} · ${when(dl.createdAt)}${err ? `\n${clipText(err, 500)}` : ''}`;
     const block: Block = { type: 'section', block_id: `dl:${dl.id}`.slice(0, 255), text: { type: 'mrkdwn', text: clip(text) } };
     // Only a dead delivery job can be requeued; an ingest dead letter is kept for reading.
     if (dl.job !== undefined && dl.job !== null) {

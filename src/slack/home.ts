@@ -8,7 +8,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import { deliveriesKey } from '../store/keys.js';
 import type { DeadLetterRepo, KeyValue, SubscriptionRepo } from '../store/store.js';
-import { buildHomeView, type DeliveryEntry } from './home-view.js';
+import { buildHomeView, channel, type DeliveryEntry } from './home-view.js';
+import { esc } from './describe.js';
 
 export interface HomeDeps {
   store: Pick<KeyValue, 'listCapped'> & Pick<SubscriptionRepo, 'listSubscriptions'> & DeadLetterRepo;
@@ -43,7 +44,7 @@ async function retry(deps: HomeDeps, id: string, teamId: string): Promise<string
   try {
     await deps.requeueDeadLetter(id, teamId);
     deps.logger.info({ teamId, deadLetterId: id, type: dl.type }, 'dead letter requeued');
-    return `🔁 Requeued \`${dl.type ?? dl.source}\`${dl.channelId ? ` for <#${dl.channelId}>` : ''}.`;
+    return `🔁 Requeued \`${esc(dl.type ?? dl.source)}\`${dl.channelId ? ` for ${channel(dl.channelId)}` : ''}.`;
   } catch (err) {
     deps.logger.error({ err: { message: (err as Error).message }, teamId, deadLetterId: id }, 'dead letter requeue failed');
     return '⚠️ Retry failed; the dead letter is still here. Try again in a moment.';

@@ -26,6 +26,16 @@ export function isPlainObject(value: unknown): value is Obj {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Keys that would reach an object's prototype through `node[key]`. State comes from payloads, so
+ * they are skipped wherever a path is walked or written, whatever the data says.
+ */
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isSafeKey(key: string): boolean {
+  return !UNSAFE_KEYS.has(key);
+}
+
 /** Path segments are joined with `.`; a `.` or `\` inside a key is escaped with `\`. */
 export function joinPath(segments: readonly string[]): string {
   return segments.map((s) => s.replace(/[\\.]/g, (c) => `\\${c}`)).join('.');
@@ -35,7 +45,7 @@ export function joinPath(segments: readonly string[]): string {
 export function flattenLeaves(value: Obj, prefix: string[] = []): { path: string[]; value: unknown }[] {
   const out: { path: string[]; value: unknown }[] = [];
   for (const [key, v] of Object.entries(value)) {
-    if (v === undefined) continue;
+    if (v === undefined || !isSafeKey(key)) continue;
     const path = [...prefix, key];
     if (isPlainObject(v)) out.push(...flattenLeaves(v, path));
     else out.push({ path, value: v });
@@ -56,6 +66,7 @@ function clone<T>(value: T): T {
 }
 
 function setAt(root: Obj, path: string[], value: unknown): void {
+  if (!path.every(isSafeKey)) return;
   let node = root;
   for (const seg of path.slice(0, -1)) {
     if (!isPlainObject(node[seg])) node[seg] = {};

@@ -142,9 +142,10 @@ describe('/threadline over HTTP', () => {
     const { status, reply } = await command({ text: 'subscribe sentry acme', team_id: 'TERR' });
     expect(status).toBe(200);
     expect(reply.response_type).toBe('ephemeral');
-    expect(reply.text).toContain('"acme" must be <org>/<project>');
+    // Escaped: Slack reads a raw `<org>` as a control sequence, even inside backticks.
+    expect(reply.text).toContain('"acme" must be &lt;org&gt;/&lt;project&gt;');
     expect(reply.text).toContain('*Usage*');
-    expect(reply.text).toContain('/threadline subscribe bugsee <app-key>');
+    expect(reply.text).toContain('/threadline subscribe bugsee &lt;app-key&gt;');
     const unknown = await command({ text: 'frobnicate', team_id: 'TERR' });
     expect(unknown.reply.text).toContain('Unknown command "frobnicate"');
     expect(await h.store.listSubscriptions({ teamId: 'TERR' })).toEqual([]);

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../../src/events.js';
-import { renderCard, renderReply, renderStandalone } from '../../templates/index.js';
+import { DEFAULT_LINK_POLICY, renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { SlackMessage } from '../../templates/types.js';
 import { validateMessage } from '../../templates/validate.js';
 import { SAMPLES, type Sample } from './samples.js';
@@ -156,7 +156,7 @@ function renderAll(sample: Sample): SlackMessage[] {
 describe('every sample is within the limits', () => {
   for (const sample of SAMPLES) {
     it(sample.name, () => {
-      for (const msg of renderAll(sample)) expect(validateMessage(msg)).toEqual([]);
+      for (const msg of renderAll(sample)) expect(validateMessage(msg, { linkAllowed: DEFAULT_LINK_POLICY })).toEqual([]);
     });
   }
 });
@@ -171,7 +171,7 @@ describe('hostile payloads stay within the limits and never ping', () => {
         fc.property(fc.constantFrom(...samples), mutation, (sample, m) => {
           const hostile = mutate(sample, m);
           for (const msg of renderAll(hostile)) {
-            const problems = validateMessage(msg);
+            const problems = validateMessage(msg, { linkAllowed: DEFAULT_LINK_POLICY });
             if (problems.length) throw new Error(`${sample.name}: ${problems.slice(0, 5).join('; ')}`);
           }
         }),

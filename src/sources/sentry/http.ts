@@ -33,9 +33,20 @@ export class SentryApiError extends Error {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** `/api/0/<seg>/<seg>/…/` with every segment encoded, so an id can never change the path. */
+/**
+ * `/api/0/<seg>/<seg>/…/` with every segment encoded, so an id can never change the path. `.` and
+ * `..` pass `encodeURIComponent` unchanged and URL parsing resolves them (even as `%2E`), so they
+ * are refused: an issue id `..` would otherwise turn a Resolve into `PUT /organizations/<org>/`.
+ */
 export function apiPath(...segments: Array<string | number>): string {
-  return `/api/0/${segments.map((s) => encodeURIComponent(String(s))).join('/')}/`;
+  return `/api/0/${segments.map(segment).join('/')}/`;
+}
+
+function segment(value: string | number): string {
+  const s = String(value);
+  if (s === '') throw new TypeError('Sentry API path segment must not be empty');
+  if (s === '.' || s === '..') throw new TypeError('Sentry API path segment must not be a dot segment');
+  return encodeURIComponent(s);
 }
 
 export function joinUrl(baseUrl: string, path: string): string {

@@ -78,6 +78,8 @@ describe('requests', () => {
     // WHATWG URLs resolve `..` and `%2E%2E` alike, so a dot segment could climb out of the path.
     await expect(api.closeIssue('IOS', '..')).rejects.toThrow(TypeError);
     await expect(api.reopenIssue('.', 'IOS-1')).rejects.toThrow(TypeError);
+    await expect(api.closeIssue('IOS', '.')).rejects.toThrow(/dot segment/);
+    await expect(api.reopenIssue('..', 'IOS-1')).rejects.toThrow(/dot segment/);
   });
 
   it('uses the injected fetch when given one', async () => {

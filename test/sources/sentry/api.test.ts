@@ -44,6 +44,16 @@ describe('Sentry API client', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('refuses `.` and `..` (and empty) path segments before any request', async () => {
+    // A signed issue with id `..` once turned a Resolve into `PUT /api/0/organizations/acme/`.
+    // No interceptor is set: with net connect disabled, a request would fail with a nock error instead.
+    await expect(api.updateIssue('acme', '..', { status: 'resolved' })).rejects.toThrow(/dot segment/);
+    await expect(api.getIssue('acme', '.')).rejects.toThrow(/dot segment/);
+    await expect(api.getIssue('..', '1')).rejects.toThrow(/dot segment/);
+    await expect(api.findMemberByEmail('.', 'a@b.example')).rejects.toThrow(/dot segment/);
+    await expect(api.getIssue('acme', '')).rejects.toThrow(TypeError);
+  });
+
   it('finds a member by email, case-insensitively', async () => {
     const scope = nock(BASE)
       .get('/api/0/organizations/acme/members/')
