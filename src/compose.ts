@@ -171,7 +171,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });
   const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
-  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun };
+  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun, sources };
 
   const app = createApp({
     config,

@@ -4,6 +4,7 @@
  * templates' escaping (`md`, `esc`) and cut to Slack's limits between atoms (`cutText`).
  */
 
+import type { SourceDefinition } from '../sources/index.js';
 import type { Subscription } from '../store/store.js';
 import { cutText, esc, LIMITS, Md, md } from '../../templates/blocks.js';
 import { describeSubscription } from './describe.js';
@@ -20,8 +21,8 @@ export function replyText(text: Md): string {
 }
 
 /** `help` is our own text, but it shows placeholders like `<org>` that must be escaped. */
-export function helpReply(): string {
-  return replyText(esc(helpText()));
+export function helpReply(sources?: readonly SourceDefinition[]): string {
+  return replyText(esc(helpText(sources)));
 }
 
 /** A parse error (which may echo what was typed) and the usage, both escaped. */
@@ -30,12 +31,12 @@ export function usageReply(error: string, usage: string): string {
 }
 
 /** Subscription lines, each cut to `LINE_MAX`; `describe.ts` already escaped the values. */
-export function subscriptionLines(subs: readonly Subscription[]): Md {
-  return Md.of(subs.map((s) => cutText(describeSubscription(s), LINE_MAX)).join('\n'));
+export function subscriptionLines(subs: readonly Subscription[], sources?: readonly SourceDefinition[]): Md {
+  return Md.of(subs.map((s) => cutText(describeSubscription(s, sources), LINE_MAX)).join('\n'));
 }
 
 /** One page of the channel's subscriptions, saying how many are left out and how to see them. */
-export function listReply(subs: readonly Subscription[], page = 1): string {
+export function listReply(subs: readonly Subscription[], page = 1, sources?: readonly SourceDefinition[]): string {
   if (subs.length === 0) {
     return replyText(md`This channel has no subscriptions yet. Try \`/threadline subscribe sentry acme/web\` or \`/threadline help\`.`);
   }
@@ -53,5 +54,5 @@ export function listReply(subs: readonly Subscription[], page = 1): string {
       : page < pages
         ? md`\n_Showing ${from + 1}–${from + shown.length} of ${subs.length}; ${left} not shown. Next: \`/threadline list ${page + 1}\`._`
         : md`\n_Showing ${from + 1}–${from + shown.length} of ${subs.length}; ${left} on earlier pages (\`/threadline list\`)._`;
-  return replyText(md`${head}\n${subscriptionLines(shown)}${tail}`);
+  return replyText(md`${head}\n${subscriptionLines(shown, sources)}${tail}`);
 }

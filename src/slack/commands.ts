@@ -13,6 +13,7 @@ import { parseCommand, type Command } from './command-parse.js';
 import { describeFilters, describeKinds, describeTarget } from './describe.js';
 import { helpReply, listReply, replyText, subscriptionLines, usageReply } from './command-replies.js';
 import { Md } from '../../templates/blocks.js';
+import type { SourceDefinition } from '../sources/index.js';
 
 export interface CommandDeps {
   store: SubscriptionRepo;
@@ -21,6 +22,8 @@ export interface CommandDeps {
   idGen?: () => string;
   /** No Slack credentials: skip Web API calls (conversations.info) and decide from the payload alone. */
   dryRun?: boolean;
+  /** The sources a channel can subscribe to (default: the built-in list). */
+  sources?: readonly SourceDefinition[];
 }
 
 type Privacy = 'public' | 'private-member' | 'private' | 'unknown';
@@ -86,7 +89,7 @@ async function subscribe(
   );
   const verb = existing ? (existing.disabled ? 'Re-enabled and updated' : 'Updated') : 'Subscribed';
   const lines = [
-    `✅ ${verb}: this channel gets ${describeTarget(saved)}: ${describeKinds(saved.kinds)} · ${describeFilters(saved.filters)}.`,
+    `✅ ${verb}: this channel gets ${describeTarget(saved, deps.sources)}: ${describeKinds(saved.kinds)} · ${describeFilters(saved.filters)}.`,
     'New events post here from now on.',
   ];
   const privacy = await channelPrivacy(client, command, deps);
@@ -99,13 +102,13 @@ async function unsubscribe(cmd: Extract<Command, { verb: 'unsubscribe' }>, comma
   const removed = await deps.store.removeSubscription(command.team_id, command.channel_id, cmd.source, cmd.target);
   if (removed) {
     deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, source: cmd.source, target: cmd.target }, 'subscription removed');
-    return replyText(Md.of(`🗑️ Unsubscribed: this channel no longer gets ${describeTarget(cmd)}.`));
+    return replyText(Md.of(`🗑️ Unsubscribed: this channel no longer gets ${describeTarget(cmd, deps.sources)}.`));
   }
   const rest = await channelSubscriptions(command, deps);
   const shown = rest.slice(0, 20);
   const more = rest.length > shown.length ? `\n_…and ${rest.length - shown.length} more: \`/threadline list\`_` : '';
-  const tail = rest.length ? `\nThis channel's subscriptions:\n${subscriptionLines(shown).value}${more}` : '';
-  return replyText(Md.of(`There was nothing to remove: this channel has no subscription to ${describeTarget(cmd)}.${tail}`));
+  const tail = rest.length ? `\nThis channel's subscriptions:\n${subscriptionLines(shown, deps.sources).value}${more}` : '';
+  return replyText(Md.of(`There was nothing to remove: this channel has no subscription to ${describeTarget(cmd, deps.sources)}.${tail}`));
 }
 
 /** Filtered again here so one team's list can never show another team's rows. */
@@ -115,16 +118,16 @@ async function channelSubscriptions(command: SlashCommand, deps: CommandDeps): P
 }
 
 async function list(command: SlashCommand, deps: CommandDeps, page: number | undefined): Promise<string> {
-  return listReply(await channelSubscriptions(command, deps), page);
+  return listReply(await channelSubscriptions(command, deps), page, deps.sources);
 }
 
 async function execute(command: SlashCommand, client: WebClient, deps: CommandDeps): Promise<string> {
-  const parsed = parseCommand(command.text ?? '');
+  const parsed = parseCommand(command.text ?? '', deps.sources);
   if (!parsed.ok) return usageReply(parsed.error, parsed.usage);
   const cmd = parsed.command;
   switch (cmd.verb) {
     case 'help':
-      return helpReply();
+      return helpReply(deps.sources);
     case 'list':
       return list(command, deps, cmd.page);
     case 'subscribe':

@@ -33,6 +33,6 @@ export function describeDisabled(sub: Pick<Subscription, 'disabled'>): string {
 }
 
 /** One bullet line: target, kinds, filters and, when disabled, why. */
-export function describeSubscription(sub: Subscription): string {
-  return `• ${describeTarget(sub)} — ${describeKinds(sub.kinds)} · ${describeFilters(sub.filters)}${describeDisabled(sub)}`;
+export function describeSubscription(sub: Subscription, sources: readonly SourceDefinition[] = SOURCES): string {
+  return `• ${describeTarget(sub, sources)} — ${describeKinds(sub.kinds)} · ${describeFilters(sub.filters)}${describeDisabled(sub)}`;
 }

@@ -2,6 +2,7 @@
 
 import type { App } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import type { SourceDefinition } from '../sources/index.js';
 import type { Store } from '../store/store.js';
 import { registerActions, type ActionDeps } from './actions.js';
 import { registerCommands } from './commands.js';
@@ -17,6 +18,8 @@ export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'lo
   idGen?: () => string;
   /** No Slack credentials: handlers avoid Web API calls they can do without. */
   dryRun?: boolean;
+  /** The sources a channel can subscribe to (default: the built-in list). */
+  sources?: readonly SourceDefinition[];
 }
 
 export function registerSlackHandlers(bolt: App, deps: SlackHandlerDeps): void {
