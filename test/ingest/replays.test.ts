@@ -63,6 +63,22 @@ describe.each<StoreKind>(['redis', 'sqlite'])('replayed Sentry deliveries on %s'
     expect(JSON.stringify(posts(svc, ch)[1]?.args)).toContain('after-the-replays');
   });
 
+  it('takes 100 relabelled copies of one signed body (new Request-ID, any timestamp) as one delivery', async () => {
+    const ch = await newChannel();
+    const body = JSON.stringify(comment(String(Date.now() + 9), `relabelled-${randomUUID()}`));
+    const stamps = ['4102444800', 'banana', '1000000000', '', String(Math.floor(Date.now() / 1000))];
+    const answers: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const headers = { ...sentryHeaders(body, 'comment', SENTRY_SECRET, randomUUID()), 'sentry-hook-timestamp': stamps[i % stamps.length]! };
+      answers.push((await postRaw(svc, body, headers)).body.status);
+    }
+    expect(answers.filter((a) => a === 'accepted')).toHaveLength(1);
+    expect(answers.filter((a) => a === 'duplicate')).toHaveLength(99);
+    await eventually(() => posts(svc, ch).length === 1, 'the one post');
+    expect(await svc.t.queue.drained(10_000)).toBe(true);
+    expect(posts(svc, ch)).toHaveLength(1);
+  });
+
   it('still finishes a pending claim when the sender retries with the same Request-ID', async () => {
     const ch = await newChannel();
     const body = JSON.stringify({ ...comment(String(Date.now() + 2), 'pending'), _replay: randomUUID() });
