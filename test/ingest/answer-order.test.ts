@@ -95,6 +95,20 @@ describe.each<StoreKind>(['redis'])('answer order on %s', (kind) => {
     expect(await post(`${bugsee}`, '{"type":"no.such"}', { ...json, 'x-bugsee-token': BUGSEE_SECRET })).toBe(202);
   });
 
+  it('never makes an unknown event name a metric label value, for either source', async () => {
+    const names = Array.from({ length: 50 }, () => `zz${randomUUID().replace(/-/g, '')}`);
+    for (const name of names) {
+      const unknown = JSON.stringify({ action: 'created', data: {}, _replay: randomUUID() });
+      expect(await post(sentry, unknown, signed(unknown, name))).toBe(202);
+      expect(await post(`${bugsee}?token=${BUGSEE_SECRET}`, JSON.stringify({ type: name }), { 'content-type': 'application/json' })).toBe(202);
+    }
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    for (const name of names) expect(metrics).not.toContain(name);
+    const types = new Set([...metrics.matchAll(/threadline_webhooks_total\{[^}]*type="([^"]*)"/g)].map((m) => m[1]));
+    for (const t of types) expect(t === 'unknown' || /^(sentry|bugsee)\.[a-z_]+(\.[a-z_]+)+$/.test(t!), t).toBe(true);
+    expect(metrics).toMatch(/threadline_webhooks_total\{source="bugsee",outcome="unknown",type="unknown"\} \d+/);
+  });
+
   it('logs thousands of refusals in a bounded number of lines', { timeout: 180_000 }, async () => {
     // A service of its own, so the figure counts every line these refusals caused.
     const own = await startService(kind, {}, { worker: false });
