@@ -84,7 +84,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       count(outcome, type);
       return outcome === 'accepted' ? answers.accepted(type, event.id) : answers.duplicate(type, event.id);
     } catch (err) {
-      return answerFor(err, delivery.source, log);
+      return answerFor(err, sourceLabel, log);
     }
   }
 
