@@ -10,12 +10,14 @@ import { createStore } from '../src/store/index.js';
 import type { BenchSlack } from './fake-slack.js';
 import type { CpuShare } from './cpu.js';
 import { percentile, sendPaced } from './load.js';
-import { issueBody, seeded, sign } from './payloads.js';
+import { issueBody, seeded, sign, uniqueBody } from './payloads.js';
 
 export interface E2eFigures {
   rate: number;
   sent: number;
   acked: number;
+  /** Of `acked`, answered `accepted`: each send is a new delivery, so anything else is a bench bug. */
+  accepted: number;
   posted: number;
   missing: number;
   channels: number;
@@ -33,6 +35,7 @@ export const SKIPPED_E2E: E2eFigures = {
   rate: 0,
   sent: 0,
   acked: 0,
+  accepted: 0,
   posted: 0,
   missing: 0,
   channels: 0,
@@ -92,7 +95,9 @@ export async function runE2e(opts: {
         size: 2048 + Math.floor(rand() * 1024),
         rand,
       });
-      return { id: `${opts.tag}-${i}`, body, signature: sign(body) };
+      const id = `${opts.tag}-${i}`;
+      const unique = uniqueBody(body, id);
+      return { id, body: unique, signature: sign(unique) };
     },
   });
   const deadline = performance.now() + opts.settleMs;
@@ -117,6 +122,7 @@ export async function runE2e(opts: {
     rate: opts.rate,
     sent: result.sentAt.size,
     acked: result.acked,
+    accepted: result.accepted,
     posted: latencies.length,
     missing: result.sentAt.size - latencies.length,
     channels: opts.channels,

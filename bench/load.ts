@@ -3,12 +3,14 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { sentryHeaders, type SignedBody } from './payloads.js';
+import { sentryHeaders, uniqueSigned, type SignedBody } from './payloads.js';
 import type { CpuShare } from './cpu.js';
 
 export interface LoadFigures {
-  /** Mean accepted requests per second over the phase. */
+  /** Mean requests per second answered `accepted` (not merely 2xx) over the phase. */
   rps: number;
+  /** Requests answered `accepted`: a 2xx `duplicate` would measure the dedup path instead. */
+  accepted?: number;
   p50: number;
   p99: number;
   max: number;
@@ -40,11 +42,16 @@ export function runLoad(opts: LoadOptions): Promise<LoadFigures> {
     method: 'POST',
     path: '/webhooks/sentry',
     setupRequest: (req) => {
-      const item = opts.pool[n % opts.pool.length] as SignedBody;
       n += 1;
-      return { ...req, method: 'POST', path: '/webhooks/sentry', body: item.body, headers: sentryHeaders(item.signature, `${opts.tag}-${n}`) };
+      const id = `${opts.tag}-${n}`;
+      const item = uniqueSigned(opts.pool[n % opts.pool.length] as SignedBody, id);
+      return { ...req, method: 'POST', path: '/webhooks/sentry', body: item.body, headers: sentryHeaders(item.signature, id) };
+    },
+    onResponse: (status, body) => {
+      if (status < 300 && isAccepted(body)) accepted += 1;
     },
   };
+  let accepted = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -57,9 +64,9 @@ export function runLoad(opts: LoadOptions): Promise<LoadFigures> {
       },
       (err, r) => {
         if (err) return reject(err);
-        const ok = r['2xx'];
         resolve({
-          rps: ok / Math.max(r.duration, 0.001),
+          rps: accepted / Math.max(r.duration, 0.001),
+          accepted,
           p50: r.latency.p50,
           p99: r.latency.p99,
           max: r.latency.max,
@@ -77,6 +84,8 @@ export interface PacedResult {
   /** Request-ID → performance.now() when the request was written. */
   sentAt: Map<string, number>;
   acked: number;
+  /** Of `acked`, those answered `accepted` (the rest were taken for duplicates). */
+  accepted: number;
   failed: number;
   /** The first few non-2xx answers or errors, for the report. */
   problems: string[];
@@ -94,7 +103,7 @@ export async function sendPaced(opts: {
 }): Promise<PacedResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(`${opts.url}/webhooks/sentry`);
-  const result: PacedResult = { sentAt: new Map(), acked: 0, failed: 0, problems: [] };
+  const result: PacedResult = { sentAt: new Map(), acked: 0, accepted: 0, failed: 0, problems: [] };
   const inflight: Promise<void>[] = [];
   const note = (p: string) => {
     if (result.problems.length < 5) result.problems.push(p);
@@ -109,8 +118,11 @@ export async function sendPaced(opts: {
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
           res.on('end', () => {
-            if (res.statusCode && res.statusCode < 300) result.acked += 1;
-            else {
+            if (res.statusCode && res.statusCode < 300) {
+              result.acked += 1;
+              if (isAccepted(text)) result.accepted += 1;
+              else note(`${res.statusCode} ${text.slice(0, 200)}`);
+            } else {
               result.failed += 1;
               note(`${res.statusCode} ${text.slice(0, 200)}`);
             }
@@ -137,6 +149,14 @@ export async function sendPaced(opts: {
   await Promise.all(inflight);
   agent.destroy();
   return result;
+}
+
+function isAccepted(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { status?: unknown }).status === 'accepted';
+  } catch {
+    return false;
+  }
 }
 
 export function percentile(sorted: number[], p: number): number {

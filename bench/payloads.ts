@@ -76,8 +76,25 @@ export function sign(body: string, secret = BENCH_SECRET): string {
 }
 
 /**
- * A pool of signed bodies for the load phases. Signatures cover only the body, so a body may be
- * sent more than once as long as each send carries its own Request-ID.
+ * The body with a top-level `_replay` nonce (the schemas let unknown keys through). The service
+ * takes the same bytes twice for a replay whatever the Request-ID, so every send that is meant to
+ * be a new delivery must carry a body of its own, re-signed.
+ */
+export function uniqueBody(body: string, nonce: string): string {
+  if (!body.endsWith('}')) throw new Error('uniqueBody: a JSON object is expected');
+  const rest = body.slice(0, -1).trimEnd();
+  return `${rest}${rest.endsWith('{') ? '' : ','}"_replay":${JSON.stringify(nonce)}}`;
+}
+
+/** `uniqueBody` with its signature. */
+export function uniqueSigned(item: SignedBody, nonce: string, secret = BENCH_SECRET): SignedBody {
+  const body = uniqueBody(item.body, nonce);
+  return { body, signature: sign(body, secret) };
+}
+
+/**
+ * A pool of signed bodies for the load phases. A body sent twice is a replay (a duplicate), so the
+ * senders make each send unique with `uniqueSigned` and its own Request-ID.
  */
 export function bodyPool(fixture: Record<string, unknown>, count: number, seed = 42): SignedBody[] {
   const rand = seeded(seed);

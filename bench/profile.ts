@@ -20,7 +20,7 @@ import type { Queue } from '../src/queue/queue.js';
 import type { Store } from '../src/store/store.js';
 import type { RawDelivery } from '../src/ingest/types.js';
 import type { PipelineEvent } from '../src/events.js';
-import { BENCH_SECRET, sentryHeaders, type SignedBody } from './payloads.js';
+import { BENCH_SECRET, sentryHeaders, uniqueSigned, type SignedBody } from './payloads.js';
 
 export interface StageFigure {
   stage: string;
@@ -67,7 +67,7 @@ export async function profileStages(opts: {
   try {
     const deliveries: RawDelivery[] = [];
     for (let i = 0; i < n; i++) {
-      const item = opts.pool[i % opts.pool.length] as SignedBody;
+      const item = uniqueSigned(opts.pool[i % opts.pool.length] as SignedBody, `${opts.tag}-${i}`);
       deliveries.push({
         source: 'sentry',
         headers: sentryHeaders(item.signature, `${opts.tag}-${i}`),
@@ -110,7 +110,7 @@ export async function profileStages(opts: {
       await time('whole pipeline (ingest.handle)', n, async (i) => {
         const d = at(i);
         const answer = await ingest.handle({ ...d, headers: { ...d.headers, 'request-id': `${opts.tag}-h-${i}` } });
-        if (answer.status !== 200) throw new Error(`ingest answered ${answer.status}`);
+        if (answer.body.status !== 'accepted') throw new Error(`ingest answered ${answer.status} ${answer.body.status}`);
       }),
     );
     return { store: opts.kind, iterations: n, stages };

@@ -119,8 +119,8 @@ export function formatReport(r: BenchResults): string {
   out.push(`End to end (webhook sent → fake Slack receives chat.postMessage), ${e.rate} events/s over ${e.threads} threads in ${e.channels} channels`);
   out.push(
     table([
-      ['sent', 'acked', 'posted', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'CPU % svc/redis/bench', 'svc CPU ms/event'],
-      [f0(e.sent), f0(e.acked), f0(e.posted), f0(e.missing), f1(e.p50), f1(e.p99), f1(e.max), cpuCell(e.cpu), f2(e.cpuMsPerEvent)],
+      ['sent', 'acked', 'accepted', 'posted', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'CPU % svc/redis/bench', 'svc CPU ms/event'],
+      [f0(e.sent), f0(e.acked), f0(e.accepted), f0(e.posted), f0(e.missing), f1(e.p50), f1(e.p99), f1(e.max), cpuCell(e.cpu), f2(e.cpuMsPerEvent)],
     ]),
   );
   if (e.problems.length) out.push(`  problems: ${e.problems.join(' | ')}`);

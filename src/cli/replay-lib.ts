@@ -95,7 +95,8 @@ Posts saved Sentry or Bugsee payloads to a running Threadline, signed as the sen
   --source S           sentry | bugsee (default: detected from each payload)
   --secret S           Sentry client secret (default: env SENTRY_CLIENT_SECRET)
   --bugsee-token T     Bugsee webhook secret, sent as ?token= (default: env BUGSEE_WEBHOOK_SECRET, else --secret)
-  --keep-ids           keep the payload's Request-ID / envelope id (a second replay is then a duplicate)
+  --keep-ids           send the saved bytes as they are (no _replay nonce, no Request-ID, same envelope id):
+                       a second replay is then a duplicate
   --delay MS           pause between deliveries (default 300)
   --scenario NAME      a built-in story from fixtures/: ${scenarios.join(', ')}
   -h, --help           this text
@@ -180,8 +181,21 @@ export interface BuildDeps {
 }
 
 /**
- * The request that delivers one saved payload. Sentry bodies are sent byte for byte (the signature
- * covers them); a Bugsee envelope is re-serialised only when it gets a fresh `id`.
+ * The saved bytes with a top-level `"_replay": "<nonce>"` added before the closing brace (the
+ * schemas let unknown keys through). The service takes the same body twice for a replay whatever
+ * its Request-ID, so a fresh delivery needs bytes of its own.
+ */
+export function withReplayNonce(text: string, nonce: string): string {
+  const rest = text.trimEnd();
+  if (!rest.endsWith('}')) return text;
+  const head = rest.slice(0, -1).trimEnd();
+  return `${head}${head.endsWith('{') ? '' : ','}"_replay":${JSON.stringify(nonce)}}`;
+}
+
+/**
+ * The request that delivers one saved payload. A Sentry body is sent as saved plus a `_replay`
+ * nonce, signed over the exact bytes sent (as saved with `--keep-ids`); a Bugsee envelope is
+ * re-serialised only when it gets a fresh `id`.
  */
 export function buildReplayRequest(file: string, text: string, opts: ReplayOptions, deps: BuildDeps): ReplayRequest {
   let json: unknown;
@@ -197,14 +211,15 @@ export function buildReplayRequest(file: string, text: string, opts: ReplayOptio
     if (!resource) throw new UsageError(`${file}: cannot tell which Sentry resource this is; save it under a folder named after it (e.g. issue/)`);
     if (!opts.secret) throw new UsageError('Sentry payloads need a secret: pass --secret or set SENTRY_CLIENT_SECRET');
     const requestId = opts.keepIds ? undefined : deps.newId();
+    const body = requestId ? withReplayNonce(text, requestId) : text;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'sentry-hook-resource': resource,
       'sentry-hook-timestamp': String(deps.nowSeconds()),
-      'sentry-hook-signature': signSentry(text, opts.secret),
+      'sentry-hook-signature': signSentry(body, opts.secret),
     };
     if (requestId) headers['request-id'] = requestId;
-    return { file, source, label: `sentry/${resource}`, url: `${opts.url}/webhooks/sentry`, headers, body: text };
+    return { file, source, label: `sentry/${resource}`, url: `${opts.url}/webhooks/sentry`, headers, body };
   }
   const token = opts.bugseeToken ?? opts.secret;
   if (!token) throw new UsageError('Bugsee payloads need a token: pass --bugsee-token or set BUGSEE_WEBHOOK_SECRET');

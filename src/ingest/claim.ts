@@ -2,13 +2,18 @@
  * The last step of ingest: claim the delivery (dedup) and its place in its thread, and store the
  * job. "accepted" and "duplicate" both mean "we have it"; anything else throws a 503 so the
  * sender retries.
+ *
+ * A delivery is claimed under two identities at once: its delivery id (Request-ID, envelope id)
+ * and its raw body's SHA-256. The id is unsigned, so a captured body resent with a new id must
+ * still be a duplicate; the sender's own retry (same id, same body) still finds its pending claim
+ * and finishes it.
  */
 
 import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Queue } from '../queue/queue.js';
 import type { ClaimResult, KeyValue } from '../store/store.js';
-import { dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
+import { dedupBodyKey, dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
 import { IngestError, type RawDelivery } from './types.js';
 
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
@@ -24,13 +29,17 @@ export async function claimAndEnqueue(
   deps: { store: KeyValue; queue: Queue; log: Logger },
   delivery: RawDelivery,
   event: PipelineEvent,
+  /** SHA-256 (hex) of the raw body. */
+  bodySha256: string,
 ): Promise<'accepted' | 'duplicate'> {
   const { store, queue, log } = deps;
-  // One round trip: the dedup claim, and the event's place in its thread when it wins.
+  // One round trip: both dedup claims, and the event's place in its thread when they win.
   const dedupKey = dedupKeyOf(delivery.source, event.id);
+  const bodyKey = dedupBodyKey(delivery.source, bodySha256);
+  const extend = () => Promise.all([store.extendClaim(dedupKey, DEDUP_TTL_SECONDS), store.extendClaim(bodyKey, DEDUP_TTL_SECONDS)]);
   let claim: ClaimResult;
   try {
-    claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? seqKey(event.threadKey) : undefined);
+    claim = await store.claimAndCount(dedupKey, PENDING_TTL_SECONDS, event.threadKey ? seqKey(event.threadKey) : undefined, bodyKey);
   } catch (err) {
     throw unavailable(err);
   }
@@ -45,7 +54,7 @@ export async function claimAndEnqueue(
       } catch (err) {
         throw unavailable(err);
       }
-      store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch(() => undefined);
+      extend().catch(() => undefined);
     }
     return 'duplicate';
   }
@@ -54,14 +63,14 @@ export async function claimAndEnqueue(
   } catch (err) {
     // Not stored durably: let the sender retry, and make sure the retry is not taken for a duplicate.
     // The job id is the delivery's, so a job that was stored after all is not queued twice.
-    await store.release(dedupKey).catch(() => undefined);
+    await Promise.all([store.release(dedupKey), store.release(bodyKey)]).catch(() => undefined);
     if (claim.seq !== undefined) await store.setRecord(seqSkipKey(event.threadKey, claim.seq), 1, DEDUP_TTL_SECONDS).catch(() => undefined);
     throw unavailable(err);
   }
   // Not awaited: the job is stored, so the answer need not wait. If this fails, the claim lapses
   // after PENDING_TTL_SECONDS and a much later redelivery is queued under the same job id, whose
   // per-part post records keep it from posting again.
-  store.extendClaim(dedupKey, DEDUP_TTL_SECONDS).catch((err) => log.warn({ err: (err as Error).message }, 'dedup claim not extended'));
+  extend().catch((err) => log.warn({ err: (err as Error).message }, 'dedup claim not extended'));
   log.debug({ type: event.type, id: event.id, threadKey: event.threadKey, seq: claim.seq }, 'accepted');
   return 'accepted';
 }

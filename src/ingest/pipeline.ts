@@ -2,7 +2,11 @@
  * The one ingest pipeline every source plugs into. `handle` reads as its story:
  * authenticate → read the JSON object → identify → validate or dead-letter → normalize or
  * dead-letter → claim and enqueue → answer. The answer never waits on Slack or the source's API:
- * delivery happens in the worker.
+ * delivery happens in the worker. `precheck` runs before the body is read.
+ *
+ * Whatever arrives, metrics and logs stay bounded: metric labels come from the source list and
+ * the event tables (or a fixed `unknown`), and refusals are logged once a minute per reason and
+ * source, with a count of those folded in.
  */
 
 import { createHash, randomUUID } from 'node:crypto';
@@ -15,6 +19,7 @@ import type { DeadLetterRepo, KeyValue } from '../store/store.js';
 import { answers, type IngestAnswer } from './answer.js';
 import { claimAndEnqueue } from './claim.js';
 import { safeHeaders } from './headers.js';
+import { createRateLimitedLog, type RateLimitedLog } from './rate-limited-log.js';
 import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
 
 export { DEDUP_TTL_SECONDS, PENDING_TTL_SECONDS } from './claim.js';
@@ -29,11 +34,25 @@ export interface IngestDeps {
   queue: Queue;
   metrics: Metrics;
   logger: Logger;
+  /** Refusal log limiter (default: once a minute per reason and source). */
+  refusalLog?: RateLimitedLog;
 }
+
+/** A delivery as known before its body is read. */
+export type DeliveryHead = Omit<RawDelivery, 'body' | 'receivedAt'>;
 
 export interface Ingest {
   handle(delivery: RawDelivery, log?: Logger): Promise<IngestAnswer>;
+  /** Before the body is read: the 401 for a missing or malformed credential, else undefined. */
+  precheck(head: DeliveryHead, log?: Logger): IngestAnswer | undefined;
+  /** Logs (bounded) a refusal the route answered itself, e.g. 413 or 415. */
+  refused(source: string, reason: string, answer: IngestAnswer, log?: Logger): void;
 }
+
+/** How far an unsigned sender timestamp may be from receipt and still order events. */
+export const TRUSTED_TIMESTAMP_SKEW_MS = 5 * 60 * 1000;
+/** How much of an unknown event name is logged. */
+export const LOGGED_NAME_LENGTH = 100;
 
 /** A step that ends the story early with this answer. */
 class Answered extends Error {
@@ -45,9 +64,15 @@ class Answered extends Error {
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, queue, metrics } = deps;
   const sources = deps.sources ?? SOURCES;
+  const limited = deps.refusalLog ?? createRateLimitedLog();
+  /** A refusal, logged at most once a minute per reason and source. */
+  const refusal = (log: Logger, source: string, reason: string, obj: Record<string, unknown>, msg: string, level: 'info' | 'warn' = 'info') =>
+    limited.write(log, level, `${reason}\u0000${source}`, { reason, source, ...obj }, msg);
 
   async function handle(delivery: RawDelivery, log: Logger = deps.logger): Promise<IngestAnswer> {
-    const count = (outcome: string, type = 'unknown') => metrics.webhooks.inc({ source: delivery.source, outcome, type });
+    // Labels from closed sets only: the source list, the event tables, or these fixed words.
+    const sourceLabel = sourceNamed(sources, delivery.source) ? delivery.source : 'other';
+    const count = (outcome: string, type = 'unknown') => metrics.webhooks.inc({ source: sourceLabel, outcome, type });
     try {
       const { plugin, source } = configured(delivery, count);
       authenticate(plugin, source, delivery, log);
@@ -55,12 +80,31 @@ export function createIngest(deps: IngestDeps): Ingest {
       const type = identify(plugin, delivery, json, count, log);
       const payload = await validateOrDeadLetter(plugin, delivery, type, json, count, log);
       const event = await normalizeOrDeadLetter(plugin, delivery, type, json, payload, count, log);
-      const outcome = await claimAndEnqueue({ store, queue, log }, delivery, event);
+      const outcome = await claimAndEnqueue({ store, queue, log }, delivery, event, bodyHash(delivery.body));
       count(outcome, type);
       return outcome === 'accepted' ? answers.accepted(type, event.id) : answers.duplicate(type, event.id);
     } catch (err) {
-      return answerFor(err, log);
+      return answerFor(err, sourceLabel, log);
     }
+  }
+
+  function precheck(head: DeliveryHead, log: Logger = deps.logger): IngestAnswer | undefined {
+    const source = sourceNamed(sources, head.source);
+    const plugin = deps.plugins[head.source];
+    if (!source || !plugin?.precheck) return undefined;
+    try {
+      plugin.precheck(head);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof IngestError)) throw err;
+      refusal(log, source.name, err.code, { problem: err.problem, status: err.status }, `webhook refused: ${source.credential.hint}`);
+      return answers.error(err);
+    }
+  }
+
+  function refused(source: string, reason: string, answer: IngestAnswer, log: Logger = deps.logger) {
+    const name = sourceNamed(sources, source)?.name ?? 'other';
+    refusal(log, name, reason, { status: answer.status }, 'webhook refused');
   }
 
   function configured(delivery: RawDelivery, count: (outcome: string) => void) {
@@ -76,7 +120,10 @@ export function createIngest(deps: IngestDeps): Ingest {
       plugin.authenticate(delivery);
     } catch (err) {
       // The operator's question is which setting to fix: name it, with why the credential failed.
-      if (err instanceof IngestError) log.info({ reason: err.code, problem: err.problem }, `webhook refused: ${source.credential.hint}`);
+      if (err instanceof IngestError) {
+        refusal(log, source.name, err.code, { problem: err.problem, status: err.status }, `webhook refused: ${source.credential.hint}`);
+        throw new Answered(answers.error(err));
+      }
       throw err;
     }
   }
@@ -84,9 +131,11 @@ export function createIngest(deps: IngestDeps): Ingest {
   function identify(plugin: SourcePlugin, delivery: RawDelivery, json: object, count: (o: string, t?: string) => void, log: Logger): string {
     const id = plugin.identify(delivery, json);
     if (id.known) return id.type;
-    count('unknown', id.name);
-    log.info({ name: id.name }, 'unknown resource or action; ignored');
-    throw new Answered(answers.ignored(id.name));
+    // The name is the sender's (an unsigned header for Sentry): one fixed label, a short log line.
+    count('unknown');
+    const name = id.name.slice(0, LOGGED_NAME_LENGTH);
+    refusal(log, delivery.source, 'unknown_event', { name, status: 202 }, 'unknown resource or action; ignored');
+    throw new Answered(answers.ignored(name));
   }
 
   async function validateOrDeadLetter(plugin: SourcePlugin, delivery: RawDelivery, type: string, json: object, count: (o: string, t?: string) => void, log: Logger) {
@@ -110,7 +159,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       return plugin.normalize(type, payload, {
         deliveryId: plugin.deliveryId(delivery, json) || bodyHash(delivery.body),
         receivedAt: delivery.receivedAt,
-        sourceTimestamp: plugin.sourceTimestamp(delivery),
+        sourceTimestamp: trusted(plugin.sourceTimestamp(delivery), delivery.receivedAt),
       });
     } catch (err) {
       await deadLetter(delivery, type, { normalize: (err as Error).message }, log);
@@ -132,38 +181,55 @@ export function createIngest(deps: IngestDeps): Ingest {
       createdAt: delivery.receivedAt.toISOString(),
     });
     metrics.deadLetters.inc({ source: delivery.source, reason: 'schema' });
-    log.warn({ type, deadLetter: id, issues }, 'payload failed its schema; kept as a dead letter');
+    refusal(log, delivery.source, 'invalid', { type, deadLetter: id, issues, status: 422 }, 'payload failed its schema; kept as a dead letter', 'warn');
   }
 
   function credentialHeaders(name: string): readonly string[] {
     return sourceNamed(sources, name)?.credential.headers ?? [];
   }
 
-  return { handle };
+  function answerFor(err: unknown, source: string, log: Logger): IngestAnswer {
+    if (err instanceof Answered) return err.answer;
+    if (err instanceof IngestError) {
+      if (err.status >= 500) log.error({ reason: err.code, err: err.message }, 'webhook not stored');
+      else refusal(log, source, err.code, { status: err.status }, 'webhook refused');
+      return answers.error(err);
+    }
+    log.error({ err }, 'webhook failed');
+    return answers.failed();
+  }
+
+  return { handle, precheck, refused };
+}
+
+/**
+ * An unsigned sender timestamp orders events only when it is near receipt: a replay can carry any
+ * value, and one far ahead would pin the card's state (merge is by event time).
+ */
+function trusted(timestamp: Date | undefined, receivedAt: Date): Date | undefined {
+  if (!timestamp || Number.isNaN(timestamp.getTime())) return undefined;
+  return Math.abs(timestamp.getTime() - receivedAt.getTime()) <= TRUSTED_TIMESTAMP_SKEW_MS ? timestamp : undefined;
 }
 
 function bodyHash(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function readJsonObject(body: Buffer): object {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new IngestError('invalid_utf8', 400, 'body is not valid UTF-8');
+  }
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new IngestError('invalid_json', 400, 'body is not valid JSON');
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new IngestError('invalid_json', 400, 'body must be a JSON object');
   return json;
-}
-
-function answerFor(err: unknown, log: Logger): IngestAnswer {
-  if (err instanceof Answered) return err.answer;
-  if (err instanceof IngestError) {
-    if (err.status >= 500) log.error({ reason: err.code, err: err.message }, 'webhook not stored');
-    else if (err.status !== 401) log.info({ reason: err.code, status: err.status }, 'webhook refused');
-    return answers.error(err);
-  }
-  log.error({ err }, 'webhook failed');
-  return answers.failed();
 }

@@ -1,6 +1,8 @@
 /**
- * `POST /webhooks/<source>` for every source: raw body (≤ 1 MiB) before any JSON parsing, then the
- * shared pipeline. Every answer is JSON `{status, reason?}` with a CONTRACT status code.
+ * `POST /webhooks/<source>` for every source: a credential precheck, then the raw body (≤ 1 MiB)
+ * before any JSON parsing, then the shared pipeline. Every answer is JSON `{status, reason?}` with
+ * a CONTRACT status code, in this order: a missing or malformed credential 401 (body not read);
+ * 413; 415; a wrong credential 401; 400; 202; 422.
  */
 
 import express, { type Request, type Response, type NextFunction, Router } from 'express';
@@ -8,12 +10,20 @@ import type { Logger } from '../log.js';
 import { SOURCES, type SourceDefinition } from '../sources/index.js';
 import type { RawDelivery } from './types.js';
 import type { Ingest } from './pipeline.js';
+import type { IngestAnswer } from './answer.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function isJson(req: Request): boolean {
-  const ct = (req.headers['content-type'] ?? '').toLowerCase().split(';')[0]?.trim() ?? '';
-  return ct === 'application/json' || ct.endsWith('+json');
+/** Why a Content-Type is refused (415), or undefined when it is JSON in UTF-8. */
+export function mediaTypeProblem(contentType: string | undefined): string | undefined {
+  const [type = '', ...params] = (contentType ?? '').toLowerCase().split(';').map((p) => p.trim());
+  if (type !== 'application/json' && !type.endsWith('+json')) return 'Content-Type must be application/json';
+  for (const param of params) {
+    const [name, value = ''] = param.split('=').map((p) => p.trim());
+    // JSON is UTF-8 (RFC 8259); a body that says otherwise would be decoded wrongly, so refuse it.
+    if (name === 'charset' && !['utf-8', 'utf8'].includes(value.replace(/^"(.*)"$/, '$1'))) return 'charset must be utf-8';
+  }
+  return undefined;
 }
 
 function flatten(obj: Record<string, unknown>): Record<string, string | undefined> {
@@ -25,11 +35,35 @@ function flatten(obj: Record<string, unknown>): Record<string, string | undefine
 export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?: () => Date; sources?: readonly SourceDefinition[] }): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+  const logOf = (res: Response) => (res.locals.log as Logger | undefined) ?? deps.logger;
+  const refuse = (res: Response, source: string, reason: string, answer: IngestAnswer) => {
+    deps.ingest.refused(source, reason, answer, logOf(res));
+    res.status(answer.status).json(answer.body);
+  };
   for (const { name: source } of deps.sources ?? SOURCES) {
-    router.post(`/webhooks/${source}`, raw, async (req: Request, res: Response) => {
-      const log = (res.locals.log as Logger | undefined) ?? deps.logger;
-      if (!isJson(req)) {
-        res.status(415).json({ status: 'error', reason: 'Content-Type must be application/json' });
+    const precheck = (req: Request, res: Response, next: NextFunction) => {
+      const head = { source, headers: flatten(req.headers as Record<string, unknown>), query: flatten(req.query as Record<string, unknown>) };
+      const answer = deps.ingest.precheck(head, logOf(res));
+      if (!answer) return next();
+      // The body is never read: close the connection rather than drain it.
+      res.set('Connection', 'close');
+      res.status(answer.status).json(answer.body);
+    };
+    // Body-parser errors (too large, aborted).
+    const unreadable = (err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (err?.type === 'entity.too.large' || err?.status === 413) {
+        return refuse(res, source, 'too_large', { status: 413, body: { status: 'error', reason: `body over ${MAX_BODY_BYTES} bytes` } });
+      }
+      if (err?.status && err.status >= 400 && err.status < 500) {
+        return refuse(res, source, 'unreadable_body', { status: 400, body: { status: 'error', reason: 'unreadable body' } });
+      }
+      next(err);
+    };
+    router.post(`/webhooks/${source}`, precheck, raw, unreadable, async (req: Request, res: Response) => {
+      const log = logOf(res);
+      const problem = mediaTypeProblem(req.headers['content-type']);
+      if (problem) {
+        refuse(res, source, 'unsupported_media_type', { status: 415, body: { status: 'error', reason: problem } });
         return;
       }
       const delivery: RawDelivery = {
@@ -43,17 +77,5 @@ export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?
       res.status(answer.status).json(answer.body);
     });
   }
-  // Body-parser errors (too large, aborted) for the webhook routes.
-  router.use('/webhooks', (err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (err?.type === 'entity.too.large' || err?.status === 413) {
-      res.status(413).json({ status: 'error', reason: `body over ${MAX_BODY_BYTES} bytes` });
-      return;
-    }
-    if (err?.status && err.status >= 400 && err.status < 500) {
-      res.status(400).json({ status: 'error', reason: 'unreadable body' });
-      return;
-    }
-    next(err);
-  });
   return router;
 }

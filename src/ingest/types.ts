@@ -64,6 +64,11 @@ export interface NormalizeMeta {
 
 export interface SourcePlugin<P = unknown> {
   readonly source: string;
+  /**
+   * Before the body is read: throws the same 401 as `authenticate` when the credential is missing
+   * or not of its form, so a delivery that cannot be authentic costs no body read or hash.
+   */
+  precheck?(head: Pick<RawDelivery, 'headers' | 'query'>): void;
   /** Throws `IngestError('bad_signature' | 'bad_token', 401)` when the delivery is not authentic. */
   authenticate(delivery: RawDelivery): void;
   /** Throws `IngestError('missing_action', 400)` when the delivery does not say what it is. */

@@ -12,6 +12,8 @@ type Part = string | number | null | undefined;
 
 /** Ingest dedup claim of one delivery. */
 export const dedupKey = (source: Part, deliveryId: Part) => `dedup:${source}:${deliveryId}`;
+/** Ingest dedup claim of one raw body (SHA-256 hex), whatever delivery id it came with (replays). */
+export const dedupBodyKey = (source: Part, sha256: Part) => `dedup-body:${source}:${sha256}`;
 
 /** Thread sequence: the counter ingest numbers a thread's events with. */
 export const seqKey = (threadKey: Part) => `seq:${threadKey}`;

@@ -119,8 +119,11 @@ export interface KeyValue {
    * atomic step (one round trip on the webhook path); the number is kept with the claim. When the
    * key is already claimed, says whether that claim is still pending (its holder may have died
    * before finishing) and gives its number, so a retry can finish the work.
+   * `aliasKey` is a second identity of the same work (a body hash): it is claimed together with
+   * `key`, and when only it is held the answer is `{claimed: false, pending: false}` (seen under
+   * another key: nothing to finish). Extend and release it alongside `key`.
    */
-  claimAndCount(key: string, ttlSeconds: number, counterKey?: string): Promise<ClaimResult>;
+  claimAndCount(key: string, ttlSeconds: number, counterKey?: string, aliasKey?: string): Promise<ClaimResult>;
   /** Confirms a claim (the work is done) and sets its TTL. False if not held. */
   extendClaim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Drops a claim, e.g. when the delivery could not be stored and the sender must retry. */

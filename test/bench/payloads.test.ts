@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { BENCH_SECRET, bodyPool, issueBody, loadIssueFixture, seeded, sentryHeaders, sign } from '../../bench/payloads.js';
+import { BENCH_SECRET, bodyPool, issueBody, loadIssueFixture, seeded, sentryHeaders, sign, uniqueBody, uniqueSigned } from '../../bench/payloads.js';
 import { parseBenchArgs } from '../../bench/args.js';
 import { createSentryPlugin } from '../../src/sources/sentry/plugin.js';
 import { verifySentrySignature } from '../../src/sources/sentry/verify.js';
@@ -20,6 +20,15 @@ describe('bench payloads', () => {
       expect(verifySentrySignature(Buffer.from(body), signature, [BENCH_SECRET])).toBe(true);
     }
     expect(new Set(pool.map((p) => (JSON.parse(p.body) as { data: { issue: { id: string } } }).data.issue.id)).size).toBe(200);
+  });
+
+  it('are made unique per send with a top-level _replay nonce, re-signed (the same bytes twice are a replay)', () => {
+    const a = uniqueSigned(pool[0]!, 'run-1');
+    const b = uniqueSigned(pool[0]!, 'run-2');
+    expect(a.body).not.toBe(b.body);
+    expect(JSON.parse(a.body)).toEqual({ ...JSON.parse(pool[0]!.body), _replay: 'run-1' });
+    expect(verifySentrySignature(Buffer.from(a.body), a.signature, [BENCH_SECRET])).toBe(true);
+    expect(JSON.parse(uniqueBody('{}', 'x'))).toEqual({ _replay: 'x' });
   });
 
   it('are the same on every run (seeded)', () => {

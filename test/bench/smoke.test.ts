@@ -52,7 +52,7 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     const r = JSON.parse(readFileSync(out, 'utf8')) as {
       smoke: boolean;
       reference: { ingest: { total: number; non2xx: number } };
-      redis: { ingest: { total: number; non2xx: number }; fixedRate: { total: number }; e2e: { sent: number; acked: number; posted: number; channels: number }; peakRssMb: number };
+      redis: { ingest: { total: number; non2xx: number }; fixedRate: { total: number }; e2e: { sent: number; acked: number; accepted: number; posted: number; channels: number }; peakRssMb: number };
       embedded: { ingest: { total: number; non2xx: number } };
       profile: { store: string; stages: { stage: string; cpuUs: number }[] }[];
       targets: { name: string; pass: boolean | null }[];
@@ -66,6 +66,8 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     // Every end-to-end event was acked and reached the fake Slack, in 200 channels.
     expect(r.redis.e2e.sent).toBeGreaterThan(0);
     expect(r.redis.e2e.acked).toBe(r.redis.e2e.sent);
+    // ...as a new delivery: answered `accepted`, not `duplicate` (each send carries its own body).
+    expect(r.redis.e2e.accepted).toBe(r.redis.e2e.sent);
     expect(r.redis.e2e.posted).toBe(r.redis.e2e.sent);
     expect(r.redis.e2e.channels).toBe(200);
     expect(r.redis.peakRssMb).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   buildReplayRequest,
+  withReplayNonce,
   detectSentryResource,
   detectSource,
   formatAnswer,
@@ -78,7 +79,9 @@ describe('buildReplayRequest', () => {
 
   it('signs the exact Sentry bytes so the service verifies them, with a fresh Request-ID', () => {
     const req = buildReplayRequest('fixtures/sentry/issue/created.json', text, baseOpts({ secret: 's3cret' }), deps);
-    expect(req.body).toBe(text);
+    // Issue 16: the saved bytes plus a `_replay` nonce, so the service does not take it for a replay.
+    expect(req.body).toBe(withReplayNonce(text, req.headers['request-id'] as string));
+    expect(JSON.parse(req.body)).toEqual({ ...JSON.parse(text), _replay: req.headers['request-id'] });
     expect(req.url).toBe('http://127.0.0.1:1/webhooks/sentry');
     expect(req.headers['sentry-hook-resource']).toBe('issue');
     expect(req.headers['sentry-hook-timestamp']).toBe('1700000000');
@@ -87,11 +90,19 @@ describe('buildReplayRequest', () => {
     expect(verifySentrySignature(Buffer.from(req.body), req.headers['sentry-hook-signature'], ['other'])).toBe(false);
     const again = buildReplayRequest('x', text, baseOpts({ secret: 's3cret' }), deps);
     expect(again.headers['request-id']).not.toBe(req.headers['request-id']);
+    expect(again.body).not.toBe(req.body);
   });
 
   it('sends no Request-ID with --keep-ids (the service then dedups on the body hash)', () => {
     const req = buildReplayRequest('x', text, baseOpts({ secret: 's', keepIds: true }), deps);
     expect(req.headers['request-id']).toBeUndefined();
+    expect(req.body).toBe(text);
+  });
+
+  it('adds the nonce as a top-level field of any object body', () => {
+    expect(JSON.parse(withReplayNonce('{}', 'n'))).toEqual({ _replay: 'n' });
+    expect(JSON.parse(withReplayNonce('{ "a": 1 }\n', 'n'))).toEqual({ a: 1, _replay: 'n' });
+    expect(withReplayNonce('[1]', 'n')).toBe('[1]');
   });
 
   it('sends Bugsee envelopes with the token in the query and a fresh envelope id', () => {

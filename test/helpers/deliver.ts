@@ -16,9 +16,11 @@ export async function sendSentry(
   svc: TestService,
   resource: string,
   payload: Record<string, unknown>,
-  opts: { requestId?: string; timestamp?: number } = {},
+  opts: { requestId?: string; timestamp?: number; sameBody?: boolean } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const body = JSON.stringify(payload);
+  // Each send is a new delivery unless it says otherwise: the same signed bytes again are a replay
+  // (a duplicate) whatever their Request-ID. A redelivery passes the same `requestId` (and body).
+  const body = JSON.stringify(opts.sameBody || opts.requestId ? payload : { ...payload, _replay: randomUUID() });
   const headers = sentryHeaders(body, resource, SENTRY_SECRET, opts.requestId ?? randomUUID());
   if (opts.timestamp !== undefined) headers['sentry-hook-timestamp'] = String(opts.timestamp);
   const res = await fetch(`${svc.url}/webhooks/sentry`, { method: 'POST', body, headers });

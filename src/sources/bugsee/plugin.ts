@@ -3,7 +3,7 @@
 import { IngestError, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
 import { identifyIn, normalizeWith, parseWith } from '../kit/table.js';
 import { BUGSEE_EVENTS } from './events.js';
-import { checkBugseeToken } from './verify.js';
+import { checkBugseeToken, checkBugseeTokenForm } from './verify.js';
 
 export interface BugseePluginOptions {
   /** `BUGSEE_WEBHOOK_SECRET`. */
@@ -18,6 +18,11 @@ export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin {
   const { secret } = options;
   return {
     source: 'bugsee',
+
+    precheck(head): void {
+      const form = checkBugseeTokenForm(head);
+      if (!form.ok) throw new IngestError('bad_token', 401, undefined, form.reason);
+    },
 
     authenticate(delivery: RawDelivery): void {
       const check = checkBugseeToken(delivery, secret);

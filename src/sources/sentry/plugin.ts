@@ -3,24 +3,23 @@
 import { IngestError, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
 import { identifyIn, normalizeWith, parseWith } from '../kit/table.js';
 import { SENTRY_EVENTS } from './events.js';
-import { checkSentrySignature } from './verify.js';
+import { checkSentrySignature, checkSentrySignatureForm } from './verify.js';
 
 export interface SentryPluginOptions {
   /** SENTRY_CLIENT_SECRET, split on commas: every one is accepted, for rotation. */
   secrets: string[];
 }
 
-/** Sentry-Hook-Timestamp: unix seconds (possibly fractional), or an ISO date. */
+/**
+ * Sentry-Hook-Timestamp: unix seconds (possibly fractional), or milliseconds when too large to be
+ * seconds. Anything else (ISO dates, words) is ignored: the header is unsigned, so it is read as
+ * narrowly as the spec allows. The pipeline further ignores it when far from receipt.
+ */
 export function parseHookTimestamp(raw: string | undefined): Date | undefined {
   const v = raw?.trim();
-  if (!v) return undefined;
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(v)) {
-    const n = Number(v);
-    ms = n > 1e12 ? n : n * 1000;
-  } else {
-    ms = Date.parse(v);
-  }
+  if (!v || !/^\d{1,16}(\.\d{1,9})?$/.test(v)) return undefined;
+  const n = Number(v);
+  const ms = n > 1e12 ? n : n * 1000;
   return Number.isFinite(ms) ? new Date(ms) : undefined;
 }
 
@@ -28,6 +27,11 @@ export function createSentryPlugin(opts: SentryPluginOptions): SourcePlugin {
   const secrets = opts.secrets.map((s) => s.trim()).filter(Boolean);
   return {
     source: 'sentry',
+
+    precheck(head): void {
+      const form = checkSentrySignatureForm(head.headers['sentry-hook-signature']);
+      if (!form.ok) throw new IngestError('bad_signature', 401, undefined, form.reason);
+    },
 
     authenticate(delivery: RawDelivery): void {
       const check = checkSentrySignature(delivery.body, delivery.headers['sentry-hook-signature'], secrets);

@@ -8,11 +8,18 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
  * any whitespace or key-order difference would change the digest. Every configured secret is
  * tried (rotation) without short-circuiting, so timing does not reveal which one matched.
  */
-export function checkSentrySignature(body: Buffer, signatureHeader: string | undefined, secrets: string[]): VerifyResult {
+/** Whether the header can be a signature at all (64 hex digits): checked before the body is read. */
+export function checkSentrySignatureForm(signatureHeader: string | undefined): VerifyResult {
   const candidate = signatureHeader?.trim();
   if (!candidate) return { ok: false, reason: 'missing' };
   if (!HEX_SHA256.test(candidate)) return { ok: false, reason: 'malformed' };
-  const given = Buffer.from(candidate, 'hex');
+  return { ok: true };
+}
+
+export function checkSentrySignature(body: Buffer, signatureHeader: string | undefined, secrets: string[]): VerifyResult {
+  const form = checkSentrySignatureForm(signatureHeader);
+  if (!form.ok) return form;
+  const given = Buffer.from((signatureHeader as string).trim(), 'hex');
   let matched = false;
   for (const secret of secrets) {
     if (!secret) continue;

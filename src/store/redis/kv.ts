@@ -3,16 +3,22 @@
 import type { ClaimResult, KeyValue } from '../store.js';
 import { parse, script, type RedisConn } from './conn.js';
 
-// Dedup claim and the thread's sequence number in one round trip.
-// The claim's value is 'p' or 'p:<seq>' while pending, 'd' once confirmed.
+// Dedup claim, its optional alias (the body-hash claim) and the thread's sequence number in one
+// round trip. The claim's value is 'p' or 'p:<seq>' while pending, 'd' once confirmed.
+// ARGV[2] = '1' when KEYS[2] is the alias; the counter, if any, is the last key.
+// A live alias alone means "seen under another delivery id": a duplicate with nothing of ours to
+// finish, so it reads as confirmed ('d').
 const CLAIM_AND_COUNT = script(`
-if not redis.call('SET', KEYS[1], 'p', 'EX', ARGV[1], 'NX') then return {0, redis.call('GET', KEYS[1]) or 'd'} end
-if KEYS[2] then
-  local n = redis.call('INCR', KEYS[2])
-  redis.call('SET', KEYS[1], 'p:' .. n, 'EX', ARGV[1])
-  return {1, 'p:' .. n}
-end
-return {1, 'p'}`);
+local hasAlias = ARGV[2] == '1'
+local counter = KEYS[hasAlias and 3 or 2]
+local held = redis.call('GET', KEYS[1])
+if held then return {0, held} end
+if hasAlias and redis.call('EXISTS', KEYS[2]) == 1 then return {0, 'd'} end
+local v = 'p'
+if counter then v = 'p:' .. redis.call('INCR', counter) end
+redis.call('SET', KEYS[1], v, 'EX', ARGV[1])
+if hasAlias then redis.call('SET', KEYS[2], v, 'EX', ARGV[1]) end
+return {1, v}`);
 
 const RAISE_COUNTER = script(`
 local raw = redis.call('GET', KEYS[1])
@@ -53,9 +59,10 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
       const res = await (await ready()).set(k.claim(key), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
       return res === 'OK';
     },
-    async claimAndCount(key, ttlSeconds, counterKey): Promise<ClaimResult> {
-      const keys = counterKey ? [k.claim(key), k.ctr(counterKey)] : [k.claim(key)];
-      const [won, value] = (await run(CLAIM_AND_COUNT, keys, [String(Math.max(1, Math.ceil(ttlSeconds)))])) as [number, string];
+    async claimAndCount(key, ttlSeconds, counterKey, aliasKey): Promise<ClaimResult> {
+      const keys = [k.claim(key), ...(aliasKey ? [k.claim(aliasKey)] : []), ...(counterKey ? [k.ctr(counterKey)] : [])];
+      const args = [String(Math.max(1, Math.ceil(ttlSeconds))), aliasKey ? '1' : '0'];
+      const [won, value] = (await run(CLAIM_AND_COUNT, keys, args)) as [number, string];
       const seq = value.startsWith('p:') ? Number(value.slice(2)) : undefined;
       if (Number(won) === 1) return seq === undefined ? { claimed: true } : { claimed: true, seq };
       const pending = value.startsWith('p');

@@ -11,7 +11,7 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       `INSERT INTO claims (key, expires_at) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, state = NULL WHERE claims.expires_at <= ?`,
     ),
-    claimState: prep<[string], { state: string | null }>('SELECT state FROM claims WHERE key = ?'),
+    liveClaim: prep<[string, number], { state: string | null }>('SELECT state FROM claims WHERE key = ? AND expires_at > ?'),
     setClaimState: prep('UPDATE claims SET state = ? WHERE key = ?'),
     extendClaim: prep('UPDATE claims SET expires_at = ?, state = NULL WHERE key = ? AND expires_at > ?'),
     release: prep('DELETE FROM claims WHERE key = ?'),
@@ -47,18 +47,28 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     sweepSlots: prep('DELETE FROM slots WHERE next_at <= ?'),
   };
 
-  const claimAndCountTx = db.transaction((key: string, ttlSeconds: number, counterKey: string | undefined): ClaimResult => {
-    const now = Date.now();
-    if (q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes !== 1) {
-      const state = q.claimState.get(key)?.state ?? null;
-      const seq = state?.startsWith('p:') ? Number(state.slice(2)) : undefined;
-      const pending = state !== null && state.startsWith('p');
-      return seq === undefined ? { claimed: false, pending } : { claimed: false, pending, seq };
-    }
-    const seq = counterKey ? q.incr.get(counterKey)!.value : undefined;
-    q.setClaimState.run(seq === undefined ? 'p' : `p:${seq}`, key);
-    return seq === undefined ? { claimed: true } : { claimed: true, seq };
-  });
+  const claimAndCountTx = db.transaction(
+    (key: string, ttlSeconds: number, counterKey: string | undefined, aliasKey: string | undefined): ClaimResult => {
+      const now = Date.now();
+      const expires = now + Math.max(0, ttlSeconds) * 1000;
+      const held = q.liveClaim.get(key, now);
+      if (held) {
+        const state = held.state;
+        const seq = state?.startsWith('p:') ? Number(state.slice(2)) : undefined;
+        const pending = state !== null && state.startsWith('p');
+        return seq === undefined ? { claimed: false, pending } : { claimed: false, pending, seq };
+      }
+      // Seen under another delivery id: a duplicate with nothing of ours to finish.
+      if (aliasKey && q.liveClaim.get(aliasKey, now)) return { claimed: false, pending: false };
+      q.claim.run(key, expires, now);
+      if (aliasKey) q.claim.run(aliasKey, expires, now);
+      const seq = counterKey ? q.incr.get(counterKey)!.value : undefined;
+      const state = seq === undefined ? 'p' : `p:${seq}`;
+      q.setClaimState.run(state, key);
+      if (aliasKey) q.setClaimState.run(state, aliasKey);
+      return seq === undefined ? { claimed: true } : { claimed: true, seq };
+    },
+  );
   const pushTx = db.transaction((key: string, value: string, max: number) => {
     q.push.run(key, value);
     q.trim.run(key, key, max);
@@ -75,8 +85,8 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       const now = Date.now();
       return q.claim.run(key, now + Math.max(0, ttlSeconds) * 1000, now).changes === 1;
     },
-    async claimAndCount(key, ttlSeconds, counterKey) {
-      return claimAndCountTx.immediate(key, ttlSeconds, counterKey);
+    async claimAndCount(key, ttlSeconds, counterKey, aliasKey) {
+      return claimAndCountTx.immediate(key, ttlSeconds, counterKey, aliasKey);
     },
     async extendClaim(key, ttlSeconds) {
       const now = Date.now();

@@ -76,6 +76,19 @@ describe('deliveryId and sourceTimestamp', () => {
   });
 });
 
+describe('precheck (before the body is read)', () => {
+  const head = (headers: Record<string, string>, query: Record<string, string> = {}) => ({ headers, query });
+  it('refuses a missing or over-long token with the 401 authenticate gives', () => {
+    expect(() => plugin.precheck?.(head({}))).toThrow(expect.objectContaining({ status: 401, code: 'bad_token', problem: 'missing' }));
+    expect(() => plugin.precheck?.(head({}, { token: '' }))).toThrow(expect.objectContaining({ problem: 'missing' }));
+    expect(() => plugin.precheck?.(head({ 'x-bugsee-token': 'x'.repeat(2000) }))).toThrow(expect.objectContaining({ problem: 'malformed' }));
+  });
+  it('lets any present token through to authenticate (which may still refuse it)', () => {
+    expect(() => plugin.precheck?.(head({}, { token: 'wrong-but-present' }))).not.toThrow();
+    expect(() => plugin.precheck?.(head({ 'x-bugsee-token': 'wrong-but-present' }))).not.toThrow();
+  });
+});
+
 describe('parse', () => {
   const issue = fixture('issue.created').json;
 

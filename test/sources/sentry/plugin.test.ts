@@ -88,13 +88,38 @@ describe('deliveryId and sourceTimestamp', () => {
     expect(plugin.deliveryId(delivery('{}'), {})).toBeUndefined();
   });
 
-  it('reads unix seconds, fractional seconds and ISO', () => {
+  it('reads unix seconds and fractional seconds', () => {
     expect(plugin.sourceTimestamp(delivery('{}', { 'sentry-hook-timestamp': '1742385600' }))?.toISOString()).toBe('2025-03-19T12:00:00.000Z');
     expect(parseHookTimestamp('1742385600.25')?.toISOString()).toBe('2025-03-19T12:00:00.250Z');
-    expect(parseHookTimestamp('2025-03-19T12:00:00Z')?.toISOString()).toBe('2025-03-19T12:00:00.000Z');
+    // Issue 16: the header is unsigned and the spec says unix seconds: an ISO date is ignored now.
+    expect(parseHookTimestamp('2025-03-19T12:00:00Z')).toBeUndefined();
     expect(parseHookTimestamp('1742385600250')?.toISOString()).toBe('2025-03-19T12:00:00.250Z');
     expect(parseHookTimestamp('yesterday')).toBeUndefined();
     expect(parseHookTimestamp(undefined)).toBeUndefined();
+  });
+
+  it('ignores anything that is not a plain number', () => {
+    for (const v of ['banana', '-1742385600', '1e9', '0x67DAB2C0', ' ', 'Infinity', 'NaN', '1'.repeat(40), '2025-03-19']) {
+      expect(parseHookTimestamp(v), v).toBeUndefined();
+    }
+  });
+});
+
+describe('precheck (before the body is read)', () => {
+  const head = (headers: Record<string, string>) => ({ headers, query: {} });
+  it('refuses a missing or malformed signature header with the 401 authenticate gives', () => {
+    for (const [headers, problem] of [
+      [{}, 'missing'],
+      [{ 'sentry-hook-signature': '' }, 'missing'],
+      [{ 'sentry-hook-signature': 'not-hex' }, 'malformed'],
+      [{ 'sentry-hook-signature': 'a'.repeat(63) }, 'malformed'],
+      [{ 'sentry-hook-signature': 'g'.repeat(64) }, 'malformed'],
+    ] as const) {
+      expect(() => plugin.precheck?.(head(headers)), JSON.stringify(headers)).toThrow(expect.objectContaining({ status: 401, code: 'bad_signature', problem }));
+    }
+  });
+  it('lets a well-formed signature through to authenticate (which may still refuse it)', () => {
+    expect(() => plugin.precheck?.(head({ 'sentry-hook-signature': 'ab'.repeat(32) }))).not.toThrow();
   });
 });
 

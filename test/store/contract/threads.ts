@@ -61,6 +61,25 @@ export function threadContract(t: ContractState): void {
       expect(await store.getCounter('cc-seq')).toBe(2);
     });
 
+    it('claims an alias (body hash) with the key in one step: either held makes a duplicate', async () => {
+      expect(await store.claimAndCount('ak1', 60, 'ak-seq', 'alias-1')).toEqual({ claimed: true, seq: 1 });
+      // Same key (the sender's retry): the pending claim and its number, as without an alias.
+      expect(await store.claimAndCount('ak1', 60, 'ak-seq', 'alias-1')).toEqual({ claimed: false, pending: true, seq: 1 });
+      // New key, same alias (a relabelled replay): a duplicate with nothing to finish, no number taken.
+      expect(await store.claimAndCount('ak2', 60, 'ak-seq', 'alias-1')).toEqual({ claimed: false, pending: false });
+      expect(await store.getCounter('ak-seq')).toBe(1);
+      // The losing key was not claimed: once the alias is released, it can win.
+      await store.release('alias-1');
+      expect(await store.claimAndCount('ak2', 60, undefined, 'alias-1')).toEqual({ claimed: true });
+      // Under concurrency with distinct keys and one alias, exactly one wins.
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimAndCount(`ak-c${i}`, 60, 'ak-seq2', 'alias-c')));
+      expect(results.filter((r) => r.claimed)).toHaveLength(1);
+      expect(await store.getCounter('ak-seq2')).toBe(1);
+      // Extending confirms each; an expired alias no longer counts.
+      expect(await store.extendClaim('alias-1', 60)).toBe(true);
+      expect(await store.claimAndCount('ak3', 1, undefined, 'alias-short')).toEqual({ claimed: true });
+    });
+
     it('extends a held claim, and not an expired or missing one', async () => {
       expect(await store.claim('ext', 1)).toBe(true);
       expect(await store.extendClaim('ext', 60)).toBe(true);
