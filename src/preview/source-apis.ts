@@ -38,7 +38,10 @@ export function dryRunSentryFetch(logger: Logger): DryRunFetch {
     logger.info({ dryRun: true, api: 'sentry', method, path: url.pathname, query: url.search, body }, `dry-run Sentry ${method} ${url.pathname}`);
     if (/\/members\/$/.test(url.pathname)) return json(pretendSentryMembers());
     const issueId = /\/issues\/([^/]+)\/$/.exec(url.pathname)?.[1];
-    return json({ id: issueId ? decodeURIComponent(issueId) : '0', ...(body && typeof body === 'object' ? body : {}) });
+    // Sentry answers a change with the changed fields; status and substatus are the ones read back.
+    const changed = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const pick = (k: string) => (typeof changed[k] === 'string' ? { [k]: changed[k] } : {});
+    return json({ id: issueId ? decodeURIComponent(issueId) : '0', ...pick('status'), ...pick('substatus') });
   };
 }
 
