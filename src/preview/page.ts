@@ -59,7 +59,7 @@ export function previewPageHtml(p: PageParts): string {
   const channels = p.channels.map(channelHtml).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Threadline preview</title><style>${SLACK_CSS}${PAGE_CSS}</style></head>
+<title>Threadline preview</title><link rel="icon" href="data:,"><style>${SLACK_CSS}${PAGE_CSS}</style></head>
 <body data-live-updates="0">
 <header class="top"><h1>Threadline preview</h1><p>Dry-run: nothing goes to Slack. This page shows what would.</p>
 <div class="scenarios" role="group" aria-label="Run a scenario">${buttons}</div></header>
