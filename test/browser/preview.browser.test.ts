@@ -58,6 +58,9 @@ async function startService(): Promise<string> {
   throw new Error(`the service did not print its preview line:\n${output.slice(-20).join('\n')}`);
 }
 
+/** Runs in the page (a string: this project's type-check has no DOM types). */
+const inPage = <T>(expression: string) => page.evaluate(expression) as Promise<T>;
+
 const thread = () => page.locator('article.thread-card');
 const parentOf = (t: ReturnType<typeof thread>) => t.locator(':scope > .message');
 const repliesOf = (t: ReturnType<typeof thread>) => t.locator('.thread > .message');
@@ -86,19 +89,18 @@ describe('the preview page in a browser', () => {
 
   it('runs the issue-lifecycle scenario and shows one thread growing live, parent in its final state', async () => {
     await page.goto(`${base}/preview`);
-    await expect.poll(() => page.evaluate(() => document.body.dataset.live)).toBe('yes');
+    await expect.poll(() => inPage<string>('document.body.dataset.live')).toBe('yes');
     expect(await thread().count()).toBe(0);
     const navigations: string[] = [];
     page.on('framenavigated', (f) => navigations.push(f.url()));
     // Count the replies each time the page's thread changes, to see them arrive one by one.
-    await page.evaluate(() => {
-      const seen: number[] = [];
-      (window as unknown as { replyCounts: number[] }).replyCounts = seen;
+    await inPage(`(() => {
+      const seen = (window.replyCounts = []);
       new MutationObserver(() => {
         const n = document.querySelectorAll('article.thread-card .thread > .message').length;
         if (seen.at(-1) !== n) seen.push(n);
-      }).observe(document.getElementById('channel-list') as HTMLElement, { childList: true, subtree: true });
-    });
+      }).observe(document.getElementById('channel-list'), { childList: true, subtree: true });
+    })()`);
 
     await page.getByRole('button', { name: 'issue-lifecycle' }).click();
 
@@ -107,11 +109,11 @@ describe('the preview page in a browser', () => {
     const parent = parentOf(thread());
     await expect.poll(() => parent.locator('.section').first().innerText()).toMatch(/Resolved/);
     expect(await parent.getByRole('button', { name: 'Unresolve' }).count()).toBe(1);
-    const counts = await page.evaluate(() => (window as unknown as { replyCounts: number[] }).replyCounts);
+    const counts = await inPage<number[]>('window.replyCounts');
     // Live: the replies showed up over several updates, not all at once after a reload.
     expect(counts.length).toBeGreaterThanOrEqual(3);
     expect(navigations).toEqual([]);
-    expect(Number(await page.evaluate(() => document.body.dataset.liveUpdates))).toBeGreaterThanOrEqual(5);
+    expect(Number(await inPage<string>('document.body.dataset.liveUpdates'))).toBeGreaterThanOrEqual(5);
   });
 
   it('runs the real action code on a click: Unresolve, then Resolve, change the card and reply in the thread', async () => {
