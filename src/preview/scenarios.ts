@@ -87,7 +87,7 @@ export function createScenarioRunner(deps: { ingest: Ingest; logger: Logger; fix
           continue;
         }
         const answer = await deps.ingest.handleAuthenticated(delivery, log);
-        log.info({ file: path.relative(dir ?? '', file), status: answer.status }, 'preview: fixture injected');
+        log.info({ file: path.relative(dir ?? '', file), status: answer.status, outcome: answer.body.status }, 'preview: fixture injected');
       }
       return true;
     },
