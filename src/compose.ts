@@ -214,6 +214,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       queue.start(handler, { concurrency: config.workerConcurrency });
     },
     async shutdown() {
+      // An open preview page holds its event stream; the server would wait for it forever.
+      preview?.close();
       await app.close();
       await queue.stop();
       await queue.close();

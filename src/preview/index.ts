@@ -48,7 +48,7 @@ export function pretendConfig(config: Config): Config {
   };
 }
 
-export function createPreview(opts: PreviewOptions): { router: Router } {
+export function createPreview(opts: PreviewOptions): { router: Router; close(): void } {
   const logger = opts.logger.child({ component: 'preview' });
   const pretend = pretendConfig(opts.config);
   const plugins: Partial<Record<string, SourcePlugin>> = {};
@@ -56,5 +56,6 @@ export function createPreview(opts: PreviewOptions): { router: Router } {
   const ingest = createIngest({ plugins, sources: opts.sources, store: opts.handlers.store, queue: opts.queue, metrics: opts.metrics, logger });
   const scenarios = createScenarioRunner({ ingest, logger, fixturesDir: opts.fixturesDir, delayMs: opts.scenarioDelayMs });
   const clicks = createPreviewClicks({ workspace: opts.workspace, logger, handlers: { ...opts.handlers, ...createDryRunSourceApis(logger) } });
-  return { router: createPreviewRouter({ workspace: opts.workspace, clicks, scenarios, logger, allowRemote: opts.config.preview.allowRemote }) };
+  const routes = createPreviewRouter({ workspace: opts.workspace, clicks, scenarios, logger, allowRemote: opts.config.preview.allowRemote });
+  return { router: routes.router, close: routes.closeStreams };
 }

@@ -45,11 +45,18 @@ function secure(res: Response): void {
   res.setHeader('referrer-policy', 'no-referrer');
 }
 
-export function createPreviewRouter(deps: PreviewDeps): Router {
+export interface PreviewRoutes {
+  router: Router;
+  /** Ends the open event streams: a server waits for every open response before it closes. */
+  closeStreams(): void;
+}
+
+export function createPreviewRouter(deps: PreviewDeps): PreviewRoutes {
   const { workspace } = deps;
   const router = express.Router();
   const maxStreams = deps.maxStreams ?? 20;
-  let streams = 0;
+  const open = new Set<Response>();
+  let closed = false;
 
   /** The fragments one change needs, rendered once for every open page. */
   function changeData(change: WorkspaceChange): Record<string, unknown> {
@@ -81,13 +88,14 @@ export function createPreviewRouter(deps: PreviewDeps): Router {
   });
 
   router.get('/preview/events', (req: Request, res: Response) => {
-    if (streams >= maxStreams) {
-      res.status(503).json({ status: 'error', reason: 'too many open preview pages' });
+    if (closed || open.size >= maxStreams) {
+      res.status(503).json({ status: 'error', reason: closed ? 'shutting down' : 'too many open preview pages' });
       return;
     }
-    streams += 1;
+    open.add(res);
     secure(res);
-    res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive' });
+    // The socket goes with the stream, so ending the stream at shutdown leaves nothing open.
+    res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'close' });
     res.write('retry: 2000\n\n');
     const send = (change: WorkspaceChange) => res.write(`event: change\ndata: ${JSON.stringify(changeData(change))}\n\n`);
     const unsubscribe = workspace.subscribe(send);
@@ -95,7 +103,7 @@ export function createPreviewRouter(deps: PreviewDeps): Router {
     const beat = setInterval(() => res.write(': beat\n\n'), 20_000);
     beat.unref();
     req.on('close', () => {
-      streams -= 1;
+      open.delete(res);
       clearInterval(beat);
       unsubscribe();
     });
@@ -141,5 +149,12 @@ export function createPreviewRouter(deps: PreviewDeps): Router {
     else res.json({ status: result.ok ? 'ok' : 'invalid', errors: result.errors });
   });
 
-  return router;
+  return {
+    router,
+    closeStreams() {
+      closed = true;
+      for (const res of open) res.end();
+      open.clear();
+    },
+  };
 }

@@ -168,6 +168,19 @@ describe('the preview elsewhere', () => {
     }
   });
 
+  it('shuts down while a page holds its event stream open', async () => {
+    const svc = await startService('sqlite', NO_CREDENTIALS, { worker: false });
+    const stream = await fetch(`${svc.url}/preview/events`);
+    expect(stream.status).toBe(200);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    // Without the streams ended, the server's close would wait on this response until the test times out.
+    await svc.stop();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+
   it('answers other machines with PREVIEW_ALLOW_REMOTE=1', async () => {
     const svc = await startService('sqlite', { ...NO_CREDENTIALS, PREVIEW_ALLOW_REMOTE: '1' }, { worker: false });
     try {
