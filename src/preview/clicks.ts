@@ -52,10 +52,10 @@ function findElement(blocks: unknown[], actionId: string, blockId?: string): Ele
   return undefined;
 }
 
-let seq = 0;
-const actionTs = () => `${(Date.now() / 1000).toFixed(6)}${++seq}`;
-
 export function createPreviewClicks(deps: { workspace: PretendWorkspace; logger: Logger; handlers: SlackHandlerDeps }): PreviewClicks {
+  // Slack's action_ts is unique per click; the click guard keys on it.
+  let seq = 0;
+  const actionTs = () => `${(Date.now() / 1000).toFixed(6)}${++seq}`;
   const bolt = new App({ receiver: noReceiver, logger: boltLogger(deps.logger), authorize: async () => ({ botToken: 'xoxb-dry-run' }) });
   registerSlackHandlers(bolt, deps.handlers);
   const team = { id: PREVIEW_TEAM, domain: 'preview' };

@@ -21,6 +21,9 @@ const safeId = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 export const channelDomId = (channel: string) => `ch-${safeId(channel)}`;
 export const threadDomId = (channel: string, ts: string) => `t-${safeId(channel)}-${safeId(ts)}`;
 
+/** Block Kit text is already escaped (`&amp;`, `&lt;`, `&gt;`) by the templates; inside an attribute `"` must be too. */
+const inAttr = (s: string) => s.replace(/"/g, '&quot;');
+
 const plainText = (t: unknown) => (t && typeof t === 'object' && typeof (t as Json).text === 'string' ? ((t as Json).text as string) : '');
 
 /** Slack's own link to open a message's blocks in Block Kit Builder (a link: the page fetches nothing from it). */
@@ -46,7 +49,7 @@ const controls: ControlRenderer = (el, block) => {
   if (el.type === 'users_select') {
     const label = plainText(el.placeholder) || 'Select a user';
     const people = PRETEND_PEOPLE.map((p) => `<option value="${esc(p.id)}">${esc(p.name)} (@${esc(p.handle)})</option>`).join('');
-    return `<select class="select act" data-kind="user" aria-label="${label}"${ids}><option value="">${label}</option>${people}</select>`;
+    return `<select class="select act" data-kind="user" aria-label="${inAttr(label)}"${ids}><option value="">${label}</option>${people}</select>`;
   }
   return undefined;
 };

@@ -22,6 +22,8 @@ export interface PreviewDeps {
   allowRemote: boolean;
   /** Open event streams at most (each holds a socket). Default 20. */
   maxStreams?: number;
+  /** Scenario runs at once at most (each walks its fixtures). Default 4. */
+  maxRuns?: number;
 }
 
 /** The page loads nothing but itself: no remote script, style, font, image or connection. */
@@ -57,6 +59,8 @@ export function createPreviewRouter(deps: PreviewDeps): PreviewRoutes {
   const maxStreams = deps.maxStreams ?? 20;
   const open = new Set<Response>();
   let closed = false;
+  let running = 0;
+  const maxRuns = deps.maxRuns ?? 4;
 
   /** The fragments one change needs, rendered once for every open page. */
   function changeData(change: WorkspaceChange): Record<string, unknown> {
@@ -117,8 +121,16 @@ export function createPreviewRouter(deps: PreviewDeps): PreviewRoutes {
       res.status(404).json({ status: 'error', reason: 'no such scenario' });
       return;
     }
+    if (running >= maxRuns) {
+      res.status(429).json({ status: 'error', reason: 'scenarios are still running; try again when they finish' });
+      return;
+    }
+    running += 1;
     // The page watches the stream; the answer only says the run started.
-    deps.scenarios.run(name).catch((err: unknown) => deps.logger.warn({ err, scenario: name }, 'preview scenario failed'));
+    deps.scenarios
+      .run(name)
+      .catch((err: unknown) => deps.logger.warn({ err, scenario: name }, 'preview scenario failed'))
+      .finally(() => (running -= 1));
     res.status(202).json({ status: 'started', scenario: name });
   });
 
