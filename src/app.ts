@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import express, { type Express, type Request, type Response, type NextFunction, type Router } from 'express';
 import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -37,6 +37,8 @@ export interface AppDeps {
   /** Registers commands, actions, App Home and lifecycle events on the Bolt app. */
   registerSlack?: (bolt: BoltApp) => void;
   readyTimeoutMs?: number;
+  /** Dry-run only: the preview page's routes (`/preview`). Without it `/preview` is a 404. */
+  preview?: Router;
 }
 
 export interface ThreadlineApp {
@@ -112,6 +114,8 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     source.routes(router, { store, logger, config });
     app.use(router);
   }
+
+  if (deps.preview) app.use(deps.preview);
 
   let boltApp: BoltApp | null = null;
   const s = config.slack;

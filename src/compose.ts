@@ -30,6 +30,7 @@ import { createDirectDelivery } from './delivery/direct.js';
 import { createApp, type ThreadlineApp } from './app.js';
 import { createInstallationStore } from './slack/installations.js';
 import { registerSlackHandlers } from './slack/register.js';
+import { createPreview, createPretendWorkspace } from './preview/index.js';
 
 const DRY_RUN_TARGET = {
   id: 'dry-run',
@@ -55,6 +56,8 @@ export interface ComposeOptions {
   gapTimeoutMs?: number;
   /** The sources (default: the built-in list); tests add one to prove a source is a folder. */
   sources?: readonly SourceDefinition[];
+  /** Dry-run preview: where its scenario fixtures are (default: the checkout's `fixtures/`) and the pause between them. */
+  preview?: { fixturesDir?: string; scenarioDelayMs?: number };
   queueOptions?: { maxAttempts?: number; backoffMs?: number; leaseMs?: number; pollMs?: number; lockDurationMs?: number; stalledIntervalMs?: number };
 }
 
@@ -115,7 +118,10 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   });
 
   const installationStore = createInstallationStore({ store, cipher });
+  // Dry-run: what Slack would have been sent is kept for the preview page (`/preview`).
+  const workspace = config.slack.dryRun ? createPretendWorkspace() : undefined;
   const slack = createSlackClients({
+    observeDryRun: workspace?.observe,
     apiUrl: config.slack.apiUrl,
     logger,
     botToken: config.slack.botToken,
@@ -173,7 +179,12 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
   const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun, sources };
 
+  const preview = workspace
+    ? createPreview({ config, workspace, logger, metrics, queue, sources, handlers: slackDeps, ...opts.preview })
+    : undefined;
+
   const app = createApp({
+    preview: preview?.router,
     config,
     logger,
     metrics,
@@ -203,6 +214,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       queue.start(handler, { concurrency: config.workerConcurrency });
     },
     async shutdown() {
+      // An open preview page holds its event stream; the server would wait for it forever.
+      preview?.close();
       await app.close();
       await queue.stop();
       await queue.close();

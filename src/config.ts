@@ -96,6 +96,7 @@ const schema = z.object({
   QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
   DEAD_LETTER_MAX_COUNT: intIn(1, 10_000_000).prefault('10000'),
   DEAD_LETTER_MAX_BYTES: intIn(1024, Number.MAX_SAFE_INTEGER).prefault(String(256 * 1024 * 1024)),
+  PREVIEW_ALLOW_REMOTE: z.enum(['0', '1', '']).default('').transform((v) => v === '1'),
   LINK_HOSTS: z
     .string()
     .default('')
@@ -140,6 +141,8 @@ export interface Config {
   deadLetters: { maxCount: number; maxBytes: number };
   /** Hosts (or `*.domain`) messages may link to, besides the sources' own and the fixed VCS hosts. */
   linkHosts: string[];
+  /** The dry-run preview page (`/preview`): answers loopback only unless `allowRemote`. */
+  preview: { allowRemote: boolean };
 }
 
 export class ConfigError extends Error {
@@ -209,5 +212,6 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,
     deadLetters: { maxCount: c.DEAD_LETTER_MAX_COUNT, maxBytes: c.DEAD_LETTER_MAX_BYTES },
     linkHosts: c.LINK_HOSTS,
+    preview: { allowRemote: c.PREVIEW_ALLOW_REMOTE },
   };
 }

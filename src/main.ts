@@ -26,11 +26,10 @@ async function main() {
   }
   if (workerRole) t.startWorker();
   // A worker answers on PORT too, for its own /healthz, /readyz and /metrics.
-  {
-    const server = await t.app.listen(config.port);
-    const addr = server.address();
-    logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.port }, 'listening');
-  }
+  const server = await t.app.listen(config.port);
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  logger.info({ port }, 'listening');
   logger.info(
     {
       role: config.role,
@@ -43,6 +42,8 @@ async function main() {
       ? `Threadline running in dry-run mode (no Slack credentials: Slack calls are logged) on the ${config.redisUrl ? 'Redis' : 'embedded'} store`
       : `Threadline running (${config.slack.mode}) on the ${config.redisUrl ? 'Redis' : 'embedded'} store`,
   );
+  // The real port (PORT=0 picks one), so the line can be clicked as printed.
+  if (config.slack.dryRun) logger.info({ port }, `Preview: http://127.0.0.1:${port}/preview`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -26,7 +26,12 @@ export interface SlackClientsDeps {
   timeoutMs?: number;
   /** How many per-token clients to keep (least recently used go first). Default 1,000. */
   maxClients?: number;
+  /** Dry-run only: sees every call (the preview page keeps them) and may add fields to the answer. */
+  observeDryRun?: DryRunObserver;
 }
+
+/** Fields it returns are merged into the fake answer (a pretend user's profile for `users.info`). */
+export type DryRunObserver = (method: string, args: Record<string, unknown>, answer: Record<string, unknown>) => Record<string, unknown> | void;
 
 export interface SlackClients {
   forTeam(teamId: string): Promise<SlackApi>;
@@ -55,7 +60,7 @@ function loggerAdapter(logger: Logger) {
   };
 }
 
-export function createDryRunSlack(logger: Logger): SlackApi {
+export function createDryRunSlack(logger: Logger, observe?: DryRunObserver): SlackApi {
   let n = 0;
   return {
     dryRun: true,
@@ -67,7 +72,7 @@ export function createDryRunSlack(logger: Logger): SlackApi {
       const fake: Record<string, unknown> = { ok: true, ts: (args.ts as string | undefined) ?? ts, channel };
       if (method === 'users.info') fake.user = { id: args.user, profile: {} };
       if (method === 'auth.test') fake.team_id = 'T_DRYRUN';
-      return fake as never;
+      return { ...fake, ...(observe?.(method, args, fake) ?? {}) } as never;
     },
   };
 }
@@ -76,7 +81,7 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
   // Tokens come and go with installs and rotations: without a bound the map only grows.
   const maxClients = deps.maxClients ?? 1000;
   const byToken = new Map<string, SlackApi>();
-  const dry = createDryRunSlack(deps.logger);
+  const dry = createDryRunSlack(deps.logger, deps.observeDryRun);
   const wrap = (token: string): SlackApi => {
     let api = byToken.get(token);
     if (api) {

@@ -135,7 +135,15 @@ function textOf(obj: unknown): string {
   return t.type === 'mrkdwn' ? mrkdwnToHtml(t.text) : t.text;
 }
 
-function element(el: Json): string {
+/**
+ * Draws an interactive element (the preview page's clickable buttons); `undefined` falls back to
+ * the gallery's static look. `block` is the block holding it.
+ */
+export type ControlRenderer = (el: Json, block: Json) => string | undefined;
+
+function element(el: Json, block: Json, control?: ControlRenderer): string {
+  const custom = control?.(el, block);
+  if (custom !== undefined) return custom;
   switch (el.type) {
     case 'button': {
       const cls = `btn${el.style ? ` ${String(el.style)}` : ''}`;
@@ -151,7 +159,7 @@ function element(el: Json): string {
   }
 }
 
-export function blocksToHtml(blocks: Json[]): string {
+export function blocksToHtml(blocks: Json[], control?: ControlRenderer): string {
   return blocks
     .map((b) => {
       switch (b.type) {
@@ -160,13 +168,13 @@ export function blocksToHtml(blocks: Json[]): string {
         case 'section': {
           const text = b.text ? `<div class="text">${textOf(b.text)}</div>` : '';
           const fields = Array.isArray(b.fields) ? `<div class="fields">${(b.fields as Json[]).map((f) => `<div>${textOf(f)}</div>`).join('')}</div>` : '';
-          const acc = b.accessory ? `<div class="accessory">${element(b.accessory as Json)}</div>` : '';
+          const acc = b.accessory ? `<div class="accessory">${element(b.accessory as Json, b, control)}</div>` : '';
           return `<div class="section">${text}${fields}${acc}</div>`;
         }
         case 'context':
           return `<div class="context">${(b.elements as Json[]).map((e) => `<span>${textOf(e)}</span>`).join('')}</div>`;
         case 'actions':
-          return `<div class="actions">${(b.elements as Json[]).map(element).join('')}</div>`;
+          return `<div class="actions">${(b.elements as Json[]).map((el) => element(el, b, control)).join('')}</div>`;
         case 'divider':
           return '<hr>';
         default:
@@ -180,7 +188,8 @@ function messageHtml(blocks: Json[], time: string): string {
   return `<div class="message"><div class="avatar">T</div><div class="body"><div class="meta"><b>Threadline</b> <span class="app">APP</span> <span class="time">${time}</span></div>${blocksToHtml(blocks)}</div></div>`;
 }
 
-const CSS = `
+/** The gallery's Slack look, shared with the preview page. */
+export const CSS = `
 body{margin:0;background:#fff;font:15px/1.46668 "Lato","Noto Sans","Helvetica Neue",Arial,"Noto Color Emoji",sans-serif;color:#1d1c1d}
 .page{max-width:860px;padding:20px 24px}
 h1{font-size:13px;color:#616061;font-weight:700;text-transform:uppercase;letter-spacing:.04em;margin:0 0 12px}

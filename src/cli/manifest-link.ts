@@ -1,0 +1,30 @@
+/**
+ * `npm run manifest-link`: prints the one-click link to Slack's "create an app from a manifest"
+ * page carrying `manifest.yml`, as the README shows it (a test keeps the two equal).
+ */
+
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const NEW_APP_URL = 'https://api.slack.com/apps?new_app=1&manifest_yaml=';
+
+export function manifestLink(manifestYaml: string): string {
+  return NEW_APP_URL + encodeURIComponent(manifestYaml);
+}
+
+function runDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (runDirectly()) {
+  // dist/src/cli → the checkout's root.
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  process.stdout.write(`${manifestLink(readFileSync(path.join(root, 'manifest.yml'), 'utf8'))}\n`);
+}
