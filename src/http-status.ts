@@ -2,6 +2,9 @@
 
 export type HttpFailureCode = 'unauthorized' | 'forbidden' | 'not_found' | 'rate_limited' | 'server' | 'bad_request';
 
+/** Every way a call to a source's API can fail without a useful answer: the status's meaning, or none came. */
+export type ApiFailureCode = HttpFailureCode | 'timeout' | 'no_token';
+
 /** For a status that is not 2xx. */
 export function failureCode(status: number): HttpFailureCode {
   if (status === 401) return 'unauthorized';

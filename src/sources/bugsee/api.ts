@@ -6,7 +6,7 @@
  * URLs are built only from `baseUrl` and encoded path segments, never from payload URLs.
  */
 
-import { failureCode, retryAfterSeconds } from '../../http-status.js';
+import { failureCode, retryAfterSeconds, type ApiFailureCode } from '../../http-status.js';
 
 export interface BugseeEndpoint {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -33,16 +33,8 @@ export const BUGSEE_ENDPOINTS = {
 
 export { retryAfterSeconds };
 
-export type BugseeApiErrorCode =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'server'
-  | 'timeout'
-  | 'no_token'
-  /** Any other 4xx: Bugsee refused the request as sent. */
-  | 'bad_request';
+/** `bad_request`: any other 4xx, Bugsee refused the request as sent. */
+export type BugseeApiErrorCode = ApiFailureCode;
 
 export class BugseeApiError extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock.
  */
 
-import type { Actor, FilterFacts, Link, Routing } from '../../events.js';
+import type { Actor, Event, FilterFacts, Link, Routing } from '../../events.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 
 /** `null` means "not given" in the sources' payloads; the event model only has "absent". */
@@ -52,22 +52,11 @@ export interface EventParts<State, Detail> {
 }
 
 /** A normalizer's result: the event less what its table row says (`kind`, `subject.kind`). */
-export interface Draft<T extends string, State, Detail> {
-  id: string;
-  type: T;
-  source: string;
+export type Draft<T extends string, State, Detail> = Omit<Event<T, string>, 'kind' | 'subject' | 'state' | 'detail'> & {
   subjectId: string;
-  threadKey: string | null;
-  routing: Routing;
-  time: string;
-  receivedAt: string;
-  actor: Actor | null;
-  title: string;
-  links: Link[];
-  filters: FilterFacts;
   state: State;
   detail: Detail;
-}
+};
 
 export function buildEvent<T extends string, State extends object, Detail>(
   type: T,

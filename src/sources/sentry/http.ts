@@ -3,20 +3,11 @@
  * and slugs reach here (see `apiPath`): URLs found in payloads are never fetched.
  */
 
-import { failureCode, retryAfterSeconds } from '../../http-status.js';
+import { failureCode, retryAfterSeconds, type ApiFailureCode } from '../../http-status.js';
 
-export type SentryApiErrorCode =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'server'
-  | 'timeout'
-  | 'no_token'
-  /** Any other 4xx: Sentry refused the request itself. */
-  | 'bad_request'
-  /** SENTRY_CLIENT_ID / SENTRY_CLIENT_SECRET missing for an OAuth exchange. */
-  | 'not_configured';
+/** `bad_request`: any other 4xx, Sentry refused the request itself. `not_configured`: SENTRY_CLIENT_ID /
+ * SENTRY_CLIENT_SECRET missing for an OAuth exchange. */
+export type SentryApiErrorCode = ApiFailureCode | 'not_configured';
 
 export class SentryApiError extends Error {
   constructor(
