@@ -13,10 +13,13 @@ function sameSecret(given: string, secret: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The tokens a delivery carries (header, then query). */
+export function bugseeTokens(delivery: RawDelivery): string[] {
+  return [delivery.headers['x-bugsee-token'], delivery.query.token].filter((t): t is string => typeof t === 'string' && t !== '');
+}
+
 export function checkBugseeToken(delivery: RawDelivery, secret: string): VerifyResult {
-  const candidates = [delivery.headers['x-bugsee-token'], delivery.query.token].filter(
-    (t): t is string => typeof t === 'string' && t !== '',
-  );
+  const candidates = bugseeTokens(delivery);
   if (candidates.length === 0) return { ok: false, reason: 'missing' };
   if (!secret) return { ok: false, reason: 'mismatch' };
   let ok = false;

@@ -41,7 +41,7 @@ export interface SourceDefinition {
     headers: readonly string[];
   };
   /** Verifies and identifies deliveries; undefined when the configuration leaves the source off. */
-  plugin(config: Config, deps?: { store?: Store }): SourcePlugin | undefined;
+  plugin(config: Config, deps?: { store?: Store; logger?: Logger }): SourcePlugin | undefined;
   /** Worker-side I/O (routing the payload lacks); the composition root may supply its own. */
   runtime?(deps: { store: Store; logger: Logger }): SourceRuntime;
   /** Subscription targets the event reaches; null when it names none (unroutable). */
