@@ -20,7 +20,7 @@ import { codeHash, exchangeOnce } from './exchange-once.js';
 const SLUG = /^[a-z0-9_-]{1,100}$/;
 const UUID = /^[0-9a-fA-F-]{8,64}$/;
 const CODE = /^[A-Za-z0-9_-]{1,256}$/;
-const setupUsedKey = (hash: string) => `sentry:setup-used:${hash}`;
+const setupUsedKey = (uuid: string, hash: string) => `sentry:setup-used:${uuid}:${hash}`;
 
 const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,31 +94,36 @@ export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts
       sendPage(res, 400, 'Nothing was connected', [cookie.reason === 'expired' ? 'Your connect link expired before the install finished.' : 'This browser carries a connect cookie Threadline did not make.', startAgain]);
       return;
     }
-    const hash = codeHash(code);
-    if (!(await ctx.store.claim(setupUsedKey(hash), 24 * 3600))) {
+    // One redirect per install binds: held while this one is checked, kept once it bound (or gave a code).
+    const used = setupUsedKey(uuid, codeHash(code));
+    if (!(await ctx.store.claim(used, 24 * 3600))) {
       sendPage(res, 400, 'Nothing was connected', ['This install link was used already.', startAgain]);
       return;
     }
+    const refuse = async (status: number, log: string, lines: string[]) => {
+      await ctx.store.release(used);
+      ctx.logger.warn({ installationUuid: uuid, orgSlug }, `sentry setup redirect refused: ${log}`);
+      sendPage(res, status, 'Nothing was connected', lines);
+    };
+    let proven: boolean;
     let org: string | undefined;
     try {
-      if (!(await prove(uuid, code))) {
-        ctx.logger.warn({ installationUuid: uuid }, 'sentry setup redirect refused: its code does not prove the installation');
-        sendPage(res, 403, 'Nothing was connected', ["Sentry did not confirm this install, so it can't be connected.", startAgain]);
-        return;
-      }
-      org = await orgOf(uuid);
+      proven = await prove(uuid, code);
+      org = proven ? await orgOf(uuid) : undefined;
     } catch (err) {
-      await ctx.store.release(setupUsedKey(hash));
+      await ctx.store.release(used);
       throw err;
     }
+    if (!proven) {
+      await refuse(403, 'its code does not prove the installation', ["Sentry did not confirm this install, so it can't be connected.", startAgain]);
+      return;
+    }
     if (!org) {
-      await ctx.store.release(setupUsedKey(hash));
-      sendPage(res, 503, 'Not yet', ["Sentry hasn't told Threadline about this install yet. Reload this page in a minute."]);
+      await refuse(503, 'the installation has no org yet', ["Sentry hasn't told Threadline about this install yet. Reload this page in a minute."]);
       return;
     }
     if (org !== orgSlug) {
-      ctx.logger.warn({ installationUuid: uuid, org, orgSlug }, 'sentry setup redirect refused: its org is not the installation\'s');
-      sendPage(res, 400, 'Nothing was connected', ['This install belongs to another Sentry org than the link says.', startAgain]);
+      await refuse(400, "its org is not the installation's", ['This install belongs to another Sentry org than the link says.', startAgain]);
       return;
     }
     if (cookie?.ok) {
