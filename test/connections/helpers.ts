@@ -30,6 +30,7 @@ export async function startMultiWorkspace(kind: StoreKind, env: Record<string, s
     SENTRY_APP_SLUG: APP_SLUG,
     BUGSEE_API_URL: 'https://bugsee.test',
     BUGSEE_API_TOKEN: 'bugsee-api-token-for-tests',
+    THREADLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     ...env,
   });
   for (const team of Object.values(TEAMS)) {

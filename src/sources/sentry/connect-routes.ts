@@ -57,12 +57,16 @@ export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts
     res.set('cache-control', 'no-store').redirect(302, `${ctx.config.sentry.url}/sentry-apps/${encodeURIComponent(slug)}/external-install/`);
   });
 
-  /** Whether `code` proves the browser came from installing `uuid`. */
+  /**
+   * Whether `code` proves the browser came from installing `uuid`: it exchanges, or it is the code
+   * Sentry's signed installation.created carried. The exchange runs (or is waited for) either way,
+   * so the installation has its tokens before it is marked installed.
+   */
   async function prove(uuid: string, code: string): Promise<boolean> {
-    const rec = await ctx.store.getSentryInstallation(uuid);
-    if (rec?.grantCodeHash && sameHash(rec.grantCodeHash, codeHash(code))) return true;
     const { outcome } = await exchangeOnce({ store: ctx.store, tokens: sentryServices(ctx).tokens }, uuid, code);
-    return outcome === 'exchanged';
+    if (outcome === 'exchanged') return true;
+    const rec = await ctx.store.getSentryInstallation(uuid);
+    return Boolean(rec?.grantCodeHash && sameHash(rec.grantCodeHash, codeHash(code)));
   }
 
   /** The org Sentry's signed webhook named for the installation (it may arrive just after the redirect). */
