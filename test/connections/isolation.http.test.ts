@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BUGSEE_SECRET, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { sendBugsee, sendSentry } from '../helpers/deliver.js';
-import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
+import { blockActionsBody, eventCallbackBody, postSigned, waitFor } from '../helpers/slack.js';
+import { bugseeThreadKeys } from '../../src/sources/bugsee/subjects.js';
 import { command, connectSentry, SENTRY, startMultiWorkspace, TEAMS } from './helpers.js';
 
 const A = TEAMS.A;
@@ -73,6 +74,26 @@ function recordSources() {
         return {};
       });
   }
+}
+
+/** Clicks `actionId` on a card posted by the fake Slack, as `userId` of `teamId`. */
+function clickOn(svc: TestService, card: { args: Record<string, unknown> }, ts: string, channel: string, actionId: string, teamId: string, userId: string) {
+  const blocks = (card.args.blocks as Block[]).map((b, i) => ({ block_id: `b${i}`, ...b }));
+  const hit = blocks.flatMap((b) => (b.elements ?? []).map((el) => ({ el, blockId: b.block_id }))).find((x) => x.el.action_id === actionId);
+  if (!hit) throw new Error(`no ${actionId} on the card`);
+  return postSigned(
+    `${svc.url}/slack/events`,
+    blockActionsBody({
+      actions: [{ type: 'button', action_id: actionId, block_id: hit.blockId, value: hit.el.value, action_ts: `${Math.floor(Date.now() / 1000)}.${uniq().slice(-6)}` }],
+      teamId,
+      userId,
+      channelId: channel,
+      container: { type: 'message', message_ts: ts, channel_id: channel },
+      message: { type: 'message', ts, text: 'card', blocks },
+      extra: { user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId } },
+    }),
+    { secret: SIGNING_SECRET },
+  );
 }
 
 describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => {
@@ -223,6 +244,40 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     expect((await clickAs(A.id, 'UA1')).status).toBe(200);
     await waitFor(() => received.length === 1 || undefined, 8000);
     expect(received).toEqual([`PUT ${SENTRY}/api/0/organizations/acme/issues/${gid}/`]);
+  });
+
+  it('shows each workspace its own connections in App Home', async () => {
+    const home = (teamId: string) => svc.slack.of('views.publish').filter((c) => c.token === `xoxb-${teamId}`);
+    const body = eventCallbackBody({ type: 'app_home_opened', user: A.user, tab: 'home', channel: 'D1' }, { teamId: A.id });
+    expect((await postSigned(`${svc.url}/slack/events`, body, { secret: SIGNING_SECRET })).status).toBe(200);
+    const view = JSON.stringify((await waitFor(() => home(A.id)[0], 8000)).args.view);
+    expect(view).toContain('Connections');
+    expect(view).toContain('org `acme`');
+    expect(view).not.toContain('globex');
+    expect(view).toContain('*Bugsee* webhook URL');
+  });
+
+  it("acts on Bugsee buttons only for the workspace whose token delivered the event, while it is connected", async () => {
+    recordSources();
+    const ch = `CB${uniq()}`;
+    expect(await command(svc, B, 'subscribe bugsee *', ch)).toContain('Subscribed');
+    const envelope = bugseeIssue(`bs-${uniq()}`);
+    expect((await sendBugsee(svc, envelope, { token: tokenB })).status).toBe(200);
+    const card = await waitFor(() => posts(ch)[0], 10_000);
+    const key = bugseeThreadKeys.issue('IOS', envelope.payload.issue.key);
+    const ts = await waitFor(async () => (await svc.t.store.getThread(B.id, ch, key))?.ts ?? undefined, 8000);
+    expect(ts).toBeTruthy();
+    // The other workspace's click on this card: not its message.
+    expect((await clickOn(svc, card, ts as string, ch, 'bugsee.issue.close', A.id, A.user)).status).toBe(200);
+    // Disconnected: its own click is refused too, and Bugsee hears nothing.
+    expect(await command(svc, B, 'disconnect bugsee')).toContain('Disconnected Bugsee');
+    expect((await clickOn(svc, card, ts as string, ch, 'bugsee.issue.close', B.id, B.user)).status).toBe(200);
+    await waitFor(() => svc.slack.of('chat.postEphemeral', ch).length === 2 || undefined, 8000);
+    const texts = svc.slack.of('chat.postEphemeral', ch).map((c) => String(c.args.text));
+    expect(texts.some((t) => t.includes("Bugsee connection is gone"))).toBe(true);
+    expect(received).toEqual([]);
+    expect((await sendBugsee(svc, bugseeIssue(`bs-${uniq()}`), { token: tokenB })).status).toBe(401);
+    tokenB = tokenIn(await command(svc, B, 'connect bugsee'));
   });
 
   it('pauses a workspace\'s subscriptions when it disconnects, and refuses its clicks', async () => {
