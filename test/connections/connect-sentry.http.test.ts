@@ -48,6 +48,9 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     nock.cleanAll();
   });
 
+  /** Codes, states, cookies and one-time codes seen in this suite: none may reach the log. */
+  const secrets: string[] = [];
+
   const connectedTeams = async (org: string) => (await svc.t.store.listConnections({ source: 'sentry', key: org })).map((c) => c.teamId).sort();
 
   it('connects end to end: command, link, cookie, redirect, webhook, setup, connected; one code exchange', async () => {
@@ -63,6 +66,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     expect(link.searchParams.get('state')).toBeTruthy();
 
     const visit = await followConnectLink(svc, link);
+    secrets.push(code, link.searchParams.get('state') as string, visit.cookie.split('=')[1] as string);
     expect(visit.status).toBe(302);
     expect(visit.location).toBe(`${SENTRY}/sentry-apps/${APP_SLUG}/external-install/`);
     expect(visit.setCookie).toMatch(/HttpOnly/);
@@ -121,6 +125,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     expect(page.status).toBe(200);
     const oneTime = /\/threadline connect sentry ([A-Z0-9]{10})/.exec(page.html)?.[1];
     expect(oneTime).toBeTruthy();
+    secrets.push(oneTime as string, code);
     expect(await connectedTeams('initech')).toEqual([]);
 
     const reply = await command(svc, B, `connect sentry ${oneTime}`);
@@ -133,6 +138,12 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     expect(await command(svc, A, `connect sentry ${oneTime}`)).toContain('That code is not valid');
     expect(await connectedTeams('initech')).toEqual(['TB']);
     expect(await command(svc, A, 'connect sentry ZZZZZZZZZZ')).toContain('That code is not valid');
+  });
+
+  it('logs no code, state, cookie or one-time code', async () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    const all = svc.logs.join('\n');
+    for (const s of secrets) expect(all).not.toContain(s);
   });
 
   describe('refusals', () => {

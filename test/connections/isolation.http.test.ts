@@ -191,6 +191,9 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     expect(listA).not.toContain('globex');
     expect(listA).toContain('*Bugsee* webhook URL');
     expect(listA).not.toContain(tokenA);
+    const logged = svc.logs.join('\n');
+    expect(logged).not.toContain(tokenA);
+    expect(logged).not.toContain(tokenB);
   });
 
   it("never lets the stranger's click reach Sentry; a member's click acts, a non-member's is told why", async () => {
