@@ -236,3 +236,25 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     expect(list).toContain('⏸ not connected');
   });
 });
+
+describe('connect sentry behind https', () => {
+  it('marks the cookie Secure when PUBLIC_URL is https, and links to PUBLIC_URL', async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    const svc = await startMultiWorkspace('sqlite', { PUBLIC_URL: 'https://threadline.example.com' });
+    try {
+      const link = linkIn(await command(svc, A, 'connect sentry'));
+      expect(link.origin).toBe('https://threadline.example.com');
+      const visit = await followConnectLink(svc, link);
+      expect(visit.status).toBe(302);
+      expect(visit.setCookie).toMatch(/; Secure/);
+      expect(visit.setCookie).toMatch(/HttpOnly/);
+      expect(visit.setCookie).toMatch(/SameSite=Lax/);
+      expect(visit.setCookie).toMatch(/Max-Age=600/);
+    } finally {
+      await svc.stop();
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+  });
+});
