@@ -140,6 +140,12 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     expect(await command(svc, A, 'connect sentry ZZZZZZZZZZ')).toContain('That code is not valid');
   });
 
+  it('counts the connect routes under their own metric labels', async () => {
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/route="\/sentry\/connect"/);
+    expect(metrics).toMatch(/route="\/sentry\/setup"/);
+  });
+
   it('logs no code, state, cookie or one-time code', async () => {
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     const all = svc.logs.join('\n');
