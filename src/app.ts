@@ -17,6 +17,7 @@ import type { Ingest } from './ingest/pipeline.js';
 import { createWebhookRouter } from './ingest/routes.js';
 import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { boltLogger } from './slack-bolt-logger.js';
+import type { ConnectionContext } from './sources/kit/connection.js';
 import { LOG_PATH_MAX, clipForLog, pathOf, routeLabel, statusLabel } from './http-labels.js';
 import { REQUIRED_SCOPES } from './slack/requirements.js';
 import { oauthCancelledPage, slackFutureTimestampGuard } from './slack/http-guards.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   ingest: Ingest;
   /** The sources (default: the built-in list). */
   sources?: readonly SourceDefinition[];
+  /** What the sources' connection routes use (the Sentry connect flow). */
+  connections?: ConnectionContext;
   /** OAuth mode: Bolt's installation store backed by ours. */
   installationStore?: InstallationStore;
   /** Registers commands, actions, App Home and lifecycle events on the Bolt app. */
@@ -111,7 +114,7 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   for (const source of sources) {
     if (!source.routes) continue;
     const router = express.Router();
-    source.routes(router, { store, logger, config });
+    source.routes(router, { store, logger, config, connections: deps.connections });
     app.use(router);
   }
 

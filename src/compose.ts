@@ -31,6 +31,8 @@ import { createApp, type ThreadlineApp } from './app.js';
 import { createInstallationStore } from './slack/installations.js';
 import { registerSlackHandlers } from './slack/register.js';
 import { createPreview, createPretendWorkspace } from './preview/index.js';
+import { createTenancy, type Tenancy } from './connections/tenancy.js';
+import type { ConnectionContext } from './sources/kit/connection.js';
 
 const DRY_RUN_TARGET = {
   id: 'dry-run',
@@ -71,6 +73,8 @@ export interface Threadline {
   slack: SlackClients;
   cipher: Cipher;
   sentryTokens: SentryTokens;
+  /** Which workspace may see and change which source account. */
+  tenancy: Tenancy;
   /** App Home's Retry: puts a dead letter's delivery back on the queue. */
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   /** Starts consuming delivery jobs in this process. */
@@ -151,11 +155,15 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const plugins: Partial<Record<string, SourcePlugin>> = {};
   const runtimes: Partial<Record<string, SourceRuntime>> = {};
   for (const source of sources) {
-    plugins[source.name] = source.plugin(config);
+    plugins[source.name] = source.plugin(config, { store, logger });
     runtimes[source.name] = source.runtime?.({ store, logger });
   }
   // Sentry's runtime shares the token keeper and API client with the buttons.
   runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url });
+
+  // Which workspace may see and change which source account (multi-workspace mode).
+  const connections: ConnectionContext = { store, config, logger, cipher, slack, now: Date.now };
+  const tenancy = createTenancy(connections, sources);
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
   const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources, linkHosts: configuredLinkHosts(config) });
@@ -173,11 +181,12 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     gapTimeoutMs: opts.gapTimeoutMs,
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
+    mayReceive: tenancy.mayReceive,
   });
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });
   const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
-  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun, sources };
+  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun, sources, tenancy };
 
   const preview = workspace
     ? createPreview({ config, workspace, logger, metrics, queue, sources, handlers: slackDeps, ...opts.preview })
@@ -192,6 +201,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     queue,
     ingest,
     sources,
+    connections,
     installationStore: config.slack.mode === 'oauth' ? installationStore : undefined,
     registerSlack: (bolt) => registerSlackHandlers(bolt, slackDeps),
   });
@@ -207,6 +217,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     slack,
     cipher,
     sentryTokens: tokens,
+    tenancy,
     requeueDeadLetter,
     startWorker() {
       if (workerStarted) return;

@@ -78,6 +78,13 @@ const schema = z.object({
   SENTRY_AUTH_TOKEN: optionalString,
   SENTRY_URL: url('SENTRY_URL').default('https://sentry.io'),
   BUGSEE_WEBHOOK_SECRET: secret,
+  PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: 'must be an http(s) URL' }),
+  SENTRY_APP_SLUG: optionalString.refine((v) => v === undefined || /^[a-z0-9_-]{1,100}$/.test(v), {
+    message: 'must be the Sentry app slug (a-z, 0-9, - and _)',
+  }),
+  SENTRY_ACTIONS_REQUIRE_MEMBER: optionalString.refine((v) => v === undefined || /^(true|false|1|0|on|off|yes|no)$/i.test(v), {
+    message: 'must be true or false',
+  }),
   BUGSEE_API_TOKEN: optionalString,
   BUGSEE_API_URL: url('BUGSEE_API_URL').default('https://api.bugsee.com'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -120,6 +127,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long a worker holds a job before another may take it (a crashed worker's job runs again after this). */
   queueLeaseMs: number;
+  /** The service's public base URL, for links it hands out (connect, webhook URLs); no trailing slash. */
+  publicUrl: string;
   slack: {
     signingSecret?: string;
     botToken?: string;
@@ -134,7 +143,16 @@ export interface Config {
     mode: 'single' | 'oauth' | 'dry-run';
   };
   /** `clientSecrets` in rotation order, oldest first: all verify incoming signatures, the last signs outgoing auth. */
-  sentry: { clientSecrets: string[]; clientId?: string; authToken?: string; url: string };
+  sentry: {
+    clientSecrets: string[];
+    clientId?: string;
+    authToken?: string;
+    url: string;
+    /** The public integration's slug, for its external-install page. */
+    appSlug?: string;
+    /** A Sentry button acts only for a Slack user whose email is a member of the org. */
+    actionsRequireMember: boolean;
+  };
   bugsee: { webhookSecret?: string; apiToken?: string; apiUrl: string };
   sizeRegressionThresholdPct: number;
   /** Caps of each dead-letter pool (rejected webhooks; failed deliveries): the oldest go first. */
@@ -187,6 +205,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     workerConcurrency: c.WORKER_CONCURRENCY,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
     queueLeaseMs: c.QUEUE_LEASE_MS,
+    publicUrl: (c.PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ''),
     slack: {
       signingSecret: c.SLACK_SIGNING_SECRET,
       botToken: c.SLACK_BOT_TOKEN,
@@ -207,6 +226,9 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       clientId: c.SENTRY_CLIENT_ID,
       authToken: c.SENTRY_AUTH_TOKEN,
       url: c.SENTRY_URL.replace(/\/+$/, ''),
+      appSlug: c.SENTRY_APP_SLUG,
+      // Off by default with one workspace: its people are the org's. On with many: a stranger's click must not act.
+      actionsRequireMember: c.SENTRY_ACTIONS_REQUIRE_MEMBER === undefined ? mode === 'oauth' : /^(true|1|on|yes)$/i.test(c.SENTRY_ACTIONS_REQUIRE_MEMBER),
     },
     bugsee: { webhookSecret: c.BUGSEE_WEBHOOK_SECRET, apiToken: c.BUGSEE_API_TOKEN, apiUrl: c.BUGSEE_API_URL.replace(/\/+$/, '') },
     sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,

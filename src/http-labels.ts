@@ -11,6 +11,8 @@ export const HTTP_ROUTES = [
   '/slack/events',
   '/slack/install',
   '/slack/oauth_redirect',
+  '/sentry/connect',
+  '/sentry/setup',
   '/healthz',
   '/readyz',
   '/metrics',

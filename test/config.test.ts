@@ -113,3 +113,32 @@ describe('readConfig', () => {
     });
   });
 });
+
+describe('readConfig: connections (multi-workspace)', () => {
+  const oauth = { SLACK_SIGNING_SECRET: SIGNING, SLACK_CLIENT_ID: 'id', SLACK_CLIENT_SECRET: 'secret', SLACK_STATE_SECRET: 'state-secret' };
+
+  it('PUBLIC_URL defaults to http://127.0.0.1:$PORT and loses a trailing slash', () => {
+    expect(readConfig({}).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(readConfig({ PORT: '8080' }).publicUrl).toBe('http://127.0.0.1:8080');
+    expect(readConfig({ PUBLIC_URL: 'https://threadline.example.com/' }).publicUrl).toBe('https://threadline.example.com');
+    expect(problems({ PUBLIC_URL: 'threadline.example.com' })).toEqual([{ variable: 'PUBLIC_URL', reason: 'must be an http(s) URL' }]);
+  });
+
+  it('SENTRY_APP_SLUG is a slug', () => {
+    expect(readConfig({ SENTRY_APP_SLUG: 'threadline-42' }).sentry.appSlug).toBe('threadline-42');
+    expect(readConfig({}).sentry.appSlug).toBeUndefined();
+    expect(problems({ SENTRY_APP_SLUG: 'Thread line' })[0]?.variable).toBe('SENTRY_APP_SLUG');
+  });
+
+  it('SENTRY_ACTIONS_REQUIRE_MEMBER is on by default with many workspaces, off with one, and can be set', () => {
+    expect(readConfig(oauth).sentry.actionsRequireMember).toBe(true);
+    expect(readConfig({ SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-1' }).sentry.actionsRequireMember).toBe(false);
+    expect(readConfig({ ...oauth, SENTRY_ACTIONS_REQUIRE_MEMBER: 'false' }).sentry.actionsRequireMember).toBe(false);
+    expect(readConfig({ SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-1', SENTRY_ACTIONS_REQUIRE_MEMBER: 'true' }).sentry.actionsRequireMember).toBe(true);
+    expect(problems({ SENTRY_ACTIONS_REQUIRE_MEMBER: 'maybe' })[0]?.variable).toBe('SENTRY_ACTIONS_REQUIRE_MEMBER');
+  });
+
+  it('BUGSEE_WEBHOOK_SECRET is optional with many workspaces', () => {
+    expect(readConfig(oauth).bugsee.webhookSecret).toBeUndefined();
+  });
+});

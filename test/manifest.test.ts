@@ -53,6 +53,15 @@ describe('manifest.yml', () => {
     }
   });
 
+  it('declares the scopes the Sentry membership check reads a clicker\'s email with (users.info)', () => {
+    const bot: string[] = manifest.oauth_config.scopes.bot;
+    expect(bot).toContain('users:read');
+    expect(bot).toContain('users:read.email');
+    expect(METHOD_SCOPES['users.info']).toEqual(['users:read', 'users:read.email']);
+    // The membership check is a users.info call the source scan must find.
+    expect(fs.readFileSync(path.join(root, 'src/sources/sentry/membership.ts'), 'utf8')).toContain("'users.info'");
+  });
+
   it('declares every bot event and slash command in requirements.ts', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...BOT_EVENTS].sort());
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command).sort()).toEqual([...COMMANDS].sort());

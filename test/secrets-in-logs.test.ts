@@ -60,6 +60,8 @@ beforeAll(async () => {
       SENTRY_URL: SENTRY,
       BUGSEE_WEBHOOK_SECRET: secrets.bugsee,
       THREADLINE_ENCRYPTION_KEY: secrets.encryptionKey,
+      // The membership check has its own tests (test/connections/); this run clicks as before.
+      SENTRY_ACTIONS_REQUIRE_MEMBER: 'false',
     },
     { fakeSlack: slack },
   );
@@ -131,6 +133,8 @@ describe('the log at LOG_LEVEL=debug', () => {
     // 3. Webhooks: a Sentry issue into a subscribed channel, Bugsee with the token in the query, in
     // a header and in a bracketed query parameter.
     const ch = 'C-LOGS';
+    // Many workspaces: the team gets acme's events once connected to it (test/connections/ drives that flow).
+    await svc.t.store.putConnection({ source: 'sentry', teamId: 'T1', key: 'acme', label: 'acme', data: { installationUuid: UUID }, createdAt: new Date().toISOString() });
     await subscribe(svc, { channelId: ch, source: 'sentry', target: 'acme/mobile-app' });
     const gid = String(Date.now());
     expect((await sentryPost('issue', issuePayload(gid, 'created'), secrets.sentryNew)).status).toBe(200);

@@ -18,18 +18,23 @@ export function targetsOf(event: PipelineEvent, sources: readonly SourceDefiniti
   return sourceNamed(sources, event.source)?.targets(event) ?? null;
 }
 
+/** Whether a team may receive an event (its connections; see `src/connections/tenancy.ts`). */
+export type MayReceive = (event: PipelineEvent, teamId: string) => Promise<boolean>;
+
 export async function routeEvent(
   store: Pick<SubscriptionRepo, 'findSubscriptions'>,
   event: PipelineEvent,
   only?: { teamId: string; channelId: string },
   sources: readonly SourceDefinition[] = SOURCES,
+  mayReceive?: MayReceive,
 ): Promise<RouteOutcome> {
   if (event.kind === 'installation') return { ok: false, reason: 'internal' };
   const targets = targetsOf(event, sources);
   if (!targets) return { ok: false, reason: 'unroutable' };
-  const subs = (await store.findSubscriptions(event.source, targets)).filter(
+  const found = (await store.findSubscriptions(event.source, targets)).filter(
     (s) => !s.disabled && (!only || (s.teamId === only.teamId && s.channelId === only.channelId)),
   );
+  const subs = mayReceive ? await receiving(found, event, mayReceive) : found;
   if (subs.length === 0) return { ok: false, reason: 'no_subscriber' };
   const kindMatched = subs.filter((s) => s.kinds.length === 0 || s.kinds.includes(event.kind));
   const matched = kindMatched.filter((s) => matchesFilters(s.filters, event.filters, event.kind));
@@ -40,4 +45,11 @@ export async function routeEvent(
   }
   if (byChannel.size === 0) return { ok: false, reason: kindMatched.length ? 'filtered' : 'no_subscriber' };
   return { ok: true, targets: [...byChannel.values()] };
+}
+
+/** The subscriptions whose team may receive the event: the others stay, paused. Asked once per team. */
+async function receiving(subs: Subscription[], event: PipelineEvent, mayReceive: MayReceive): Promise<Subscription[]> {
+  const teams = new Map<string, boolean>();
+  for (const s of subs) if (!teams.has(s.teamId)) teams.set(s.teamId, await mayReceive(event, s.teamId));
+  return subs.filter((s) => teams.get(s.teamId));
 }

@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { DeadLetterRepo, KeyValue, Subscription, SubscriptionRepo, ThreadRepo } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
 import type { SourceRuntime } from '../ingest/types.js';
-import { routeEvent } from './route.js';
+import { routeEvent, type MayReceive } from './route.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
@@ -40,6 +40,8 @@ export interface DeliveryDeps {
   parentWaitMs?: number;
   /** After this long, an event stops waiting for an earlier one of its thread that never came. Default 30 s. */
   gapTimeoutMs?: number;
+  /** Whether a subscribing team may receive an event (multi-workspace connections); unset: every team may. */
+  mayReceive?: MayReceive;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
   fallbackTarget?: Subscription;
 }
@@ -161,7 +163,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     }
     const event = runtime ? await runtime.resolve(received) : received;
     await deps.render.recordSize(event);
-    let route = await routeEvent(store, event, only, deps.sources);
+    let route = await routeEvent(store, event, only, deps.sources, deps.mayReceive);
     if (!route.ok && route.reason === 'no_subscriber' && deps.fallbackTarget) route = { ok: true, targets: [deps.fallbackTarget] };
     if (!route.ok) {
       metrics.drops.inc({ type: event.type, reason: route.reason });

@@ -20,7 +20,7 @@ import { answers, type IngestAnswer } from './answer.js';
 import { claimAndEnqueue } from './claim.js';
 import { safeHeaders } from './headers.js';
 import { createRateLimitedLog, type RateLimitedLog } from './rate-limited-log.js';
-import { IngestError, type RawDelivery, type SourcePlugin } from './types.js';
+import { IngestError, type Authenticated, type RawDelivery, type SourcePlugin } from './types.js';
 
 export { DEDUP_TTL_SECONDS, PENDING_TTL_SECONDS } from './claim.js';
 export type { IngestAnswer } from './answer.js';
@@ -88,11 +88,11 @@ export function createIngest(deps: IngestDeps): Ingest {
     const count = (outcome: string, type = 'unknown') => metrics.webhooks.inc({ source: sourceLabel, outcome, type });
     try {
       const { plugin, source } = configured(delivery, count);
-      if (verify) authenticate(plugin, source, delivery, log);
+      const auth = verify ? await authenticate(plugin, source, delivery, log) : undefined;
       const json = readJsonObject(delivery.body);
       const type = identify(plugin, delivery, json, count, log);
       const payload = await validateOrDeadLetter(plugin, delivery, type, json, count, log);
-      const event = await normalizeOrDeadLetter(plugin, delivery, type, json, payload, count, log);
+      const event = ownedBy(auth, await normalizeOrDeadLetter(plugin, delivery, type, json, payload, count, log));
       const outcome = await claimAndEnqueue({ store, queue, log }, delivery, event, bodyHash(delivery.body));
       count(outcome, type);
       return outcome === 'accepted' ? answers.accepted(type, event.id) : answers.duplicate(type, event.id);
@@ -128,9 +128,9 @@ export function createIngest(deps: IngestDeps): Ingest {
     throw new Answered(source ? answers.notConfigured(source.name, source.credential.variable) : answers.unknownSource());
   }
 
-  function authenticate(plugin: SourcePlugin, source: SourceDefinition, delivery: RawDelivery, log: Logger) {
+  async function authenticate(plugin: SourcePlugin, source: SourceDefinition, delivery: RawDelivery, log: Logger) {
     try {
-      plugin.authenticate(delivery);
+      return (await plugin.authenticate(delivery)) ?? undefined;
     } catch (err) {
       // The operator's question is which setting to fix: name it, with why the credential failed.
       if (err instanceof IngestError) {
@@ -222,6 +222,15 @@ export function createIngest(deps: IngestDeps): Ingest {
 function trusted(timestamp: Date | undefined, receivedAt: Date): Date | undefined {
   if (!timestamp || Number.isNaN(timestamp.getTime())) return undefined;
   return Math.abs(timestamp.getTime() - receivedAt.getTime()) <= TRUSTED_TIMESTAMP_SKEW_MS ? timestamp : undefined;
+}
+
+/**
+ * A delivery on a team's own credential belongs to that team: routing reads `routing.teamId`, and
+ * the dedup identity includes it, so two teams whose webhooks carry the same event both get it.
+ */
+function ownedBy(auth: Authenticated | undefined, event: PipelineEvent): PipelineEvent {
+  if (!auth?.teamId) return event;
+  return { ...event, id: `${auth.teamId}:${event.id}`, routing: { ...event.routing, teamId: auth.teamId } };
 }
 
 function bodyHash(body: Buffer): string {

@@ -62,6 +62,12 @@ export interface NormalizeMeta {
   sourceTimestamp?: Date;
 }
 
+/** Whose credential a delivery carried, when it was a team's own (a Bugsee connection token). */
+export interface Authenticated {
+  /** The Slack team the delivery belongs to: it routes to that team only, and dedups apart from other teams'. */
+  teamId?: string;
+}
+
 export interface SourcePlugin<P = unknown> {
   readonly source: string;
   /**
@@ -69,8 +75,11 @@ export interface SourcePlugin<P = unknown> {
    * or not of its form, so a delivery that cannot be authentic costs no body read or hash.
    */
   precheck?(head: Pick<RawDelivery, 'headers' | 'query'>): void;
-  /** Throws `IngestError('bad_signature' | 'bad_token', 401)` when the delivery is not authentic. */
-  authenticate(delivery: RawDelivery): void;
+  /**
+   * Throws `IngestError('bad_signature' | 'bad_token', 401)` when the delivery is not authentic.
+   * May look the credential up (async), and may say which team it belongs to.
+   */
+  authenticate(delivery: RawDelivery): void | Authenticated | Promise<void | Authenticated>;
   /** Throws `IngestError('missing_action', 400)` when the delivery does not say what it is. */
   identify(delivery: RawDelivery, json: unknown): Identified;
   /** The sender's delivery id (`Request-ID`, envelope `id`), if any; else the pipeline hashes the body. */

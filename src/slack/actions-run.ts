@@ -14,6 +14,8 @@ import type { SentryApi } from '../sources/sentry/api.js';
 import { claimClick, clickerOf, ownedThread, releaseControl, type Click, type ClickFacts } from './actions-guard.js';
 import { reportFailure } from './actions-errors.js';
 import { announce } from './actions-outcome.js';
+import { mayAct } from './actions-tenancy.js';
+import type { Tenancy } from '../connections/tenancy.js';
 
 export interface ActionDeps {
   store: KeyValue & ThreadRepo;
@@ -24,6 +26,8 @@ export interface ActionDeps {
   bugseeApi: BugseeApi;
   /** Posts the "who did what" reply and updates the card, as the delivery worker would. */
   deliverDirect: DeliverDirect;
+  /** Whether the clicking team (and user) may act on the source's account; unset: anyone who owns the message. */
+  tenancy?: Pick<Tenancy, 'clickRefusal'>;
 }
 
 /** What a control of the message sent, besides the ids of the click. */
@@ -53,6 +57,7 @@ export async function runClick(deps: ActionDeps, facts: ClickFacts, control: str
   let click: Click;
   try {
     const thread = await ownedThread(deps.store, facts);
+    await mayAct(deps, facts, thread, raw);
     if (!(await claimClick(deps.store, facts, control))) {
       deps.metrics.actions.inc({ action: facts.actionId, result: 'duplicate' });
       log.info('repeated click ignored');

@@ -107,7 +107,7 @@ function factsOf(body: BlockAction, action: Element, actionId: string): ClickFac
 function complete(deps: Partial<ActionDeps>): ActionDeps | null {
   const { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect } = deps;
   if (!store || !logger || !metrics || !slack || !sentryApi || !bugseeApi || !deliverDirect) return null;
-  return { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect };
+  return { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect, tenancy: deps.tenancy };
 }
 
 export function registerActions(app: App, given: Partial<ActionDeps>): void {

@@ -14,6 +14,8 @@ import { describeFilters, describeKinds, describeTarget } from './describe.js';
 import { helpReply, listReply, replyText, subscriptionLines, usageReply } from './command-replies.js';
 import { Md } from '../../templates/blocks.js';
 import type { SourceDefinition } from '../sources/index.js';
+import type { Tenancy } from '../connections/tenancy.js';
+import { markPaused, withConnections } from './commands-connect.js';
 
 export interface CommandDeps {
   store: SubscriptionRepo;
@@ -24,6 +26,8 @@ export interface CommandDeps {
   dryRun?: boolean;
   /** The sources a channel can subscribe to (default: the built-in list). */
   sources?: readonly SourceDefinition[];
+  /** Connections (multi-workspace): `connect`/`disconnect`, refused subscribes, paused subscriptions. */
+  tenancy?: Pick<Tenancy, 'multiWorkspace' | 'command' | 'subscribeRefusal' | 'paused' | 'connectionLines'>;
 }
 
 type Privacy = 'public' | 'private-member' | 'private' | 'unknown';
@@ -67,6 +71,8 @@ async function subscribe(
   if (isDirectMessage(command)) {
     return '⚠️ Subscriptions live in channels: run `/threadline subscribe …` in the channel that should get the messages.';
   }
+  const refusal = await deps.tenancy?.subscribeRefusal(command.team_id, cmd.source, cmd.target);
+  if (refusal) return replyText(Md.of(refusal));
   const now = (deps.now ?? (() => new Date()))();
   const existing = (await deps.store.listSubscriptions({ teamId: command.team_id, channelId: command.channel_id })).find(
     (s) => s.teamId === command.team_id && s.source === cmd.source && s.target === cmd.target,
@@ -118,10 +124,14 @@ async function channelSubscriptions(command: SlashCommand, deps: CommandDeps): P
 }
 
 async function list(command: SlashCommand, deps: CommandDeps, page: number | undefined): Promise<string> {
-  return listReply(await channelSubscriptions(command, deps), page, deps.sources);
+  const subs = await channelSubscriptions(command, deps);
+  if (!deps.tenancy?.multiWorkspace) return listReply(subs, page, deps.sources);
+  return withConnections(await markPaused(subs, deps.tenancy), await deps.tenancy.connectionLines(command.team_id), page);
 }
 
 async function execute(command: SlashCommand, client: WebClient, deps: CommandDeps): Promise<string> {
+  const connectAnswer = await deps.tenancy?.command(command.text ?? '', { teamId: command.team_id, userId: command.user_id });
+  if (typeof connectAnswer === 'string') return replyText(Md.of(connectAnswer));
   const parsed = parseCommand(command.text ?? '', deps.sources);
   if (!parsed.ok) return usageReply(parsed.error, parsed.usage);
   const cmd = parsed.command;

@@ -32,7 +32,12 @@ export function describeDisabled(sub: Pick<Subscription, 'disabled'>): string {
   return sub.disabled ? ` — ⛔ disabled: ${esc(sub.disabled.reason)} (since ${esc(sub.disabled.at)})` : '';
 }
 
-/** One bullet line: target, kinds, filters and, when disabled, why. */
-export function describeSubscription(sub: Subscription, sources: readonly SourceDefinition[] = SOURCES): string {
-  return `• ${describeTarget(sub, sources)} — ${describeKinds(sub.kinds)} · ${describeFilters(sub.filters)}${describeDisabled(sub)}`;
+/** A subscription as shown: `paused` when its team is not connected to its target (multi-workspace). */
+export type ShownSubscription = Subscription & { paused?: boolean };
+
+export const PAUSED_MARK = ' — ⏸ not connected';
+
+/** One bullet line: target, kinds, filters and, when disabled or paused, why. */
+export function describeSubscription(sub: ShownSubscription, sources: readonly SourceDefinition[] = SOURCES): string {
+  return `• ${describeTarget(sub, sources)} — ${describeKinds(sub.kinds)} · ${describeFilters(sub.filters)}${describeDisabled(sub)}${sub.paused ? PAUSED_MARK : ''}`;
 }

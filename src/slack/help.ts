@@ -11,6 +11,15 @@ function filterLine(sources: readonly SourceDefinition[], name: (typeof FILTER_N
   return `• \`${spec.example}\` (${where}): ${spec.help}`;
 }
 
+/** Only sources with a connection hook can be connected (multi-workspace installs). */
+function connectLines(sources: readonly SourceDefinition[]): string[] {
+  const names = sources.filter((s) => s.connection).map((s) => s.name);
+  if (names.length === 0) return [];
+  return [
+    `• \`/threadline connect ${names.join('|')}\` · \`/threadline disconnect ${names.join('|')}\`: when Threadline serves several workspaces, connect this one to a Sentry org (a link to install in Sentry) or get its own Bugsee webhook URL (\`--rotate\` for a new one).`,
+  ];
+}
+
 export function helpText(sources: readonly SourceDefinition[] = SOURCES): string {
   const labels = sources.map((s) => s.label);
   const listed = labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}` : (labels[0] ?? '');
@@ -21,6 +30,7 @@ export function helpText(sources: readonly SourceDefinition[] = SOURCES): string
     ...sources.flatMap((s) => s.subscription.help),
     `• ${sources.map((s) => `\`/threadline unsubscribe ${s.name} ${s.subscription.placeholder}\``).join(' · ')}`,
     '• `/threadline list [page]`: this channel’s subscriptions, 20 to a page.',
+    ...connectLines(sources),
     '• `/threadline help`: this text.',
     'Subscribing again to the same project or app replaces its kinds and filters (and re-enables it).',
     '',

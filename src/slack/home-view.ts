@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { DeadLetter, DeadLetterStats, Subscription } from '../store/store.js';
 import { cutText, clip as clipRaw } from '../../templates/blocks.js';
-import { describeFilters, describeKinds, describeTarget, esc } from './describe.js';
+import { describeFilters, describeKinds, describeTarget, esc, PAUSED_MARK, type ShownSubscription } from './describe.js';
 import { ACTION_IDS } from './requirements.js';
 
 export interface DeliveryEntry {
@@ -18,7 +18,9 @@ export interface DeliveryEntry {
 }
 
 export interface HomeData {
-  subscriptions: Subscription[];
+  subscriptions: ShownSubscription[];
+  /** The workspace's connections (escaped mrkdwn lines); absent with one workspace. */
+  connections?: string[];
   deliveries: DeliveryEntry[];
   deadLetters: DeadLetter[];
   /** How many dead letters the store holds (all teams) against the caps. */
@@ -81,17 +83,17 @@ export function errorText(error: unknown): string {
   }
 }
 
-function subscriptionBlocks(subs: Subscription[]): Block[] {
+function subscriptionBlocks(subs: ShownSubscription[]): Block[] {
   if (subs.length === 0) {
     return [section(esc('No subscriptions yet. In a channel, type `/threadline subscribe sentry <org>/<project>` or `/threadline help`.'))];
   }
-  const byChannel = new Map<string, Subscription[]>();
+  const byChannel = new Map<string, ShownSubscription[]>();
   for (const s of subs) byChannel.set(s.channelId, [...(byChannel.get(s.channelId) ?? []), s]);
   const channels = [...byChannel.keys()].sort();
   const blocks = channels.slice(0, MAX_CHANNELS).map((channelId) => {
     const lines = (byChannel.get(channelId) ?? []).map((s) => {
       const disabled = s.disabled ? `\n    ⛔ disabled: ${esc(s.disabled.reason)} since ${when(s.disabled.at)}` : '';
-      return clip(`• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}`, 500);
+      return clip(`• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}${s.paused ? PAUSED_MARK : ''}`, 500);
     });
     return section(fitLines(channel(channelId), lines));
   });
@@ -159,6 +161,10 @@ function deadLetterStatsBlock(stats: DeadLetterStats): Block {
 export function buildHomeView(data: HomeData): types.HomeView {
   const blocks: Block[] = [header('Threadline')];
   if (data.notice) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(data.notice) }] });
+  if (data.connections) {
+    const none = 'None yet: type `/threadline connect sentry` or `/threadline connect bugsee` in any channel.';
+    blocks.push(header('Connections'), section(fitLines('*This workspace gets*', data.connections.length ? data.connections : [none])));
+  }
   blocks.push(header('Subscriptions'), ...subscriptionBlocks(data.subscriptions));
   blocks.push({ type: 'divider' }, header('Recent deliveries'), ...deliveryBlocks(data.deliveries));
   blocks.push({ type: 'divider' }, header('Dead letters'));

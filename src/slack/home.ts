@@ -10,12 +10,16 @@ import { deliveriesKey } from '../store/keys.js';
 import type { DeadLetterRepo, KeyValue, SubscriptionRepo } from '../store/store.js';
 import { buildHomeView, channel, type DeliveryEntry } from './home-view.js';
 import { esc } from './describe.js';
+import type { Tenancy } from '../connections/tenancy.js';
+import { markPaused } from './commands-connect.js';
 
 export interface HomeDeps {
   store: Pick<KeyValue, 'listCapped'> & Pick<SubscriptionRepo, 'listSubscriptions'> & DeadLetterRepo;
   /** Puts the dead letter's job back on the queue (and removes the dead letter). */
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   logger: Logger;
+  /** Connections (multi-workspace): shown above the subscriptions, and paused subscriptions marked. */
+  tenancy?: Pick<Tenancy, 'multiWorkspace' | 'paused' | 'connectionLines'>;
 }
 
 export { deliveriesKey };
@@ -27,8 +31,11 @@ export async function publishHome(client: WebClient, deps: HomeDeps, teamId: str
     deps.store.listDeadLetters(20, { teamId }),
     deps.store.deadLetterStats(),
   ]);
+  const own = subscriptions.filter((s) => s.teamId === teamId);
+  const multi = deps.tenancy?.multiWorkspace ? deps.tenancy : undefined;
   const view = buildHomeView({
-    subscriptions: subscriptions.filter((s) => s.teamId === teamId),
+    subscriptions: multi ? await markPaused(own, multi) : own,
+    connections: multi ? await multi.connectionLines(teamId) : undefined,
     deliveries,
     deadLetters: deadLetters.filter((d) => d.teamId === teamId),
     deadLetterStats,

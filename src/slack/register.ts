@@ -8,11 +8,14 @@ import { registerActions, type ActionDeps } from './actions.js';
 import { registerCommands } from './commands.js';
 import { registerHome } from './home.js';
 import { registerLifecycle } from './installations.js';
+import type { Tenancy } from '../connections/tenancy.js';
 
 /** The action fields are optional so a harness for the other handlers can leave them out. */
-export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'logger'>> {
+export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'logger' | 'tenancy'>> {
   store: Store;
   logger: Logger;
+  /** Connections (multi-workspace); unset: every team gets and may change everything. */
+  tenancy?: Tenancy;
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   now?: () => Date;
   idGen?: () => string;

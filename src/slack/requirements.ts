@@ -25,7 +25,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'views.publish': [],
   'views.open': [],
   'views.update': [],
-  // The assign button maps a Slack user to a Sentry member by email.
+  // The assign button maps a Slack user to a Sentry member by email; so does the membership check
+  // of SENTRY_ACTIONS_REQUIRE_MEMBER (the clicker's email against the org's members).
   'users.info': ['users:read', 'users:read.email'],
   'users.lookupByEmail': ['users:read.email'],
 };

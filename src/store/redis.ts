@@ -6,6 +6,7 @@
  */
 
 import { Redis } from 'ioredis';
+import { createRedisConnections } from '../connections/redis.js';
 import { createRedisSentryInstallations } from '../sources/sentry/installations-redis.js';
 import type { DeadLetterStoreOptions, Store } from './store.js';
 import { createRedisConn } from './redis/conn.js';
@@ -60,6 +61,7 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
     ...createRedisThreads(conn),
     ...createRedisSentryInstallations(conn),
     ...createRedisSlackInstallations(conn),
+    ...createRedisConnections(conn),
     ...createRedisDeadLetters(conn, opts.deadLetters),
 
     async ping() {

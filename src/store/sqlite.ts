@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createSqliteConnections } from '../connections/sqlite.js';
 import { createSqliteSentryInstallations } from '../sources/sentry/installations-sqlite.js';
 import type { DeadLetterStoreOptions, Store } from './store.js';
 import { createSqliteDeadLetters } from './sqlite/dead-letters.js';
@@ -94,6 +95,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     ...threadRepo,
     ...createSqliteSentryInstallations(db),
     ...createSqliteSlackInstallations(db),
+    ...createSqliteConnections(db),
     ...deadLetterRepo,
 
     async ping() {

@@ -7,6 +7,7 @@
  */
 
 import type { SentryInstallationRecord, SentryInstallationRepo } from '../sources/sentry/installations-repo.js';
+import type { ConnectionRepo } from '../connections/repo.js';
 
 export type { SentryInstallationRecord, SentryInstallationRepo };
 
@@ -223,7 +224,7 @@ export interface DeadLetterStats {
   limits: DeadLetterLimits;
 }
 
-export interface Store extends KeyValue, SubscriptionRepo, ThreadRepo, DeadLetterRepo, SlackInstallationRepo, SentryInstallationRepo {
+export interface Store extends KeyValue, SubscriptionRepo, ThreadRepo, DeadLetterRepo, SlackInstallationRepo, SentryInstallationRepo, ConnectionRepo {
   readonly kind: 'redis' | 'sqlite';
 
   /** Resolves when the backing store answers; rejects otherwise. */

@@ -6,7 +6,9 @@ import { sizeBuild, sizeHistoryKey } from '../../store/keys.js';
 import type { SourceDefinition } from '../kit/definition.js';
 import { escapeMrkdwn } from '../kit/text.js';
 import { BUGSEE_EVENTS, BUGSEE_KINDS } from './events.js';
+import { bugseeConnection, teamOfToken } from './connect.js';
 import { createBugseePlugin } from './plugin.js';
+import { sharedSecretWarning } from './shared-secret.js';
 import { createBugseeRuntime } from './runtime.js';
 import type { BugseeBuildState } from './subjects.js';
 
@@ -26,7 +28,18 @@ export const bugseeSource: SourceDefinition = {
     hint: 'check BUGSEE_WEBHOOK_SECRET and the token in the webhook URL Bugsee calls',
     headers: ['x-bugsee-token'],
   },
-  plugin: (config) => (config.bugsee.webhookSecret ? createBugseePlugin({ secret: config.bugsee.webhookSecret }) : undefined),
+  plugin(config, deps) {
+    const store = deps?.store;
+    if (config.slack.mode !== 'oauth' || !store) {
+      return config.bugsee.webhookSecret ? createBugseePlugin({ secret: config.bugsee.webhookSecret }) : undefined;
+    }
+    return createBugseePlugin({
+      secret: config.bugsee.webhookSecret,
+      teamOfToken: (token) => teamOfToken(store, token, Date.now()),
+      onSharedSecret: sharedSecretWarning(deps.logger),
+    });
+  },
+  connection: bugseeConnection,
   runtime: () => createBugseeRuntime(),
 
   targets(event) {

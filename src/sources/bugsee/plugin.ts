@@ -1,13 +1,19 @@
 /** The Bugsee source as the ingest pipeline sees it: authenticate → identify → parse → normalize. */
 
-import { IngestError, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
+import { IngestError, type Authenticated, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
 import { identifyIn, normalizeWith, parseWith } from '../kit/table.js';
 import { BUGSEE_EVENTS } from './events.js';
-import { checkBugseeToken, checkBugseeTokenForm } from './verify.js';
+import { bugseeTokens, checkBugseeToken, checkBugseeTokenForm } from './verify.js';
 
 export interface BugseePluginOptions {
-  /** `BUGSEE_WEBHOOK_SECRET`. */
-  secret: string;
+  /** `BUGSEE_WEBHOOK_SECRET` (optional with many workspaces, where each team has its own token). */
+  secret?: string;
+  /**
+   * Multi-workspace mode: the team a token belongs to (see `connect.ts`), or null. A delivery on
+   * the shared secret then routes to no team, and `onSharedSecret` is told.
+   */
+  teamOfToken?: (token: string) => Promise<string | null>;
+  onSharedSecret?: () => void;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -15,7 +21,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin {
-  const { secret } = options;
+  const { secret = '', teamOfToken } = options;
   return {
     source: 'bugsee',
 
@@ -24,9 +30,13 @@ export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin {
       if (!form.ok) throw new IngestError('bad_token', 401, undefined, form.reason);
     },
 
-    authenticate(delivery: RawDelivery): void {
+    authenticate(delivery: RawDelivery) {
       const check = checkBugseeToken(delivery, secret);
-      if (!check.ok) throw new IngestError('bad_token', 401, undefined, check.reason);
+      if (!teamOfToken) {
+        if (!check.ok) throw new IngestError('bad_token', 401, undefined, check.reason);
+        return;
+      }
+      return authenticateTeam(delivery, check.ok, teamOfToken, options.onSharedSecret);
     },
 
     identify(_delivery: RawDelivery, json: unknown): Identified {
@@ -49,4 +59,25 @@ export function createBugseePlugin(options: BugseePluginOptions): SourcePlugin {
     parse: (type, json) => parseWith(BUGSEE_EVENTS, type, json),
     normalize: (type, payload, meta) => normalizeWith(BUGSEE_EVENTS, type, payload, meta),
   };
+}
+
+/** Multi-workspace: a team's own token names its team; the shared secret names none. */
+async function authenticateTeam(
+  delivery: RawDelivery,
+  sharedSecret: boolean,
+  teamOfToken: (token: string) => Promise<string | null>,
+  onSharedSecret: (() => void) | undefined,
+): Promise<Authenticated> {
+  if (sharedSecret) {
+    onSharedSecret?.();
+    return {};
+  }
+  const candidates = bugseeTokens(delivery);
+  if (candidates.length === 0) throw new IngestError('bad_token', 401, undefined, 'missing');
+  for (const token of candidates) {
+    // Looked up by its SHA-256: the store's own lookup is the comparison, on a hash.
+    const teamId = await teamOfToken(token);
+    if (teamId) return { teamId };
+  }
+  throw new IngestError('bad_token', 401, undefined, 'mismatch');
 }

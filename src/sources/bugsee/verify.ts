@@ -16,13 +16,14 @@ function sameSecret(given: string, secret: string): boolean {
 /** No secret we accept is longer; a longer token is refused before the body is read. */
 export const MAX_TOKEN_LENGTH = 1024;
 
-function candidatesOf(head: Pick<RawDelivery, 'headers' | 'query'>): string[] {
+/** The tokens a delivery carries (header, then query). */
+export function bugseeTokens(head: Pick<RawDelivery, 'headers' | 'query'>): string[] {
   return [head.headers['x-bugsee-token'], head.query.token].filter((t): t is string => typeof t === 'string' && t !== '');
 }
 
 /** Whether the request carries something that can be a token: checked before the body is read. */
 export function checkBugseeTokenForm(head: Pick<RawDelivery, 'headers' | 'query'>): VerifyResult {
-  const candidates = candidatesOf(head);
+  const candidates = bugseeTokens(head);
   if (candidates.length === 0) return { ok: false, reason: 'missing' };
   if (candidates.some((t) => t.length > MAX_TOKEN_LENGTH)) return { ok: false, reason: 'malformed' };
   return { ok: true };
@@ -31,7 +32,7 @@ export function checkBugseeTokenForm(head: Pick<RawDelivery, 'headers' | 'query'
 export function checkBugseeToken(delivery: RawDelivery, secret: string): VerifyResult {
   const form = checkBugseeTokenForm(delivery);
   if (!form.ok) return form;
-  const candidates = candidatesOf(delivery);
+  const candidates = bugseeTokens(delivery);
   if (!secret) return { ok: false, reason: 'mismatch' };
   let ok = false;
   // Compare every candidate (no early exit) so timing does not tell which one matched.

@@ -11,6 +11,7 @@ import type { PipelineEvent } from '../../events.js';
 import type { SourcePlugin, SourceRuntime } from '../../ingest/types.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
+import type { ConnectionContext, SourceConnection } from './connection.js';
 import type { AnyTable } from './table.js';
 
 /** A build's download size, kept per app to draw the size trend on its card. */
@@ -40,7 +41,7 @@ export interface SourceDefinition {
     headers: readonly string[];
   };
   /** Verifies and identifies deliveries; undefined when the configuration leaves the source off. */
-  plugin(config: Config): SourcePlugin | undefined;
+  plugin(config: Config, deps?: { store?: Store; logger?: Logger }): SourcePlugin | undefined;
   /** Worker-side I/O (routing the payload lacks); the composition root may supply its own. */
   runtime?(deps: { store: Store; logger: Logger }): SourceRuntime;
   /** Subscription targets the event reaches; null when it names none (unroutable). */
@@ -64,5 +65,7 @@ export interface SourceDefinition {
   /** Templates for event types that `templates/index.ts` does not list (a source kept outside it). */
   readonly templates?: Readonly<Record<string, unknown>>;
   /** Extra HTTP routes (setup, options, connection callbacks), mounted beside the webhook route. */
-  routes?(router: Router, deps: { store: Store; logger: Logger; config: Config }): void;
+  routes?(router: Router, deps: { store: Store; logger: Logger; config: Config; connections?: ConnectionContext }): void;
+  /** How a Slack team connects this source's account, and what that allows (multi-workspace mode). */
+  readonly connection?: SourceConnection;
 }

@@ -6,6 +6,8 @@ import { sizeBuild, sizeHistoryKey } from '../../store/keys.js';
 import type { SourceDefinition } from '../kit/definition.js';
 import { escapeMrkdwn } from '../kit/text.js';
 import { SENTRY_EVENTS, SENTRY_KINDS } from './events.js';
+import { sentryConnection } from './connect.js';
+import { sentryConnectRoutes } from './connect-routes.js';
 import { createSentryPlugin } from './plugin.js';
 import type { PreprodState } from './subjects.js';
 
@@ -54,6 +56,11 @@ export const sentrySource: SourceDefinition = {
     if (!r.org) return null;
     const projects = r.projects?.length ? r.projects : r.project ? [r.project] : [];
     return [...projects.map((p) => `${r.org}/${p}`), `${r.org}/*`];
+  },
+
+  connection: sentryConnection,
+  routes(router, deps) {
+    if (deps.connections) sentryConnectRoutes(router, deps.connections);
   },
 
   // Sentry names the integration that made a change as an `application` actor: maybe us.

@@ -12,6 +12,11 @@ export interface SentryInstallationRecord {
   refreshToken?: string | null;
   /** ISO expiry of `token`. */
   expiresAt?: string | null;
+  /**
+   * SHA-256 (hex) of the grant code `installation.created` carried: the Redirect URL's `code`
+   * proves the browser came from this install when it matches (the code itself is never kept).
+   */
+  grantCodeHash?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -8,12 +8,14 @@ import type { SourceRuntime } from '../../ingest/types.js';
 import type { Logger } from '../../log.js';
 import { sentryGroupKey } from '../../store/keys.js';
 import type { KeyValue } from '../../store/store.js';
+import type { ConnectionRepo } from '../../connections/repo.js';
 import type { SentryInstallationRepo } from './installations-repo.js';
+import { codeHash, exchangeOnce } from './exchange-once.js';
 import type { SentryApi } from './api.js';
 import type { SentryTokens } from './tokens.js';
 
 export interface SentryRuntimeOptions {
-  store: KeyValue & SentryInstallationRepo;
+  store: KeyValue & SentryInstallationRepo & Partial<Pick<ConnectionRepo, 'listConnections' | 'deleteConnections'>>;
   tokens: SentryTokens;
   api: SentryApi;
   logger?: Pick<Logger, 'warn' | 'info'>;
@@ -48,23 +50,31 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     const { org, orgName } = event.state;
     const at = new Date(now()).toISOString();
     const existing = await store.getSentryInstallation(uuid);
+    const code = event.detail.code;
     await store.putSentryInstallation({
       ...existing,
       uuid,
       org: org ?? existing?.org,
       orgName: orgName ?? existing?.orgName,
+      // Kept before the exchange: the browser's redirect proves itself with this code meanwhile.
+      grantCodeHash: code ? codeHash(code) : existing?.grantCodeHash,
       createdAt: existing?.createdAt ?? at,
       updatedAt: at,
     });
-    const code = event.detail.code;
     if (!code) return;
-    try {
-      await tokens.exchangeCode(uuid, code, org);
-      logger?.info({ installationUuid: uuid, org }, 'sentry installation tokens stored');
-    } catch (err) {
-      // The installation stays recorded: routing by org works without tokens, and API calls fall back.
-      logger?.warn({ installationUuid: uuid, org, err: errInfo(err) }, 'sentry code exchange failed');
-    }
+    // The redirect to /sentry/setup races us for the single-use code: one exchange between us.
+    const { outcome, error } = await exchangeOnce({ store, tokens }, uuid, code, org);
+    if (outcome === 'exchanged') logger?.info({ installationUuid: uuid, org }, 'sentry installation tokens stored');
+    // The installation stays recorded: routing by org works without tokens, and API calls fall back.
+    else logger?.warn({ installationUuid: uuid, org, outcome, err: error === undefined ? undefined : errInfo(error) }, 'sentry code exchange failed');
+  }
+
+  /** The teams connected through this installation lose it: their subscriptions to the org pause. */
+  async function disconnectInstallation(uuid: string): Promise<void> {
+    if (!store.listConnections || !store.deleteConnections) return;
+    const rows = (await store.listConnections({ source: 'sentry' })).filter((c) => c.data?.installationUuid === uuid);
+    for (const c of rows) await store.deleteConnections({ source: 'sentry', teamId: c.teamId, key: c.key });
+    if (rows.length) logger?.info({ installationUuid: uuid, teams: rows.length }, 'sentry installation removed; its workspace connections are gone');
   }
 
   async function learn(groupId: string, rec: GroupRecord): Promise<void> {
@@ -127,6 +137,7 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       }
       if (event.type === 'sentry.installation.deleted') {
         orgCache.delete(event.subject.id);
+        await disconnectInstallation(event.subject.id);
         await tokens.forget(event.subject.id);
         await store.deleteSentryInstallation(event.subject.id);
         return 'consumed';

@@ -6,6 +6,7 @@
 
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
+import { connectionContract } from './connections.js';
 import { deadLetterContract, deadLetterPolicyContract } from './dead-letters.js';
 import type { ContractState, MakeStore, StoreHarness } from './harness.js';
 import { installationContract } from './installations.js';
@@ -50,6 +51,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     subscriptionContract(t);
     threadContract(t);
     installationContract(t);
+    connectionContract(t);
     deadLetterContract(t);
     deadLetterPolicyContract(t);
     persistenceContract(t);
