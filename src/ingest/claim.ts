@@ -35,7 +35,9 @@ export async function claimAndEnqueue(
   const { store, queue, log } = deps;
   // One round trip: both dedup claims, and the event's place in its thread when they win.
   const dedupKey = dedupKeyOf(delivery.source, event.id);
-  const bodyKey = dedupBodyKey(delivery.source, bodySha256);
+  // Dedup is per connection: two workspaces that each connected the same sender both get its events.
+  const owner = event.routing.teamId;
+  const bodyKey = dedupBodyKey(delivery.source, typeof owner === 'string' ? `${owner}:${bodySha256}` : bodySha256);
   const extend = () => Promise.all([store.extendClaim(dedupKey, DEDUP_TTL_SECONDS), store.extendClaim(bodyKey, DEDUP_TTL_SECONDS)]);
   let claim: ClaimResult;
   try {
