@@ -32,6 +32,7 @@ import {
 } from '../blocks.js';
 import { actorName, byWhom, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
+import { stackTrace } from './stack.js';
 import type { ActionsElement, RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue, type SentryMoreOption } from '../values.js';
 
@@ -214,7 +215,9 @@ function reply(input: Input): SlackMessage | null {
   else body = lifecycleLine(input);
   const title = clip(issueTitle(input), 200);
   const said = event.type.startsWith('sentry.comment.') && !isBlank(event.detail.comment?.text) ? md`: ${clip(event.detail.comment?.text?.replace(/\s+/g, ' '), 150)}` : '';
-  return message(md`${fallbackLine(body)}${said} — ${title}`, [section(body)]);
+  const isEvent = event.type === 'sentry.error.created' || event.type === 'sentry.event_alert.triggered';
+  const stack = isEvent ? stackTrace(event.detail.error?.stack) : Md.of('');
+  return message(md`${fallbackLine(body)}${said} — ${title}`, [section(body), section(stack)]);
 }
 
 export const sentryIssueTemplate: Template<'sentry.issue'> = { card, reply };

@@ -150,6 +150,17 @@ export interface SentryInstallationState {
   status?: string;
 }
 
+/** The raised exception's top in-app frames, newest first (see normalize-stack.ts). */
+export interface SentryStack {
+  type?: string;
+  value?: string;
+  frames: { file: string; line?: number; fn?: string }[];
+  /** In-app frames in the whole stack (more than `frames` when cut). */
+  inAppCount: number;
+  /** Every frame of the stack, in-app or not. */
+  total: number;
+}
+
 /** Subject kind → the state its card renders. */
 export interface SentryIssueDetail {
   /** Lifecycle: created | resolved | assigned | archived | unresolved | ignored */
@@ -165,6 +176,7 @@ export interface SentryIssueDetail {
     platform?: string;
     url?: string;
     triggeredRule?: string;
+    stack?: SentryStack;
   };
   comment?: { id?: string; text?: string };
 }
