@@ -1,7 +1,7 @@
 /** Schemas of issue-threaded deliveries: issue lifecycle, error/event_alert events, comments. */
 
 import { z } from 'zod';
-import { envelope, numLike, record, sentryId, str } from './schema-common.js';
+import { envelope, numLike, optId, record, sentryId, str } from './schema-common.js';
 import { parseSentryUrl } from './urls.js';
 
 // --- issue ----------------------------------------------------------------------------------
@@ -17,12 +17,12 @@ export const issueSchema = z.looseObject({
       status: str,
       substatus: str,
       statusDetails: record,
-      project: z.looseObject({ id: sentryId.nullish(), name: str, slug: str }).nullish(),
+      project: z.looseObject({ id: optId, name: str, slug: str }).nullish(),
       firstSeen: str,
       lastSeen: str,
       count: numLike,
       userCount: numLike,
-      assignedTo: z.looseObject({ type: str, id: sentryId.nullish(), name: str, email: str }).nullish(),
+      assignedTo: z.looseObject({ type: str, id: optId, name: str, email: str }).nullish(),
       permalink: str,
       web_url: str,
       url: str,

@@ -1,7 +1,7 @@
 /** Schema of Seer Issue Fix deliveries. */
 
 import { z } from 'zod';
-import { envelope, numLike, sentryId, str } from './schema-common.js';
+import { envelope, numLike, optId, sentryId, str } from './schema-common.js';
 
 export const seerSchema = z.looseObject({
   ...envelope,
@@ -29,7 +29,7 @@ export const seerSchema = z.looseObject({
     pull_requests: z
       .array(
         z.looseObject({
-          pull_request: z.looseObject({ pr_number: numLike, pr_url: str, pr_id: sentryId.nullish() }).nullish(),
+          pull_request: z.looseObject({ pr_number: numLike, pr_url: str, pr_id: optId }).nullish(),
           repo_name: str,
           provider: str,
         }),
