@@ -152,7 +152,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url });
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
-  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources, linkHosts: configuredLinkHosts(config) });
+  const actionable = sources.filter((s) => s.actionable?.(config) ?? true).map((s) => s.name);
+  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources, linkHosts: configuredLinkHosts(config), actionable });
   const handler = createDeliveryHandler({
     store,
     metrics,

@@ -28,6 +28,11 @@ export interface RenderExtras {
    * Unset: the fixed hosts only (`DEFAULT_LINK_POLICY`).
    */
   linkAllowed?: (href: string) => boolean;
+  /**
+   * False when the event's source cannot act from Slack (its API is not configured): the card then
+   * links to the source instead of offering buttons that could only fail. Unset: buttons shown.
+   */
+  canAct?: boolean;
 }
 
 /** Every event type whose subject is `S`. */

@@ -43,7 +43,14 @@ export function configuredLinkHosts(config: { sentry: { url: string }; bugsee: {
   return [...hostOf(config.sentry.url), ...hostOf(config.bugsee.apiUrl), ...config.linkHosts];
 }
 
-export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>; regressionThresholdPct: number; sources?: readonly SourceDefinition[]; linkHosts?: readonly string[] }): Renderer {
+export function createRenderer(deps: {
+  store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>;
+  regressionThresholdPct: number;
+  sources?: readonly SourceDefinition[];
+  linkHosts?: readonly string[];
+  /** Sources whose buttons can act (`SourceDefinition.actionable`); unset: every source. */
+  actionable?: readonly string[];
+}): Renderer {
   const { store } = deps;
   const linkAllowed = createLinkPolicy(deps.linkHosts ?? []);
   const sources = deps.sources ?? SOURCES;
@@ -53,6 +60,7 @@ export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapp
   return {
     async extras(event) {
       const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct, linkAllowed };
+      if (deps.actionable) extras.canAct = deps.actionable.includes(event.source);
       const sample = sizeSample(event, sources);
       if (sample) {
         const newestFirst = await store.listCapped<number>(sample.key, HISTORY);

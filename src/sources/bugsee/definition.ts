@@ -28,6 +28,8 @@ export const bugseeSource: SourceDefinition = {
   },
   plugin: (config) => (config.bugsee.webhookSecret ? createBugseePlugin({ secret: config.bugsee.webhookSecret }) : undefined),
   runtime: () => createBugseeRuntime(),
+  // Bugsee publishes no write API (see api.ts): without a token to try ours, its buttons stay off.
+  actionable: (config) => !!config.bugsee.apiToken,
 
   targets(event) {
     const { appKey } = event.routing;

@@ -59,6 +59,11 @@ export interface SourceDefinition {
     /** `/threadline help` lines for this source's subscribe and unsubscribe. */
     help: readonly string[];
   };
+  /**
+   * Whether the source's buttons can act (its write API is configured). False leaves its cards
+   * with link buttons only, so nobody clicks a button that can only fail. Absent: always.
+   */
+  actionable?(config: Config): boolean;
   /** A build event's size, for the trend sparkline; absent for sources without builds. */
   sizeSample?(event: PipelineEvent): SizeSample | null;
   /** Templates for event types that `templates/index.ts` does not list (a source kept outside it). */
