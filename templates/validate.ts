@@ -85,6 +85,9 @@ function checkElement(el: unknown, where: string, out: string[]): void {
     });
   } else if (el.type === 'users_select') {
     if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, LIMITS.placeholder, out, 'plain_text');
+  } else if (el.type === 'external_select') {
+    if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, LIMITS.placeholder, out, 'plain_text');
+    if (el.min_query_length !== undefined && (typeof el.min_query_length !== 'number' || el.min_query_length < 0)) out.push(`${where}: min_query_length`);
   } else {
     out.push(`${where}: unexpected element ${String(el.type)}`);
   }

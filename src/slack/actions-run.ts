@@ -14,6 +14,7 @@ import type { SentryApi } from '../sources/sentry/api.js';
 import { claimClick, clickerOf, ownedThread, releaseControl, type Click, type ClickFacts } from './actions-guard.js';
 import { reportFailure } from './actions-errors.js';
 import { announce } from './actions-outcome.js';
+import type { AssigneeDirectory } from './actions-assignees.js';
 
 export interface ActionDeps {
   store: KeyValue & ThreadRepo;
@@ -24,12 +25,18 @@ export interface ActionDeps {
   bugseeApi: BugseeApi;
   /** Posts the "who did what" reply and updates the card, as the delivery worker would. */
   deliverDirect: DeliverDirect;
+  /** The assignee picker's members and teams (cached); made by `registerActions` when not given. */
+  assignees?: AssigneeDirectory;
+  /** See `AssignOptionsDeps.mayListAssignees`: the tenancy hook for the picker's options. */
+  mayListAssignees?: (teamId: string, org: string) => Promise<boolean>;
 }
 
 /** What a control of the message sent, besides the ids of the click. */
 export interface RawAction {
   value?: string;
   selectedOption?: string;
+  /** The chosen option's text, as Slack sends it back (a name we wrote into the option). */
+  selectedText?: string;
   selectedUser?: string;
   triggerId?: string;
   /** Values of the other controls in the same actions block (for the assignee select). */

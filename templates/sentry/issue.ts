@@ -28,8 +28,8 @@ import {
   section,
   shortNumber,
   slackDate,
-  usersSelect,
 } from '../blocks.js';
+import { externalSelect } from '../select.js';
 import { actorName, byWhom, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
 import { stackTrace } from './stack.js';
@@ -78,7 +78,7 @@ function issueActions(input: Input): (ActionsElement | null)[] {
       ? button({ text: 'Unresolve', actionId: 'sentry.issue.unresolve', value })
       : button({ text: 'Resolve', actionId: 'sentry.issue.resolve', value, style: 'primary' }),
     closed ? null : button({ text: 'Archive', actionId: 'sentry.issue.archive', value }),
-    usersSelect('sentry.issue.assign', 'Assign to…'),
+    externalSelect('sentry.issue.assign', 'Assign to…'),
     overflow(
       'sentry.issue.more',
       MORE_OPTIONS.map((o) => ({ text: o.text, value: encodeActionValue({ ...ids, o: o.option }) })),
