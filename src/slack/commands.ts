@@ -11,7 +11,8 @@ import type { Logger } from '../log.js';
 import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { parseCommand, type Command } from './command-parse.js';
 import { describeFilters, describeKinds, describeTarget } from './describe.js';
-import { helpReply, listReply, replyText, subscriptionLines, usageReply } from './command-replies.js';
+import { helpReply, listReply, replyText, settingsReply, subscriptionLines, usageReply } from './command-replies.js';
+import type { ChannelSettingsRepo } from './settings.js';
 import { Md } from '../../templates/blocks.js';
 
 export interface CommandDeps {
@@ -21,6 +22,8 @@ export interface CommandDeps {
   idGen?: () => string;
   /** No Slack credentials: skip Web API calls (conversations.info) and decide from the payload alone. */
   dryRun?: boolean;
+  /** Per-channel settings (`/threadline settings`, shown by `list`); without it `settings` says so. */
+  settings?: ChannelSettingsRepo;
 }
 
 type Privacy = 'public' | 'private-member' | 'private' | 'unknown';
@@ -115,7 +118,17 @@ async function channelSubscriptions(command: SlashCommand, deps: CommandDeps): P
 }
 
 async function list(command: SlashCommand, deps: CommandDeps, page: number | undefined): Promise<string> {
-  return listReply(await channelSubscriptions(command, deps), page);
+  const settings = await deps.settings?.get(command.team_id, command.channel_id);
+  return listReply(await channelSubscriptions(command, deps), page, settings);
+}
+
+async function settings(cmd: Extract<Command, { verb: 'settings' }>, command: SlashCommand, deps: CommandDeps): Promise<string> {
+  if (!deps.settings) return replyText(Md.of('⚠️ Channel settings are not available on this server.'));
+  if (isDirectMessage(command)) return '⚠️ Settings belong to a channel: run `/threadline settings …` in the channel they are for.';
+  const changed = Object.keys(cmd.patch).length > 0;
+  const now = changed ? await deps.settings.update(command.team_id, command.channel_id, cmd.patch) : await deps.settings.get(command.team_id, command.channel_id);
+  if (changed) deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, settings: now }, 'channel settings changed');
+  return settingsReply(now, changed);
 }
 
 async function execute(command: SlashCommand, client: WebClient, deps: CommandDeps): Promise<string> {
@@ -131,6 +144,8 @@ async function execute(command: SlashCommand, client: WebClient, deps: CommandDe
       return subscribe(cmd, command, client, deps);
     case 'unsubscribe':
       return unsubscribe(cmd, command, deps);
+    case 'settings':
+      return settings(cmd, command, deps);
   }
 }
 

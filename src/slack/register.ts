@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { registerActions, type ActionDeps } from './actions.js';
 import { registerCommands } from './commands.js';
+import { createChannelSettings } from './settings.js';
 import { registerHome } from './home.js';
 import { registerLifecycle } from './installations.js';
 
@@ -20,7 +21,7 @@ export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'lo
 }
 
 export function registerSlackHandlers(bolt: App, deps: SlackHandlerDeps): void {
-  registerCommands(bolt, deps);
+  registerCommands(bolt, { ...deps, settings: createChannelSettings(deps.store) });
   registerLifecycle(bolt, deps);
   registerHome(bolt, deps);
   registerActions(bolt, deps);
