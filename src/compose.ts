@@ -24,6 +24,8 @@ import { createBugseeApi } from './sources/bugsee/api.js';
 import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
 import type { RetryOptions } from '@slack/web-api';
 import { configuredLinkHosts, createRenderer } from './delivery/render.js';
+import { createMentions } from './slack/mentions.js';
+import { createChannelSettings } from './slack/settings.js';
 import { createDeliveryHandler } from './delivery/worker.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
@@ -153,7 +155,15 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
   const actionable = sources.filter((s) => s.actionable?.(config) ?? true).map((s) => s.name);
-  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources, linkHosts: configuredLinkHosts(config), actionable });
+  const mentions = createMentions({ store, settings: createChannelSettings(store), sources, logger });
+  const render = createRenderer({
+    store,
+    regressionThresholdPct: config.sizeRegressionThresholdPct,
+    sources,
+    linkHosts: configuredLinkHosts(config),
+    actionable,
+    channelExtras: mentions.forChannel,
+  });
   const handler = createDeliveryHandler({
     store,
     metrics,

@@ -66,3 +66,6 @@ export const actionControlKey = (teamId: Part, channelId: Part, messageTs: Part,
 
 /** A channel's settings (`/threadline settings`), one record per channel of a team. */
 export const channelSettingsKey = (teamId: Part, channelId: Part) => `settings:${teamId}:${channelId}`;
+
+/** A Slack user found by email (`users.lookupByEmail`), per team; the email is hashed, never stored. */
+export const slackUserByEmailKey = (teamId: Part, emailHash: Part) => `slackuser:${teamId}:${emailHash}`;

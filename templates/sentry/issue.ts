@@ -30,7 +30,7 @@ import {
   slackDate,
 } from '../blocks.js';
 import { externalSelect } from '../select.js';
-import { actorName, byWhom, tag } from '../common.js';
+import { actorName, byWhom, personRef, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
 import { stackTrace } from './stack.js';
 import type { ActionsElement, RenderInput, SlackMessage, Template } from '../types.js';
@@ -53,6 +53,12 @@ function issueTitle(input: Input): string {
 function assigneeName(a: SentryIssueState['assignee']): string | undefined {
   if (a === null) return undefined;
   return firstText(a?.name, a?.email, a?.id);
+}
+
+/** `<@U…>` for an assignee the channel may mention (see `personRef`), else undefined. */
+function mentionOf(a: SentryIssueState['assignee'], input: Input): Md | undefined {
+  if (!a?.email || !input.extras.mentions?.[a.email.trim().toLowerCase()]) return undefined;
+  return personRef(a, input.extras);
 }
 
 /** Who made the last change: a Slack action is newer than anything the webhook said. */
@@ -115,7 +121,7 @@ function card(input: Input): SlackMessage {
     s.shortId ? code(s.shortId) : null,
   ]);
   const culprit = isBlank(s.culprit) ? Md.of('') : code(s.culprit, 300);
-  const assignee = s.assignee === null ? md`Unassigned` : assigneeName(s.assignee) ? clip(assigneeName(s.assignee), 200) : null;
+  const assignee = s.assignee === null ? md`Unassigned` : (mentionOf(s.assignee, input) ?? (assigneeName(s.assignee) ? clip(assigneeName(s.assignee), 200) : null));
 
   const text = md`${levelEmoji(level)} ${tag(project)}${clip(title, 300)} — ${cardPhrase(input, status.label)}`;
   return message(text, [
@@ -171,7 +177,7 @@ function lifecycleLine(input: Input): Md {
       return md`✅ Resolved${details}${by}`;
     case 'assigned': {
       const to = assigneeName(state.assignee);
-      return to ? md`👤 Assigned to ${bold(to)}${by}` : md`👤 Unassigned${by}`;
+      return to ? md`👤 Assigned to ${mentionOf(state.assignee, input) ?? bold(to)}${by}` : md`👤 Unassigned${by}`;
     }
     case 'archived':
     case 'ignored':

@@ -25,6 +25,7 @@ import {
 } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 import { fileChanges, fiveWhys, lineTotals, reproduction } from './seer-agent.js';
+import { personRef } from '../common.js';
 
 type Input = RenderInput<'sentry.seer'>;
 
@@ -173,7 +174,10 @@ function reply(input: Input): SlackMessage | null {
   if (stage === 'root_cause_completed' && st.rootCause?.whys?.length) extra = joinMd([extra, fiveWhys(st.rootCause)], '\n');
   if ((stage === 'pr_created' || stage === 'pr_ready_for_review') && st.pullRequests) extra = shortList(st.pullRequests.map((pr) => link(pr.url, prLabel(pr))), 5);
   const head = md`${STAGE_EMOJI[stage]} ${bold(STAGE_LABEL[stage])}`;
-  return message(md`${STAGE_EMOJI[stage]} Seer: ${STAGE_LABEL[stage]} for ${issueRef(input)}`, [section(joinMd([head, extra], '\n'))]);
+  // The pull request is for whoever owns the issue: name (or mention) them.
+  const owner = stage === 'pr_created' || stage === 'pr_ready_for_review' ? personRef(input.extras.relatedAssignee, input.extras) : undefined;
+  if (owner) extra = joinMd([extra, md`👤 For ${owner}, the issue's assignee`], '\n');
+  return message(md`${STAGE_EMOJI[stage]} Seer: ${STAGE_LABEL[stage]} for ${issueRef(input)}${owner ? md` · ${owner}` : ''}`, [section(joinMd([head, extra], '\n'))]);
 }
 
 export const seerTemplate: Template<'sentry.seer'> = { card, reply };

@@ -64,6 +64,11 @@ export interface SourceDefinition {
    * with link buttons only, so nobody clicks a button that can only fail. Absent: always.
    */
   actionable?(config: Config): boolean;
+  /**
+   * Another thread of the same channel whose people this event should name: a Seer run's pull
+   * request mentions the assignee of its issue's thread. Null or absent: none.
+   */
+  relatedThread?(event: PipelineEvent): string | null;
   /** A build event's size, for the trend sparkline; absent for sources without builds. */
   sizeSample?(event: PipelineEvent): SizeSample | null;
   /** Templates for event types that `templates/index.ts` does not list (a source kept outside it). */
