@@ -45,6 +45,22 @@ describe('assignee directory', () => {
     expect(g.option_groups[0]?.options.every((o) => o.text.text.length <= 75)).toBe(true);
   });
 
+  it('answers People, Teams and Nobody groups (the gallery shows this answer)', async () => {
+    const dir = createAssigneeDirectory({ sentryApi: api });
+    nock(SENTRY).get('/api/0/organizations/gallery/members/').query(true).reply(200, [
+      { id: '1', email: 'jane@acme.dev', name: 'Jane Doe', user: { id: '101', name: 'Jane Doe', email: 'jane@acme.dev' } },
+      { id: '2', email: 'sam@acme.dev', name: 'Sam Lee', user: { id: '102', name: 'Sam Lee', email: 'sam@acme.dev' } },
+      { id: '3', email: 'ana@acme.dev', name: 'Ana Ruiz', user: { id: '103', name: 'Ana Ruiz', email: 'ana@acme.dev' } },
+    ]);
+    nock(SENTRY).get('/api/0/organizations/gallery/teams/').query(true).reply(200, [
+      { id: '7', slug: 'mobile', name: 'Mobile' },
+      { id: '8', slug: 'payments', name: 'Payments' },
+    ]);
+    const g = await dir.options('gallery', '');
+    expect(g.option_groups.map((x) => x.label.text)).toEqual(['People', 'Teams', 'Nobody']);
+    await expect(JSON.stringify(g, null, 2) + '\n').toMatchFileSnapshot('../templates/__snapshots__/samples/sentry.issue.assign.options.json');
+  });
+
   it('reads only user:<id>, team:<id> and unassign', () => {
     expect(parseAssigneeChoice('user:42')).toEqual({ kind: 'user', id: '42' });
     expect(parseAssigneeChoice('team:7')).toEqual({ kind: 'team', id: '7' });
