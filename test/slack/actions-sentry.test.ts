@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { randomUUID } from 'node:crypto';
 import { createSentryTokens } from '../../src/sources/sentry/tokens.js';
+import { createChannelSettings } from '../../src/slack/settings.js';
 import { startService, SENTRY_SECRET, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { sendSentry, subscribe } from '../helpers/deliver.js';
 import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
@@ -268,6 +269,8 @@ describe('Sentry buttons (sqlite)', () => {
       .query({ query: 'email:u777@example.com' })
       .reply(200, [{ id: '9', email: 'u777@example.com', name: 'Mia Member', user: { id: '4242', name: 'Mia Member', email: 'u777@example.com' } }]);
     const put = nock(SENTRY, bearer(FALLBACK)).put(issuePath(t), { assignedTo: 'user:4242' }).reply(200, {});
+    // This channel names assignees rather than mentioning them (mentions: test/slack/mentions.test.ts).
+    await createChannelSettings(svc.t.store).update('T1', t.ch, { mention: 'off' });
     await click(svc, t, 'sentry.issue.assign', { user: 'U777', blocks: olderCard(t.blocks) });
     await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);
     expect(members.isDone() && put.isDone()).toBe(true);

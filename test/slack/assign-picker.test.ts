@@ -8,6 +8,7 @@ import nock from 'nock';
 import { startService, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { sendSentry, subscribe } from '../helpers/deliver.js';
 import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
+import { createChannelSettings } from '../../src/slack/settings.js';
 
 const SENTRY = 'https://sentry.test';
 const TOKEN = 'sntrys-picker-token-for-tests';
@@ -167,8 +168,22 @@ describe.each<StoreKind>(['sqlite', 'redis'])('assignee picker on %s', (kind) =>
     await choose(svc, t, 'user:4242', 'Mia Member (mia@example.com)');
     await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);
     expect(put.isDone()).toBe(true);
-    expect(String(replies(svc, t)[0]?.args.text)).toMatch(/Assigned to .*Mia Member.* by @jane/);
-    expect(JSON.stringify(updates(svc, t)[0]?.args.blocks)).toContain('Mia Member');
+    // The picker knew Mia's email, so the channel's Slack user is mentioned (the fake Slack's id).
+    expect(String(replies(svc, t)[0]?.args.text)).toMatch(/Assigned to <@UMIA> by @jane/);
+    expect(JSON.stringify(updates(svc, t)[0]?.args.blocks)).toContain('<@UMIA>');
+  });
+
+  it('names the chosen member in a channel with mentions off', async () => {
+    const org = `org${uniq()}`;
+    const t = await newThread(svc, org);
+    await createChannelSettings(svc.t.store).update('T1', t.ch, { mention: 'off' });
+    listed(org);
+    await options(svc, t, '');
+    nock(SENTRY).put(issuePath(t), { assignedTo: 'user:4343' }).reply(200, {});
+    await choose(svc, t, 'user:4343', 'Bo Builder (bo@example.com)');
+    await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);
+    expect(String(replies(svc, t)[0]?.args.text)).toMatch(/Assigned to Bo Builder by @jane/);
+    expect(JSON.stringify(updates(svc, t)[0]?.args.blocks)).toContain('Bo Builder');
   });
 
   it('assigns a team as team:<id>', async () => {
