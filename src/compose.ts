@@ -24,6 +24,8 @@ import { createBugseeApi } from './sources/bugsee/api.js';
 import { createSlackClients, type SlackClients } from './delivery/slack-client.js';
 import type { RetryOptions } from '@slack/web-api';
 import { configuredLinkHosts, createRenderer } from './delivery/render.js';
+import { createMentions } from './slack/mentions.js';
+import { createChannelSettings } from './slack/settings.js';
 import { createDeliveryHandler } from './delivery/worker.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
@@ -166,7 +168,16 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const tenancy = createTenancy(connections, sources);
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
-  const render = createRenderer({ store, regressionThresholdPct: config.sizeRegressionThresholdPct, sources, linkHosts: configuredLinkHosts(config) });
+  const actionable = sources.filter((s) => s.actionable?.(config) ?? true).map((s) => s.name);
+  const mentions = createMentions({ store, settings: createChannelSettings(store), sources, logger });
+  const render = createRenderer({
+    store,
+    regressionThresholdPct: config.sizeRegressionThresholdPct,
+    sources,
+    linkHosts: configuredLinkHosts(config),
+    actionable,
+    channelExtras: mentions.forChannel,
+  });
   const handler = createDeliveryHandler({
     store,
     metrics,

@@ -1,6 +1,7 @@
 /** Small pieces several templates share (actors, change lists). Formatting rules live in blocks.ts. */
 import type { Changes, Event } from '../src/events.js';
 import { bold, clip, firstText, isBlank, joinMd, md, Md } from './blocks.js';
+import type { RenderExtras } from './types.js';
 
 /** Who did it, as a name, or undefined when the event names no one. */
 export function actorName(event: Pick<Event, 'actor'>): string | undefined {
@@ -31,4 +32,16 @@ export function changeLines(changes: Changes | undefined, max = 10): Md {
 /** "[mobile-app] " or nothing, for fallback texts. */
 export function tag(name: string | null | undefined): Md {
   return isBlank(name) ? Md.of('') : md`[${clip(name, 60)}] `;
+}
+
+/**
+ * A person as a message names them: `<@U123>` when the channel may mention them and Slack knows
+ * their email (`extras.mentions`), else their name in bold. Only a checked user id becomes `<@…>`.
+ */
+export function personRef(person: { name?: string; email?: string; id?: string } | null | undefined, extras: RenderExtras, max = 200): Md | undefined {
+  if (!person) return undefined;
+  const id = person.email ? extras.mentions?.[person.email.trim().toLowerCase()] : undefined;
+  if (id && /^[UW][A-Z0-9]{2,}$/.test(id)) return Md.of(`<@${id}>`);
+  const name = firstText(person.name, person.email, person.id);
+  return name ? bold(clip(name, max)) : undefined;
 }

@@ -38,6 +38,7 @@ export const TEMPLATES: TemplateTable = {
   'sentry.seer.coding_started': seerTemplate,
   'sentry.seer.coding_completed': seerTemplate,
   'sentry.seer.pr_created': seerTemplate,
+  'sentry.seer.pr_ready_for_review': seerTemplate,
   'sentry.preprod_artifact.size_analysis_completed': preprodTemplate,
   'sentry.preprod_artifact.build_distribution_completed': preprodTemplate,
   'bugsee.app.created': appTemplate,

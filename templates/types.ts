@@ -28,6 +28,18 @@ export interface RenderExtras {
    * Unset: the fixed hosts only (`DEFAULT_LINK_POLICY`).
    */
   linkAllowed?: (href: string) => boolean;
+  /**
+   * False when the event's source cannot act from Slack (its API is not configured): the card then
+   * links to the source instead of offering buttons that could only fail. Unset: buttons shown.
+   */
+  canAct?: boolean;
+  /**
+   * Slack user ids by lower-cased email, for the people this channel may @-mention (an
+   * assignee). Absent or missing an email: the person is named instead.
+   */
+  mentions?: Readonly<Record<string, string>>;
+  /** The assignee of the thread this event relates to (a Seer run's issue), for its mention. */
+  relatedAssignee?: { type?: string; id?: string; name?: string; email?: string };
 }
 
 /** Every event type whose subject is `S`. */

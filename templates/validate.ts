@@ -16,14 +16,14 @@ const ENTITY = /^&(?:amp|lt|gt);/;
  * Where mrkdwn could do something the payload did not earn: a `<…>` that is not our date or link
  * (`<!channel>`, `<@U…>`, `<#C…>`, `<!subteam…>`), a bare `&`, or a `>` that is not a quote mark.
  */
-export function markupProblems(text: string, kind: 'mrkdwn' | 'plain_text', opts: { channels?: boolean } = {}): string[] {
+export function markupProblems(text: string, kind: 'mrkdwn' | 'plain_text', opts: { channels?: boolean; users?: readonly string[] } = {}): string[] {
   const problems: string[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '&' && !ENTITY.test(text.slice(i, i + 5))) problems.push(`bare "&" at ${i}`);
     if (ch === '<') {
       const rest = text.slice(i);
-      const m = kind === 'mrkdwn' ? (ALLOWED_TOKEN.exec(rest) ?? (opts.channels ? CHANNEL_TOKEN.exec(rest) : null)) : null;
+      const m = kind === 'mrkdwn' ? (ALLOWED_TOKEN.exec(rest) ?? (opts.channels ? CHANNEL_TOKEN.exec(rest) : null) ?? userToken(rest, opts.users)) : null;
       if (m) i += m[0].length - 1;
       else problems.push(`unescaped "<" at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
     } else if (ch === '>') {
@@ -34,11 +34,17 @@ export function markupProblems(text: string, kind: 'mrkdwn' | 'plain_text', opts
   return problems;
 }
 
+/** A user mention is earned only by the ids the delivery resolved for this channel (`extras.mentions`). */
+function userToken(rest: string, users: readonly string[] | undefined): RegExpExecArray | null {
+  const m = /^<@([UW][A-Z0-9]+)>/.exec(rest);
+  return m && users?.includes(m[1] as string) ? m : null;
+}
+
 function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-type Opts = { channels?: boolean };
+type Opts = { channels?: boolean; users?: readonly string[] };
 
 function checkText(obj: unknown, where: string, max: number, out: string[], only?: 'plain_text' | 'mrkdwn', opts: Opts = {}): void {
   if (!isObj(obj)) {
@@ -85,6 +91,9 @@ function checkElement(el: unknown, where: string, out: string[]): void {
     });
   } else if (el.type === 'users_select') {
     if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, LIMITS.placeholder, out, 'plain_text');
+  } else if (el.type === 'external_select') {
+    if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, LIMITS.placeholder, out, 'plain_text');
+    if (el.min_query_length !== undefined && (typeof el.min_query_length !== 'number' || el.min_query_length < 0)) out.push(`${where}: min_query_length`);
   } else {
     out.push(`${where}: unexpected element ${String(el.type)}`);
   }
@@ -132,7 +141,7 @@ function checkBlock(block: unknown, where: string, out: string[], opts: Opts = {
  * Every problem with `msg`; an empty list means Slack will take it and no payload text can ping or
  * link. With `linkAllowed`, every link and link button must also point to a host it allows.
  */
-export function validateMessage(msg: unknown, opts: { linkAllowed?: LinkPolicy; channels?: boolean } = {}): string[] {
+export function validateMessage(msg: unknown, opts: { linkAllowed?: LinkPolicy; channels?: boolean; users?: readonly string[] } = {}): string[] {
   const out: string[] = [];
   if (!isObj(msg)) return ['message is not an object'];
   const allowed = opts.linkAllowed;

@@ -40,7 +40,8 @@ describe('manifest.yml', () => {
   it('sends commands, events and interactivity to /slack/events, OAuth to /slack/oauth_redirect', () => {
     for (const cmd of manifest.features.slash_commands) expect(cmd.url).toBe(`${BASE}/slack/events`);
     expect(manifest.settings.event_subscriptions.request_url).toBe(`${BASE}/slack/events`);
-    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: `${BASE}/slack/events` });
+    // The options load URL: without it real Slack shows the assignee picker empty while mocked tests pass.
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: `${BASE}/slack/events`, message_menu_options_url: `${BASE}/slack/events` });
     expect(manifest.oauth_config.redirect_urls).toEqual([`${BASE}/slack/oauth_redirect`]);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.token_rotation_enabled).toBe(false);
@@ -65,6 +66,14 @@ describe('manifest.yml', () => {
   it('declares every bot event and slash command in requirements.ts', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...BOT_EVENTS].sort());
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command).sort()).toEqual([...COMMANDS].sort());
+  });
+});
+
+describe('options menus', () => {
+  it('every app.options(...) registration has the options load URL to reach it', () => {
+    const registered = sources.filter(({ text }) => /\bapp\.options\s*(?:<[^>]*>)?\(/.test(text));
+    expect(registered.map((r) => r.file)).toContain('src/slack/actions-assign-options.ts');
+    expect(manifest.settings.interactivity.message_menu_options_url).toBe(`${BASE}/slack/events`);
   });
 });
 

@@ -31,7 +31,7 @@ export function detectSource(json: unknown): ReplaySource | undefined {
   return undefined;
 }
 
-const SEER_ACTIONS = /^(root_cause|solution|coding)_(started|completed)$|^pr_created$/;
+const SEER_ACTIONS = /^(root_cause|solution|coding)_(started|completed)$|^pr_created$|^pr_ready_for_review$/;
 const PREPROD_ACTIONS = /^(size_analysis|build_distribution)_completed$/;
 
 /**

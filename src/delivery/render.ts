@@ -9,6 +9,7 @@ import type { KeyValue } from '../store/store.js';
 import { createLinkPolicy, renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { sizeBuild, sizeHistoryDoneKey, sizeHistoryKey } from '../store/keys.js';
+import type { ChannelExtrasContext } from '../slack/mentions.js';
 
 type Msg = { text: string; blocks?: unknown[] };
 
@@ -17,6 +18,8 @@ export interface Renderer {
   card(event: PipelineEvent, state: Record<string, unknown>, extras: RenderExtras): Msg;
   reply(event: PipelineEvent, state: Record<string, unknown>, extras: RenderExtras): Msg | null;
   standalone(event: PipelineEvent, extras: RenderExtras): Msg;
+  /** The extras of one channel (its mentions), given the thread's merged state; unset: `extras` as is. */
+  forChannel?(ctx: ChannelExtrasContext, extras: RenderExtras): Promise<RenderExtras>;
   /** Records this event's build size once (idempotent per event), for the trend sparkline. */
   recordSize(event: PipelineEvent): Promise<void>;
 }
@@ -43,7 +46,16 @@ export function configuredLinkHosts(config: { sentry: { url: string }; bugsee: {
   return [...hostOf(config.sentry.url), ...hostOf(config.bugsee.apiUrl), ...config.linkHosts];
 }
 
-export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>; regressionThresholdPct: number; sources?: readonly SourceDefinition[]; linkHosts?: readonly string[] }): Renderer {
+export function createRenderer(deps: {
+  store: Pick<KeyValue, 'claim' | 'listCapped' | 'pushCapped'>;
+  regressionThresholdPct: number;
+  sources?: readonly SourceDefinition[];
+  linkHosts?: readonly string[];
+  /** Sources whose buttons can act (`SourceDefinition.actionable`); unset: every source. */
+  actionable?: readonly string[];
+  /** Per-channel extras (mentions, see src/slack/mentions.ts). */
+  channelExtras?: (ctx: ChannelExtrasContext) => Promise<Partial<RenderExtras>>;
+}): Renderer {
   const { store } = deps;
   const linkAllowed = createLinkPolicy(deps.linkHosts ?? []);
   const sources = deps.sources ?? SOURCES;
@@ -53,12 +65,16 @@ export function createRenderer(deps: { store: Pick<KeyValue, 'claim' | 'listCapp
   return {
     async extras(event) {
       const extras: RenderExtras = { regressionThresholdPct: deps.regressionThresholdPct, linkAllowed };
+      if (deps.actionable) extras.canAct = deps.actionable.includes(event.source);
       const sample = sizeSample(event, sources);
       if (sample) {
         const newestFirst = await store.listCapped<number>(sample.key, HISTORY);
         extras.sizeTrend = [...newestFirst].reverse();
       }
       return extras;
+    },
+    async forChannel(ctx, extras) {
+      return deps.channelExtras ? { ...extras, ...(await deps.channelExtras(ctx)) } : extras;
     },
     card: (event, state, extras) => renderCard(known(event), state as never, extras, templates(event)),
     reply: (event, state, extras) => renderReply(known(event), state as never, extras, templates(event)),

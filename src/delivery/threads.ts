@@ -164,9 +164,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (claim.won) {
       if (claim.record.ts) return 'posted';
       const merged = mergeState(claim.record.state ?? {}, claim.record.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
+      const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
       let ts: string;
       try {
-        ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, extras));
+        ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, channelExtras));
       } catch (err) {
         // Slack refused the parent for good (this job ends in a dead letter): free the thread so the
         // next event, or this one retried from App Home, posts the parent instead of waiting forever.
@@ -187,9 +188,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const patch = { ...(event.state as Record<string, unknown>) };
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
     const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
-    const reply = echo ? null : deps.render.reply(event, merged.state, extras);
+    const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
+    const reply = echo ? null : deps.render.reply(event, merged.state, channelExtras);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
-    const card = deps.render.card(event, merged.state, extras);
+    const card = deps.render.card(event, merged.state, channelExtras);
     try {
       await callWithFallback(slack, 'chat.update', { channel: channelId, ts: parentTs, ...card }, event.type);
     } catch (err) {

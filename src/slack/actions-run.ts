@@ -16,6 +16,7 @@ import { reportFailure } from './actions-errors.js';
 import { announce } from './actions-outcome.js';
 import { mayAct } from './actions-tenancy.js';
 import type { Tenancy } from '../connections/tenancy.js';
+import type { AssigneeDirectory } from './actions-assignees.js';
 
 export interface ActionDeps {
   store: KeyValue & ThreadRepo;
@@ -28,12 +29,18 @@ export interface ActionDeps {
   deliverDirect: DeliverDirect;
   /** Whether the clicking team (and user) may act on the source's account; unset: anyone who owns the message. */
   tenancy?: Pick<Tenancy, 'clickRefusal'>;
+  /** The assignee picker's members and teams (cached); made by `registerActions` when not given. */
+  assignees?: AssigneeDirectory;
+  /** See `AssignOptionsDeps.mayListAssignees`: the tenancy hook for the picker's options. */
+  mayListAssignees?: (teamId: string, org: string) => Promise<boolean>;
 }
 
 /** What a control of the message sent, besides the ids of the click. */
 export interface RawAction {
   value?: string;
   selectedOption?: string;
+  /** The chosen option's text, as Slack sends it back (a name we wrote into the option). */
+  selectedText?: string;
   selectedUser?: string;
   triggerId?: string;
   /** Values of the other controls in the same actions block (for the assignee select). */

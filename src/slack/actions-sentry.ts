@@ -12,6 +12,7 @@ import { esc } from './describe.js';
 import { valueFor, type Click } from './actions-guard.js';
 import { sentryIssueEvent } from './actions-outcome.js';
 import type { ClickWork } from './actions-run.js';
+import { parseAssigneeChoice } from './actions-assignees.js';
 
 type ChangeType = 'sentry.issue.resolved' | 'sentry.issue.unresolved' | 'sentry.issue.archived';
 
@@ -108,8 +109,31 @@ function assignIds(click: Click, siblingValues: readonly string[]): SentryIssueV
   return { s: 'sentry', org, issueId };
 }
 
-/** `sentry.issue.assign`: Slack user → email → Sentry member → `assignedTo: "user:<id>"`. */
+/**
+ * `sentry.issue.assign`. The picker (external_select) sends `user:<id>`, `team:<id>` or
+ * `unassign`; cards posted before it carry a users_select, whose Slack user is matched to a
+ * Sentry member by email (`legacyAssign`).
+ */
 export const sentryAssign: ClickWork = async (deps, click, raw, ctx) => {
+  if (raw.selectedUser !== undefined || raw.selectedOption === undefined) return legacyAssign(deps, click, raw, ctx);
+  const ids = assignIds(click, raw.siblings ?? []);
+  ctx.org = ids.org;
+  const choice = parseAssigneeChoice(raw.selectedOption);
+  if (!choice) throw new ActionRefusal('invalid', 'This choice could not be read, so nothing was changed.');
+  if (choice.kind === 'unassign') {
+    await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: '' });
+    return { event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee: null }, { action: 'assigned' }), echoTypes: ['sentry.issue.assigned'] };
+  }
+  await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: `${choice.kind}:${choice.id}` });
+  // The name as the picker listed it (cached); the option's own text is the fallback.
+  const known = deps.assignees?.known(ids.org, choice);
+  const name = known?.name ?? (raw.selectedText ? raw.selectedText.replace(/ \([^()]*@[^()]*\)$/, '') : `${choice.kind} ${choice.id}`);
+  const assignee = { type: choice.kind, id: choice.id, name, ...(known?.email ? { email: known.email } : {}) };
+  return { event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee }, { action: 'assigned' }), echoTypes: ['sentry.issue.assigned'] };
+};
+
+/** The older users_select: Slack user → email → Sentry member → `assignedTo: "user:<id>"`. */
+const legacyAssign: ClickWork = async (deps, click, raw, ctx) => {
   const ids = assignIds(click, raw.siblings ?? []);
   ctx.org = ids.org;
   const chosen = raw.selectedUser;

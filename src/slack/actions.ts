@@ -20,6 +20,8 @@ import {
 import { runClick, type ActionDeps, type ClickWork, type RawAction } from './actions-run.js';
 import { sentryAssign, sentryMoreOption, sentryStatusButton } from './actions-sentry.js';
 import { tellClicker } from './actions-errors.js';
+import { createAssigneeDirectory, type AssigneeDirectory } from './actions-assignees.js';
+import { registerAssignOptions } from './actions-assign-options.js';
 
 export type { ActionDeps } from './actions-run.js';
 export { FEEDBACK_REPLY_CALLBACK_ID } from './actions-feedback.js';
@@ -60,7 +62,7 @@ type Element = {
   block_id?: string;
   action_ts?: string;
   value?: string;
-  selected_option?: { value?: string } | null;
+  selected_option?: { value?: string; text?: { text?: string } } | null;
   selected_user?: string | null;
   options?: { value?: string }[];
 };
@@ -77,9 +79,11 @@ function rawOf(body: BlockAction, action: Element): RawAction {
   return {
     value: action.value,
     selectedOption: action.selected_option?.value,
+    selectedText: action.selected_option?.text?.text,
     selectedUser: action.selected_user ?? undefined,
     triggerId: body.trigger_id,
-    siblings: action.type === 'users_select' ? siblingValues(body, action) : [],
+    // The assignee selects carry no value of their own: the card's other controls name the issue.
+    siblings: action.type === 'users_select' || action.type === 'external_select' ? siblingValues(body, action) : [],
   };
 }
 
@@ -107,7 +111,9 @@ function factsOf(body: BlockAction, action: Element, actionId: string): ClickFac
 function complete(deps: Partial<ActionDeps>): ActionDeps | null {
   const { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect } = deps;
   if (!store || !logger || !metrics || !slack || !sentryApi || !bugseeApi || !deliverDirect) return null;
-  return { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect, tenancy: deps.tenancy };
+  const assignees =
+    deps.assignees ?? createAssigneeDirectory({ sentryApi, onError: (org, err) => logger.warn({ org, error: (err as Error).message }, 'Sentry members or teams could not be listed') });
+  return { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect, assignees, mayListAssignees: deps.mayListAssignees, tenancy: deps.tenancy };
 }
 
 export function registerActions(app: App, given: Partial<ActionDeps>): void {
@@ -119,6 +125,7 @@ export function registerActions(app: App, given: Partial<ActionDeps>): void {
     given.logger?.debug('button actions not registered: their dependencies were not given');
     return;
   }
+  registerAssignOptions(app, { store: deps.store, logger: deps.logger, assignees: deps.assignees as AssigneeDirectory, mayListAssignees: deps.mayListAssignees });
   for (const actionId of BUTTON_ACTION_IDS) {
     app.action<BlockAction>(actionId, async ({ ack, body, action }) => {
       await ack();

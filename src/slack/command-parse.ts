@@ -5,11 +5,14 @@
 
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import { FILTER_NAMES, FILTER_SPECS, filterKinds, filterSources, isFilterName } from './filter-specs.js';
+import { parseSettingsArgs, SETTING_NAMES, type ChannelSettings } from './settings.js';
 
 export type Command =
   | { verb: 'subscribe'; source: string; target: string; kinds: string[]; filters: Record<string, string> }
   | { verb: 'unsubscribe'; source: string; target: string }
   | { verb: 'list'; page?: number }
+  /** An empty `patch` shows the channel's settings. */
+  | { verb: 'settings'; patch: ChannelSettings }
   | { verb: 'help' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };
@@ -19,7 +22,7 @@ export function usageFor(sources: readonly SourceDefinition[]): string {
   return [
     ...sources.map((s) => `\`/threadline subscribe ${s.name} ${s.subscription.placeholder}\` \`[kinds…] [--filter=value…]\``),
     sources.map((s) => `\`/threadline unsubscribe ${s.name} ${s.subscription.placeholder}\``).join(' · '),
-    '`/threadline list [page]` · `/threadline help`',
+    `\`/threadline list [page]\` · \`/threadline settings [${SETTING_NAMES.map((n) => `--${n}=…`).join(' ')}]\` · \`/threadline help\``,
     sources.map((s) => `${s.label} kinds: ${s.kinds.join(' ')}`).join(' · '),
     `Filters: ${FILTER_NAMES.map((n) => `--${n}`).join(' ')} (see \`/threadline help\`)`,
   ].join('\n');
@@ -140,7 +143,9 @@ function parseTokens(sources: readonly SourceDefinition[], tokens: string[]): Co
       if (args.length > 2) fail(`\`unsubscribe\` takes no kinds or filters, but got "${args[2]}".`);
       return { verb: 'unsubscribe', source: source.name, target };
     }
+    case 'settings':
+      return { verb: 'settings', patch: parseSettingsArgs(args, fail) };
     default:
-      return fail(`Unknown command "${first}". Use subscribe, unsubscribe, list or help.`);
+      return fail(`Unknown command "${first}". Use subscribe, unsubscribe, list, settings or help.`);
   }
 }

@@ -9,6 +9,7 @@ import type { Subscription } from '../store/store.js';
 import { cutText, esc, LIMITS, Md, md } from '../../templates/blocks.js';
 import { describeSubscription } from './describe.js';
 import { helpText } from './help.js';
+import { describeSettings, SETTING_SPECS, type ChannelSettings } from './settings.js';
 
 /** Subscriptions per `list` page; with `LINE_MAX` a page stays far below Slack's 40,000. */
 export const LIST_PAGE_SIZE = 20;
@@ -36,9 +37,19 @@ export function subscriptionLines(subs: readonly Subscription[], sources?: reado
 }
 
 /** One page of the channel's subscriptions, saying how many are left out and how to see them. */
-export function listReply(subs: readonly Subscription[], page = 1, sources?: readonly SourceDefinition[]): string {
+/** What a `list` page shows besides the subscriptions. */
+export interface ListOptions {
+  page?: number;
+  settings?: ChannelSettings;
+  sources?: readonly SourceDefinition[];
+}
+
+export function listReply(subs: readonly Subscription[], opts: ListOptions = {}): string {
+  const { page = 1, settings, sources } = opts;
+  // The channel's settings close every page: they are set per channel, beside the subscriptions.
+  const set = settings ? Md.of(`\n*Channel settings*: ${describeSettings(settings).map((l) => cutText(l, LINE_MAX)).join(' · ')}`) : '';
   if (subs.length === 0) {
-    return replyText(md`This channel has no subscriptions yet. Try \`/threadline subscribe sentry acme/web\` or \`/threadline help\`.`);
+    return replyText(md`This channel has no subscriptions yet. Try \`/threadline subscribe sentry acme/web\` or \`/threadline help\`.${set}`);
   }
   const pages = Math.ceil(subs.length / LIST_PAGE_SIZE);
   if (page > pages) {
@@ -54,5 +65,12 @@ export function listReply(subs: readonly Subscription[], page = 1, sources?: rea
       : page < pages
         ? md`\n_Showing ${from + 1}–${from + shown.length} of ${subs.length}; ${left} not shown. Next: \`/threadline list ${page + 1}\`._`
         : md`\n_Showing ${from + 1}–${from + shown.length} of ${subs.length}; ${left} on earlier pages (\`/threadline list\`)._`;
-  return replyText(md`${head}\n${subscriptionLines(shown, sources)}${tail}`);
+  return replyText(md`${head}\n${subscriptionLines(shown, sources)}${tail}${set}`);
+}
+
+/** The answer to `/threadline settings`: what changed (if anything) and every setting now. */
+export function settingsReply(settings: ChannelSettings, changed: boolean): string {
+  const head = changed ? '✅ Channel settings saved. This channel now has:' : "This channel's settings:";
+  const how = changed ? '' : `\nChange one with \`/threadline settings --name=value\`, e.g. \`${SETTING_SPECS.mention.example}\`.`;
+  return replyText(Md.of(`${head}\n${describeSettings(settings).map((l) => `• ${l}`).join('\n')}${how}`));
 }

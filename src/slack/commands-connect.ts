@@ -7,7 +7,7 @@
 import type { Tenancy } from '../connections/tenancy.js';
 import type { Subscription } from '../store/store.js';
 import { cutText, LIMITS } from '../../templates/blocks.js';
-import { listReply } from './command-replies.js';
+import { listReply, type ListOptions } from './command-replies.js';
 import type { ShownSubscription } from './describe.js';
 
 export async function markPaused(subs: readonly Subscription[], tenancy: Pick<Tenancy, 'paused'>): Promise<ShownSubscription[]> {
@@ -17,9 +17,9 @@ export async function markPaused(subs: readonly Subscription[], tenancy: Pick<Te
 }
 
 /** The connection lines (escaped mrkdwn from the sources' hooks) above the list reply. */
-export function withConnections(subs: readonly ShownSubscription[], lines: readonly string[], page?: number): string {
+export function withConnections(subs: readonly ShownSubscription[], lines: readonly string[], opts: ListOptions = {}): string {
   const head = lines.length
     ? `*This workspace's connections*\n${lines.join('\n')}`
     : "*This workspace's connections*\nNone yet: `/threadline connect sentry` · `/threadline connect bugsee`";
-  return cutText(`${head}\n\n${listReply(subs, page)}`, LIMITS.messageText);
+  return cutText(`${head}\n\n${listReply(subs, opts)}`, LIMITS.messageText);
 }

@@ -11,7 +11,8 @@ import type { Logger } from '../log.js';
 import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { parseCommand, type Command } from './command-parse.js';
 import { describeFilters, describeKinds, describeTarget } from './describe.js';
-import { helpReply, listReply, replyText, subscriptionLines, usageReply } from './command-replies.js';
+import { helpReply, listReply, replyText, settingsReply, subscriptionLines, usageReply } from './command-replies.js';
+import type { ChannelSettingsRepo } from './settings.js';
 import { Md } from '../../templates/blocks.js';
 import type { SourceDefinition } from '../sources/index.js';
 import type { Tenancy } from '../connections/tenancy.js';
@@ -28,6 +29,8 @@ export interface CommandDeps {
   sources?: readonly SourceDefinition[];
   /** Connections (multi-workspace): `connect`/`disconnect`, refused subscribes, paused subscriptions. */
   tenancy?: Pick<Tenancy, 'multiWorkspace' | 'command' | 'subscribeRefusal' | 'paused' | 'connectionLines'>;
+  /** Per-channel settings (`/threadline settings`, shown by `list`); without it `settings` says so. */
+  settings?: ChannelSettingsRepo;
 }
 
 type Privacy = 'public' | 'private-member' | 'private' | 'unknown';
@@ -125,8 +128,18 @@ async function channelSubscriptions(command: SlashCommand, deps: CommandDeps): P
 
 async function list(command: SlashCommand, deps: CommandDeps, page: number | undefined): Promise<string> {
   const subs = await channelSubscriptions(command, deps);
-  if (!deps.tenancy?.multiWorkspace) return listReply(subs, page, deps.sources);
-  return withConnections(await markPaused(subs, deps.tenancy), await deps.tenancy.connectionLines(command.team_id), page);
+  const opts = { page, settings: await deps.settings?.get(command.team_id, command.channel_id), sources: deps.sources };
+  if (!deps.tenancy?.multiWorkspace) return listReply(subs, opts);
+  return withConnections(await markPaused(subs, deps.tenancy), await deps.tenancy.connectionLines(command.team_id), opts);
+}
+
+async function settings(cmd: Extract<Command, { verb: 'settings' }>, command: SlashCommand, deps: CommandDeps): Promise<string> {
+  if (!deps.settings) return replyText(Md.of('⚠️ Channel settings are not available on this server.'));
+  if (isDirectMessage(command)) return '⚠️ Settings belong to a channel: run `/threadline settings …` in the channel they are for.';
+  const changed = Object.keys(cmd.patch).length > 0;
+  const now = changed ? await deps.settings.update(command.team_id, command.channel_id, cmd.patch) : await deps.settings.get(command.team_id, command.channel_id);
+  if (changed) deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, settings: now }, 'channel settings changed');
+  return settingsReply(now, changed);
 }
 
 async function execute(command: SlashCommand, client: WebClient, deps: CommandDeps): Promise<string> {
@@ -144,6 +157,8 @@ async function execute(command: SlashCommand, client: WebClient, deps: CommandDe
       return subscribe(cmd, command, client, deps);
     case 'unsubscribe':
       return unsubscribe(cmd, command, deps);
+    case 'settings':
+      return settings(cmd, command, deps);
   }
 }
 

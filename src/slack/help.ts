@@ -2,6 +2,7 @@
 
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import { FILTER_NAMES, FILTER_SPECS, filterKinds, filterSources, type FilterSpec } from './filter-specs.js';
+import { SETTING_NAMES, SETTING_SPECS } from './settings.js';
 
 function filterLine(sources: readonly SourceDefinition[], name: (typeof FILTER_NAMES)[number]): string {
   const spec: FilterSpec = FILTER_SPECS[name];
@@ -29,7 +30,9 @@ export function helpText(sources: readonly SourceDefinition[] = SOURCES): string
     '*Commands*',
     ...sources.flatMap((s) => s.subscription.help),
     `• ${sources.map((s) => `\`/threadline unsubscribe ${s.name} ${s.subscription.placeholder}\``).join(' · ')}`,
-    '• `/threadline list [page]`: this channel’s subscriptions, 20 to a page.',
+    '• `/threadline list [page]`: this channel’s subscriptions, 20 to a page, and its settings.',
+    '• `/threadline settings [--name=value…]`: how this channel receives threads (no value: show them).',
+    ...SETTING_NAMES.map((n) => `  ◦ ${SETTING_SPECS[n].help}`),
     ...connectLines(sources),
     '• `/threadline help`: this text.',
     'Subscribing again to the same project or app replaces its kinds and filters (and re-enables it).',

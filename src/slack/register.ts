@@ -6,6 +6,7 @@ import type { SourceDefinition } from '../sources/index.js';
 import type { Store } from '../store/store.js';
 import { registerActions, type ActionDeps } from './actions.js';
 import { registerCommands } from './commands.js';
+import { createChannelSettings } from './settings.js';
 import { registerHome } from './home.js';
 import { registerLifecycle } from './installations.js';
 import type { Tenancy } from '../connections/tenancy.js';
@@ -26,7 +27,7 @@ export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'lo
 }
 
 export function registerSlackHandlers(bolt: App, deps: SlackHandlerDeps): void {
-  registerCommands(bolt, deps);
+  registerCommands(bolt, { ...deps, settings: createChannelSettings(deps.store) });
   registerLifecycle(bolt, deps);
   registerHome(bolt, deps);
   registerActions(bolt, deps);

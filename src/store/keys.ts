@@ -65,3 +65,9 @@ export const actionKey = (actionTs: Part, userId: Part) => `action:${actionTs}:$
 /** One control of one message handled once per short window (double clicks). */
 export const actionControlKey = (teamId: Part, channelId: Part, messageTs: Part, control: Part) =>
   `action-control:${teamId}:${channelId}:${messageTs}:${control}`;
+
+/** A channel's settings (`/threadline settings`), one record per channel of a team. */
+export const channelSettingsKey = (teamId: Part, channelId: Part) => `settings:${teamId}:${channelId}`;
+
+/** A Slack user found by email (`users.lookupByEmail`), per team; the email is hashed, never stored. */
+export const slackUserByEmailKey = (teamId: Part, emailHash: Part) => `slackuser:${teamId}:${emailHash}`;

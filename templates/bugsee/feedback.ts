@@ -1,6 +1,6 @@
 /** Bugsee feedback: one thread per device conversation; the card shows who and the last message. */
 import type { FeedbackMessage } from '../../src/sources/bugsee/subjects.js';
-import { actions, bold, button, clip, code, context, fallbackLine, fields, firstText, header, joinMd, link, md, Md, message, personName, quote, section, slackDate } from '../blocks.js';
+import { actions, bold, button, clip, linkButton, code, context, fallbackLine, fields, firstText, header, joinMd, link, md, Md, message, personName, quote, section, slackDate } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue } from '../values.js';
 
@@ -45,7 +45,12 @@ function card(input: Input): SlackMessage {
       ['Thread', open ? md`🟢 open` : md`⚪ closed`],
       ['App', firstText(s.appName, appKey) ? link(s.appUrl, firstText(s.appName, appKey)) : null],
     ]),
-    actions([appKey ? button({ text: '↩️ Reply', actionId: 'bugsee.feedback.reply', value: encodeActionValue({ s: 'bugsee', appKey, deviceId: device }), style: 'primary' }) : null]),
+    actions([
+      appKey && input.extras.canAct !== false
+        ? button({ text: '↩️ Reply', actionId: 'bugsee.feedback.reply', value: encodeActionValue({ s: 'bugsee', appKey, deviceId: device }), style: 'primary' })
+        : // Bugsee names no URL for one conversation: its app page is where the team replies.
+          linkButton('Reply in Bugsee', s.appUrl, 'bugsee.feedback.open'),
+    ]),
     context([md`Bugsee feedback · device ${code(device, 80)}`]),
   ]);
 }

@@ -82,7 +82,8 @@ function card(input: Input): SlackMessage {
     ]),
     actions([
       s.deleted ? null : linkButton('Open in Bugsee', s.url, 'bugsee.issue.open'),
-      value ? (closed ? button({ text: 'Reopen', actionId: 'bugsee.issue.reopen', value }) : button({ text: 'Close', actionId: 'bugsee.issue.close', value, style: 'primary' })) : null,
+      // Without Bugsee's API the link above is where the issue is closed or reopened.
+      value && input.extras.canAct !== false ? (closed ? button({ text: 'Reopen', actionId: 'bugsee.issue.reopen', value }) : button({ text: 'Close', actionId: 'bugsee.issue.close', value, style: 'primary' })) : null,
     ]),
     context([
       by ? md`✋ ${input.extras.lastAction ? clip(input.extras.lastAction.text, 200) : 'Last change'}${byWhom(by)}` : null,

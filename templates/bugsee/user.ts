@@ -14,7 +14,8 @@ const VERB: Record<string, { emoji: string; verb: string }> = {
 function card(input: Input): SlackMessage {
   const { event } = input;
   const s = { ...input.state, ...event.state };
-  const name = firstText(s.name, s.email, event.subject.id) ?? 'A user';
+  // subject.id is the email, or a made-up id for a user without one: never shown.
+  const name = firstText(s.name, s.email) ?? 'Unnamed user';
   const email = s.email && s.email !== name ? s.email : undefined;
   const { emoji, verb } = VERB[event.type] ?? { emoji: 'ℹ️', verb: 'changed' };
   const who = actorName(event);

@@ -18,6 +18,8 @@ export interface GalleryPage {
   /** Snapshot paths under test/templates/__snapshots__/, the parent first, then thread replies. */
   card: string;
   replies?: string[];
+  /** An options response (`option_groups`) shown as the open menu of the card's external_select. */
+  menu?: string;
 }
 
 export const PAGES: GalleryPage[] = [
@@ -32,6 +34,24 @@ export const PAGES: GalleryPage[] = [
     title: 'Seer issue fix',
     card: 'samples/sentry.seer.pr_created.card.json',
     replies: ['samples/sentry.seer.root_cause_completed.reply.json', 'samples/sentry.seer.coding_completed.reply.json', 'samples/sentry.seer.pr_created.reply.json'],
+  },
+  {
+    name: 'sentry-stack-trace',
+    title: 'Sentry error with its stack trace',
+    card: 'fixtures/sentry.error.created.stacktrace.card.json',
+    replies: ['fixtures/sentry.error.created.stacktrace.reply.json', 'fixtures/sentry.event_alert.triggered.no-in-app.reply.json'],
+  },
+  {
+    name: 'sentry-seer-agent',
+    title: 'Agent-based Seer checklist',
+    card: 'threads/sentry_seer_67890.json',
+    replies: ['fixtures/sentry.seer.root_cause_completed.agent.reply.json', 'fixtures/sentry.seer.coding_completed.agent.reply.json', 'fixtures/sentry.seer.pr_ready_for_review.reply.json'],
+  },
+  {
+    name: 'sentry-assign',
+    title: 'Assignee picker',
+    card: 'samples/sentry.issue.assigned.card.json',
+    menu: 'samples/sentry.issue.assign.options.json',
   },
   {
     name: 'sentry-preprod',
@@ -152,6 +172,8 @@ function element(el: Json, block: Json, control?: ControlRenderer): string {
     }
     case 'users_select':
       return `<span class="select">${textOf(el.placeholder) || 'Select a user'} <span class="caret">▾</span></span>`;
+    case 'external_select':
+      return `<span class="select">${textOf(el.placeholder) || 'Select'} <span class="caret">▾</span></span>`;
     case 'overflow':
       return `<span class="btn overflow" title="${((el.options as Json[]) ?? []).map((o) => attr(textOf(o.text))).join(' / ')}">⋮</span>`;
     default:
@@ -213,16 +235,29 @@ blockquote{margin:4px 0;padding-left:12px;border-left:4px solid #dddddd}
 .date{color:inherit}
 hr{border:0;border-top:1px solid #e8e8e8}
 .thread{margin:8px 0 0 44px;padding-left:12px;border-left:2px solid #e8e8e8}
+.menu{margin:-4px 0 8px 48px;width:300px;border:1px solid #dddddd;border-radius:6px;box-shadow:0 4px 12px rgba(0,0,0,.12);padding:6px 0;background:#fff}
+.menu-group{color:#616061;font-size:12px;font-weight:700;padding:6px 16px 2px}
+.menu-option{padding:4px 16px;font-size:14px}
 .thread .label{color:#1264a3;font-size:13px;font-weight:700;margin:4px 0}
 `;
 
+/** An open select menu: its groups' labels and options, as Slack lists them under the control. */
+export function menuHtml(options: Json): string {
+  const groups = (options.option_groups as Json[] | undefined) ?? [];
+  const body = groups
+    .map((g) => `<div class="menu-group">${textOf(g.label)}</div>${((g.options as Json[]) ?? []).map((o) => `<div class="menu-option">${textOf(o.text)}</div>`).join('')}`)
+    .join('');
+  return `<div class="menu">${body}</div>`;
+}
+
 export function pageHtml(page: GalleryPage, load: (path: string) => Json | null): string {
   const card = load(page.card);
+  const menu = page.menu ? load(page.menu) : null;
   const replies = (page.replies ?? []).map(load).filter((r): r is Json => r !== null);
   const thread = replies.length
     ? `<div class="thread"><div class="label">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</div>${replies.map((r, i) => messageHtml(r.blocks as Json[], `12:${41 + i} PM`)).join('')}</div>`
     : '';
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${page.title}</title><style>${CSS}</style></head><body><div class="page"><h1>${page.title}</h1>${card ? messageHtml(card.blocks as Json[], '12:40 PM') : ''}${thread}</div></body></html>\n`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${page.title}</title><style>${CSS}</style></head><body><div class="page"><h1>${page.title}</h1>${card ? messageHtml(card.blocks as Json[], '12:40 PM') : ''}${menu ? menuHtml(menu) : ''}${thread}</div></body></html>\n`;
 }
 
 function main(root: string): void {

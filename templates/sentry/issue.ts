@@ -28,10 +28,11 @@ import {
   section,
   shortNumber,
   slackDate,
-  usersSelect,
 } from '../blocks.js';
-import { actorName, byWhom, tag } from '../common.js';
+import { externalSelect } from '../select.js';
+import { actorName, byWhom, personRef, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
+import { stackTrace } from './stack.js';
 import type { ActionsElement, RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue, type SentryMoreOption } from '../values.js';
 
@@ -52,6 +53,12 @@ function issueTitle(input: Input): string {
 function assigneeName(a: SentryIssueState['assignee']): string | undefined {
   if (a === null) return undefined;
   return firstText(a?.name, a?.email, a?.id);
+}
+
+/** `<@U…>` for an assignee the channel may mention (see `personRef`), else undefined. */
+function mentionOf(a: SentryIssueState['assignee'], input: Input): Md | undefined {
+  if (!a?.email || !input.extras.mentions?.[a.email.trim().toLowerCase()]) return undefined;
+  return personRef(a, input.extras);
 }
 
 /** Who made the last change: a Slack action is newer than anything the webhook said. */
@@ -77,7 +84,7 @@ function issueActions(input: Input): (ActionsElement | null)[] {
       ? button({ text: 'Unresolve', actionId: 'sentry.issue.unresolve', value })
       : button({ text: 'Resolve', actionId: 'sentry.issue.resolve', value, style: 'primary' }),
     closed ? null : button({ text: 'Archive', actionId: 'sentry.issue.archive', value }),
-    usersSelect('sentry.issue.assign', 'Assign to…'),
+    externalSelect('sentry.issue.assign', 'Assign to…'),
     overflow(
       'sentry.issue.more',
       MORE_OPTIONS.map((o) => ({ text: o.text, value: encodeActionValue({ ...ids, o: o.option }) })),
@@ -114,7 +121,7 @@ function card(input: Input): SlackMessage {
     s.shortId ? code(s.shortId) : null,
   ]);
   const culprit = isBlank(s.culprit) ? Md.of('') : code(s.culprit, 300);
-  const assignee = s.assignee === null ? md`Unassigned` : assigneeName(s.assignee) ? clip(assigneeName(s.assignee), 200) : null;
+  const assignee = s.assignee === null ? md`Unassigned` : (mentionOf(s.assignee, input) ?? (assigneeName(s.assignee) ? clip(assigneeName(s.assignee), 200) : null));
 
   const text = md`${levelEmoji(level)} ${tag(project)}${clip(title, 300)} — ${cardPhrase(input, status.label)}`;
   return message(text, [
@@ -170,7 +177,7 @@ function lifecycleLine(input: Input): Md {
       return md`✅ Resolved${details}${by}`;
     case 'assigned': {
       const to = assigneeName(state.assignee);
-      return to ? md`👤 Assigned to ${bold(to)}${by}` : md`👤 Unassigned${by}`;
+      return to ? md`👤 Assigned to ${mentionOf(state.assignee, input) ?? bold(to)}${by}` : md`👤 Unassigned${by}`;
     }
     case 'archived':
     case 'ignored':
@@ -214,7 +221,9 @@ function reply(input: Input): SlackMessage | null {
   else body = lifecycleLine(input);
   const title = clip(issueTitle(input), 200);
   const said = event.type.startsWith('sentry.comment.') && !isBlank(event.detail.comment?.text) ? md`: ${clip(event.detail.comment?.text?.replace(/\s+/g, ' '), 150)}` : '';
-  return message(md`${fallbackLine(body)}${said} — ${title}`, [section(body)]);
+  const isEvent = event.type === 'sentry.error.created' || event.type === 'sentry.event_alert.triggered';
+  const stack = isEvent ? stackTrace(event.detail.error?.stack) : Md.of('');
+  return message(md`${fallbackLine(body)}${said} — ${title}`, [section(body), section(stack)]);
 }
 
 export const sentryIssueTemplate: Template<'sentry.issue'> = { card, reply };

@@ -24,6 +24,8 @@ import {
   slackDate,
 } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
+import { fileChanges, fiveWhys, lineTotals, reproduction } from './seer-agent.js';
+import { personRef } from '../common.js';
 
 type Input = RenderInput<'sentry.seer'>;
 
@@ -35,6 +37,7 @@ const STAGE_LABEL: Record<SeerStage, string> = {
   coding_started: 'Coding started',
   coding_completed: 'Code changes ready',
   pr_created: 'Pull request opened',
+  pr_ready_for_review: 'Ready for review',
 };
 
 const STAGE_EMOJI: Record<SeerStage, string> = {
@@ -45,6 +48,7 @@ const STAGE_EMOJI: Record<SeerStage, string> = {
   coding_started: '🛠️',
   coding_completed: '📝',
   pr_created: '🔀',
+  pr_ready_for_review: '👀',
 };
 
 /** What a `_completed` stage is while it runs. */
@@ -73,7 +77,9 @@ export function stageMarks(stages: SeerState['stages']): Record<SeerStage, Mark>
 
 function checklist(state: Partial<SeerState>): Md {
   const marks = stageMarks(state.stages);
-  const lines = SEER_STAGES.map((st) => {
+  // Only agent-based runs report review readiness: the others never show it as waiting.
+  const shown = SEER_STAGES.filter((st) => st !== 'pr_ready_for_review' || state.stages?.[st]);
+  const lines = shown.map((st) => {
     const mark = marks[st];
     const when = state.stages?.[st];
     if (mark === 'done') return md`✅ ${STAGE_LABEL[st]}${when ? md` · ${slackDate(when, '{time}')}` : ''}`;
@@ -107,6 +113,8 @@ function solution(state: Partial<SeerState>): Md {
 function changes(state: Partial<SeerState>): Md {
   const list = state.changes ?? [];
   if (list.length === 0) return Md.of('');
+  // Agent-based changes name every file with its counts: a list of its own per repository.
+  if (list.some((c) => c.fileChanges?.length)) return fileChanges(list);
   const lines = list.slice(0, 5).map((c) => {
     const files = c.files?.length ? md` — ${shortList(c.files.map((f) => code(f, 120)))}` : '';
     const where = joinMd([c.repo ? bold(c.repo) : null, c.branch ? code(c.branch, 100) : null], ' ');
@@ -141,6 +149,7 @@ function card(input: Input): SlackMessage {
     section(md`Autofix for ${issueRef(input)}${project ? md` in ${bold(project)}` : ''}`),
     section(checklist(s)),
     section(rootCause(s)),
+    section(s.rootCause ? joinMd([fiveWhys(s.rootCause), reproduction(s.rootCause)], '\n\n') : Md.of('')),
     section(solution(s)),
     section(changes(s)),
     actions([
@@ -160,11 +169,15 @@ function reply(input: Input): SlackMessage | null {
   if (stage === 'solution_completed' && st.solution) extra = clip(firstText(st.solution.description, st.solution.steps?.[0]), 600);
   if (stage === 'coding_completed' && st.changes) {
     const files = st.changes.flatMap((c) => c.files ?? []);
-    extra = md`${plural(files.length, 'file')} changed${st.changes.length ? md` in ${shortList(st.changes.map((c) => c.repo ?? null))}` : ''}`;
+    extra = md`${plural(files.length, 'file')} changed${lineTotals(st.changes)}${st.changes.length ? md` in ${shortList(st.changes.map((c) => c.repo ?? null))}` : ''}`;
   }
-  if (stage === 'pr_created' && st.pullRequests) extra = shortList(st.pullRequests.map((pr) => link(pr.url, prLabel(pr))), 5);
+  if (stage === 'root_cause_completed' && st.rootCause?.whys?.length) extra = joinMd([extra, fiveWhys(st.rootCause)], '\n');
+  if ((stage === 'pr_created' || stage === 'pr_ready_for_review') && st.pullRequests) extra = shortList(st.pullRequests.map((pr) => link(pr.url, prLabel(pr))), 5);
   const head = md`${STAGE_EMOJI[stage]} ${bold(STAGE_LABEL[stage])}`;
-  return message(md`${STAGE_EMOJI[stage]} Seer: ${STAGE_LABEL[stage]} for ${issueRef(input)}`, [section(joinMd([head, extra], '\n'))]);
+  // The pull request is for whoever owns the issue: name (or mention) them.
+  const owner = stage === 'pr_created' || stage === 'pr_ready_for_review' ? personRef(input.extras.relatedAssignee, input.extras) : undefined;
+  if (owner) extra = joinMd([extra, md`👤 For ${owner}, the issue's assignee`], '\n');
+  return message(md`${STAGE_EMOJI[stage]} Seer: ${STAGE_LABEL[stage]} for ${issueRef(input)}${owner ? md` · ${owner}` : ''}`, [section(joinMd([head, extra], '\n'))]);
 }
 
 export const seerTemplate: Template<'sentry.seer'> = { card, reply };

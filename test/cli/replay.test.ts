@@ -22,9 +22,14 @@ import { installSentry, subscribe } from '../helpers/deliver.js';
 const FIXTURES = path.resolve('fixtures');
 const sentryFixtures = () =>
   readdirSync(path.join(FIXTURES, 'sentry')).flatMap((res) =>
-    readdirSync(path.join(FIXTURES, 'sentry', res)).map((f) => ({ resource: res, file: path.join(FIXTURES, 'sentry', res, f) })),
+    readdirSync(path.join(FIXTURES, 'sentry', res))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ resource: res, file: path.join(FIXTURES, 'sentry', res, f) })),
   );
-const bugseeFixtures = () => readdirSync(path.join(FIXTURES, 'bugsee')).map((f) => path.join(FIXTURES, 'bugsee', f));
+const bugseeFixtures = () =>
+  readdirSync(path.join(FIXTURES, 'bugsee'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => path.join(FIXTURES, 'bugsee', f));
 const readJson = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as unknown;
 
 const baseOpts = (over: Partial<ReplayOptions> = {}): ReplayOptions => ({

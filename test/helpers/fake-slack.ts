@@ -100,6 +100,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const ts = (args.ts as string | undefined) ?? `${1700000000 + n}.${String(n).padStart(6, '0')}`;
       const body: Record<string, unknown> = { ok: true, channel: args.channel, ts };
       if (method === 'users.info') body.user = { id: args.user, profile: { email: `${String(args.user).toLowerCase()}@example.com` } };
+      if (method === 'users.lookupByEmail') {
+        // Everyone is in the workspace except addresses at unknown.example: U + the local part.
+        const email = String(args.email ?? '');
+        if (email.endsWith('@unknown.example')) {
+          fake.calls.pop();
+          fake.failures.push({ ...call, args: { ...call.args, _failed: 'users_not_found' } });
+          res.end(JSON.stringify({ ok: false, error: 'users_not_found' }));
+          return;
+        }
+        body.user = { id: `U${email.split('@')[0]?.replace(/[^a-z0-9]/gi, '').toUpperCase()}`, profile: { email } };
+      }
       if (method === 'auth.test') Object.assign(body, { team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
       if (method === 'oauth.v2.access') {
         Object.assign(body, {

@@ -9,6 +9,7 @@ import nock from 'nock';
 import { startService, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { readFixture, sendBugsee, subscribe } from '../helpers/deliver.js';
 import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
+import { encodeActionValue } from '../../templates/values.js';
 
 const BUGSEE = 'https://bugsee.test';
 const TOKEN = 'bugsee-api-token-for-tests';
@@ -295,7 +296,13 @@ describe('Bugsee with no API token (sqlite)', () => {
 
   it('says the token is missing and calls nothing', async () => {
     const t = await issueThread(svc);
-    await click(svc, t, 'bugsee.issue.close');
+    // Cards posted without a token carry no Close button (issue 18, part 8); one posted while a
+    // token was set still does, and its click is what this answers.
+    const issueKey = t.key;
+    const olderCard: Block[] = [
+      { type: 'actions', block_id: 'older', elements: [{ type: 'button', action_id: 'bugsee.issue.close', value: encodeActionValue({ s: 'bugsee', appKey: 'IOS', issueKey }) }] },
+    ];
+    await click(svc, t, 'bugsee.issue.close', { blocks: olderCard });
     const eph = await waitFor(() => ephemerals(svc, t)[0], 10_000);
     expect(String(eph.args.text)).toContain('BUGSEE_API_TOKEN is not set');
     expect(updates(svc, t)).toHaveLength(0);

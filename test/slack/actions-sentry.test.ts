@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { randomUUID } from 'node:crypto';
 import { createSentryTokens } from '../../src/sources/sentry/tokens.js';
+import { createChannelSettings } from '../../src/slack/settings.js';
 import { startService, SENTRY_SECRET, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { sendSentry, subscribe } from '../helpers/deliver.js';
 import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
@@ -75,6 +76,10 @@ async function newThread(svc: TestService, org = 'acme'): Promise<Thread> {
   const ts = await waitFor(async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.ts ?? undefined, 10_000);
   return { ch, gid, ts, org, blocks: withBlockIds(parent.args.blocks as Block[]) };
 }
+
+/** The card as it was before the picker: its assign control a users_select (still accepted). */
+const olderCard = (blocks: Block[]): Block[] =>
+  blocks.map((b) => ({ ...b, elements: b.elements?.map((e) => (e.action_id === 'sentry.issue.assign' ? { type: 'users_select', action_id: e.action_id } : e)) }));
 
 function element(blocks: Block[], actionId: string): { el: Element; blockId: string } {
   for (const b of blocks) for (const el of b.elements ?? []) if (el.action_id === actionId) return { el, blockId: b.block_id as string };
@@ -264,7 +269,9 @@ describe('Sentry buttons (sqlite)', () => {
       .query({ query: 'email:u777@example.com' })
       .reply(200, [{ id: '9', email: 'u777@example.com', name: 'Mia Member', user: { id: '4242', name: 'Mia Member', email: 'u777@example.com' } }]);
     const put = nock(SENTRY, bearer(FALLBACK)).put(issuePath(t), { assignedTo: 'user:4242' }).reply(200, {});
-    await click(svc, t, 'sentry.issue.assign', { user: 'U777' });
+    // This channel names assignees rather than mentioning them (mentions: test/slack/mentions.test.ts).
+    await createChannelSettings(svc.t.store).update('T1', t.ch, { mention: 'off' });
+    await click(svc, t, 'sentry.issue.assign', { user: 'U777', blocks: olderCard(t.blocks) });
     await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);
     expect(members.isDone() && put.isDone()).toBe(true);
     expect(svc.slack.of('users.info').some((c) => c.args.user === 'U777')).toBe(true);
@@ -276,7 +283,7 @@ describe('Sentry buttons (sqlite)', () => {
   it('tells the clicker when no Sentry member has the email, and does not PUT', async () => {
     const t = await newThread(svc);
     const members = nock(SENTRY).get(`/api/0/organizations/${t.org}/members/`).query({ query: 'email:u888@example.com' }).reply(200, []);
-    await click(svc, t, 'sentry.issue.assign', { user: 'U888' });
+    await click(svc, t, 'sentry.issue.assign', { user: 'U888', blocks: olderCard(t.blocks) });
     const eph = await waitFor(() => ephemerals(svc, t)[0], 10_000);
     expect(eph.args).toMatchObject({ channel: t.ch, user: 'U123' });
     expect(String(eph.args.text)).toContain('No Sentry member of acme has the email u888@example.com');

@@ -116,17 +116,17 @@ describe('/threadline list', () => {
   it('with 120 long subscriptions: every page is valid, within limits, and says how many it left out', () => {
     const pages = Math.ceil(subs.length / LIST_PAGE_SIZE);
     for (let page = 1; page <= pages; page++) {
-      const text = listReply(subs, page);
+      const text = listReply(subs, { page });
       expect(problemsOf(text), `page ${page}`).toEqual([]);
       expect(text.length).toBeLessThanOrEqual(LIMITS.messageText);
       expect(text).toContain('(120)');
     }
     const first = listReply(subs);
     expect(first).toContain('Showing 1–20 of 120; 100 not shown. Next: `/threadline list 2`');
-    expect(listReply(subs, pages)).toContain('Showing 101–120 of 120; 100 on earlier pages');
-    expect(listReply(subs, pages + 1)).toContain('There is no page 7');
+    expect(listReply(subs, { page: pages })).toContain('Showing 101–120 of 120; 100 on earlier pages');
+    expect(listReply(subs, { page: pages + 1 })).toContain('There is no page 7');
     // Every subscription is on exactly one page.
-    const all = Array.from({ length: pages }, (_, p) => listReply(subs, p + 1)).join('\n');
+    const all = Array.from({ length: pages }, (_, p) => listReply(subs, { page: p + 1 })).join('\n');
     for (const s of subs) expect(all).toContain(s.target.slice(0, 30));
   });
 

@@ -41,6 +41,8 @@ export const bugseeSource: SourceDefinition = {
   },
   connection: bugseeConnection,
   runtime: () => createBugseeRuntime(),
+  // Bugsee publishes no write API (see api.ts): without a token to try ours, its buttons stay off.
+  actionable: (config) => !!config.bugsee.apiToken,
 
   targets(event) {
     const { appKey } = event.routing;

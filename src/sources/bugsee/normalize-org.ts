@@ -14,6 +14,13 @@ import type { BugseeEnvelope, BugseePayloads } from './schema.js';
 export type BugseeAppEventType = 'bugsee.app.created' | 'bugsee.app.updated' | 'bugsee.app.deleted';
 export type BugseeUserEventType = 'bugsee.user.created' | 'bugsee.user.updated' | 'bugsee.user.deleted';
 
+/** What a user without a name or an email is called. */
+export const UNNAMED_USER = 'a user without a name or email';
+
+function nonBlank(v: string | null | undefined): string | undefined {
+  return typeof v === 'string' && v.trim() ? v : undefined;
+}
+
 /** The routing target of events that belong to no single app. */
 export const ALL_APPS = '*';
 
@@ -59,7 +66,9 @@ export function normalizeUser<T extends BugseeUserEventType>(
   payload: BugseePayloads['bugsee.user.updated'],
 ): BugseeDraft<T, 'bugsee.user'> {
   const { user } = payload;
-  const label = opt(user.name) ? `${user.name} (${user.email})` : user.email;
+  const name = nonBlank(user.name);
+  const email = nonBlank(user.email);
+  const label = name && email ? `${name} (${email})` : (name ?? email ?? UNNAMED_USER);
   const verb = { 'bugsee.user.created': 'added', 'bugsee.user.updated': 'updated', 'bugsee.user.deleted': 'removed' }[type];
   // `user.updated` examples carry only `created_by` (the inviter), who did not make this change.
   const by = { 'bugsee.user.created': user.created_by, 'bugsee.user.updated': user.updated_by, 'bugsee.user.deleted': user.deleted_by }[
@@ -67,8 +76,8 @@ export function normalizeUser<T extends BugseeUserEventType>(
   ];
 
   const state: Partial<BugseeUserState> = compact({
-    name: opt(user.name),
-    email: user.email,
+    name,
+    email,
     admin: opt(user.admin),
     disabled: opt(user.disabled),
     country: opt(user.country),
@@ -77,7 +86,8 @@ export function normalizeUser<T extends BugseeUserEventType>(
 
   return buildEvent(type, meta, {
     time: eventTime(envelope.created_on, meta),
-    subjectId: user.email,
+    // Without an email the user has no identity of its own; the delivery's id keeps it unique.
+    subjectId: email ?? `unnamed:${String(envelope.id ?? meta.deliveryId)}`,
     threadKey: null,
     routing: { appKey: ALL_APPS },
     actor: actorOf(by),

@@ -48,7 +48,11 @@ export const issueSchema = z.looseObject({
   description: text,
   type: text,
   state: text,
-  labels: z.array(z.string()).nullish(),
+  // A label list with holes (null or "") keeps its real labels.
+  labels: z
+    .array(z.string().nullish())
+    .nullish()
+    .transform((a) => (a == null ? a : a.filter((v): v is string => typeof v === 'string' && v.trim() !== ''))),
   url: text,
   severity: text,
   created_on: text,
@@ -67,7 +71,8 @@ export const issueSchema = z.looseObject({
 
 export const userSchema = z.looseObject({
   name: text,
-  email: z.string().min(1),
+  // People without a name or an email exist (invited by link, SSO-only): they are still members.
+  email: text,
   admin: bool,
   disabled: bool,
   country: text,

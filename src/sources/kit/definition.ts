@@ -60,6 +60,16 @@ export interface SourceDefinition {
     /** `/threadline help` lines for this source's subscribe and unsubscribe. */
     help: readonly string[];
   };
+  /**
+   * Whether the source's buttons can act (its write API is configured). False leaves its cards
+   * with link buttons only, so nobody clicks a button that can only fail. Absent: always.
+   */
+  actionable?(config: Config): boolean;
+  /**
+   * Another thread of the same channel whose people this event should name: a Seer run's pull
+   * request mentions the assignee of its issue's thread. Null or absent: none.
+   */
+  relatedThread?(event: PipelineEvent): string | null;
   /** A build event's size, for the trend sparkline; absent for sources without builds. */
   sizeSample?(event: PipelineEvent): SizeSample | null;
   /** Templates for event types that `templates/index.ts` does not list (a source kept outside it). */

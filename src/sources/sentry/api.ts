@@ -30,7 +30,10 @@ const memberSchema = z.looseObject({
   user: z.looseObject({ id: idLike.nullish(), name: z.string().nullish(), email: z.string().nullish(), username: z.string().nullish() }).nullish(),
 });
 
+const teamSchema = z.looseObject({ id: idLike, slug: z.string().nullish(), name: z.string().nullish() });
+
 export type SentryIssue = z.infer<typeof issueSchema>;
+export type SentryTeam = z.infer<typeof teamSchema>;
 export type SentryMember = z.infer<typeof memberSchema>;
 
 /** Body of PUT /organizations/{org}/issues/{id}/. */
@@ -48,6 +51,19 @@ export interface SentryApi {
   updateIssue(org: string, issueId: string, body: SentryIssueUpdate): Promise<SentryIssue>;
   /** The member whose email matches (case-insensitive), or null. */
   findMemberByEmail(org: string, email: string): Promise<SentryMember | null>;
+  /** One page (≤ 100) of the org's members, optionally matching Sentry's `query` search. */
+  listMembers(org: string, query?: string): Promise<SentryMember[]>;
+  /** One page (≤ 100) of the org's teams, optionally matching `query`. */
+  listTeams(org: string, query?: string): Promise<SentryTeam[]>;
+}
+
+/** Sentry's page size for list endpoints; a full page means there may be more. */
+export const SENTRY_PAGE = 100;
+
+function listPath(base: string, query: string | undefined): string {
+  const q = new URLSearchParams({ per_page: String(SENTRY_PAGE) });
+  if (query) q.set('query', query);
+  return `${base}?${q.toString()}`;
 }
 
 export interface SentryApiOptions {
@@ -90,6 +106,16 @@ export function createSentryApi(opts: SentryApiOptions): SentryApi {
       const members = parsed(z.array(memberSchema), res, 'findMemberByEmail');
       const want = email.trim().toLowerCase();
       return members.find((m) => [m.email, m.user?.email].some((e) => e?.trim().toLowerCase() === want)) ?? null;
+    },
+
+    async listMembers(org, query) {
+      const res = await call<unknown>(org, 'GET', listPath(apiPath('organizations', org, 'members'), query));
+      return parsed(z.array(memberSchema), res, 'listMembers');
+    },
+
+    async listTeams(org, query) {
+      const res = await call<unknown>(org, 'GET', listPath(apiPath('organizations', org, 'teams'), query));
+      return parsed(z.array(teamSchema), res, 'listTeams');
     },
   };
 }

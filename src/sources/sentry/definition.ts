@@ -9,7 +9,7 @@ import { SENTRY_EVENTS, SENTRY_KINDS } from './events.js';
 import { sentryConnection } from './connect.js';
 import { sentryConnectRoutes } from './connect-routes.js';
 import { createSentryPlugin } from './plugin.js';
-import type { PreprodState } from './subjects.js';
+import { sentryThreadKeys, type PreprodState } from './subjects.js';
 
 const slug = z
   .string()
@@ -65,6 +65,10 @@ export const sentrySource: SourceDefinition = {
 
   // Sentry names the integration that made a change as an `application` actor: maybe us.
   maybeEcho: (event) => event.actor?.type === 'application',
+
+  // A Seer pull request names the person its issue is assigned to (the issue's thread knows).
+  relatedThread: (event) =>
+    (event.type === 'sentry.seer.pr_created' || event.type === 'sentry.seer.pr_ready_for_review') && event.routing.groupId ? sentryThreadKeys.issue(event.routing.groupId) : null,
 
   subscription: {
     noun: 'a project',

@@ -54,6 +54,7 @@ export const SENTRY_EVENTS = eventTable<SentrySubjects>()({
   'sentry.seer.coding_started': seer,
   'sentry.seer.coding_completed': seer,
   'sentry.seer.pr_created': seer,
+  'sentry.seer.pr_ready_for_review': seer,
   'sentry.preprod_artifact.size_analysis_completed': { schema: preprodSizeSchema, normalize: normalizePreprod, subject: 'sentry.preprod', kind: 'preprod' },
   'sentry.preprod_artifact.build_distribution_completed': {
     schema: preprodDistributionSchema,

@@ -13,6 +13,7 @@ import {
   type SentryIssuePayload,
 } from './schema.js';
 import { factsFromUrls } from './urls.js';
+import { stackOf } from './normalize-stack.js';
 
 export type IssueLifecycleType =
   | 'sentry.issue.created'
@@ -137,6 +138,7 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
         platform: opt(ev.platform),
         url: opt(ev.web_url),
         triggeredRule,
+        stack: stackOf(ev.exception),
       }),
     },
   });

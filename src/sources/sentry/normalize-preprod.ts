@@ -19,7 +19,7 @@ function appInfo(a: RawAppInfo | null | undefined): AppInfo | undefined {
 function component(c: SizeComparison): SizeComponent {
   const diff = c.sizeMetricDiff;
   return compact({
-    type: c.metricsArtifactType,
+    type: c.metricsArtifactType || 'ARTIFACT',
     identifier: c.identifier,
     state: c.state,
     errorCode: c.errorCode,
@@ -83,7 +83,7 @@ export function normalizePreprod<T extends PreprodType>(
       errorMessage: d.errorMessage,
       downloadSize: s.downloadSize,
       installSize: s.installSize,
-      baseBuildId: s.baseBuildId === undefined || s.baseBuildId === null ? s.baseBuildId : String(s.baseBuildId),
+      baseBuildId: s.baseBuildId === undefined || s.baseBuildId === null ? s.baseBuildId : (idString(s.baseBuildId) ?? null),
       baseApp: s.baseAppInfo === null ? null : appInfo(s.baseAppInfo),
       components,
       analysisDuration: s.analysisDuration,

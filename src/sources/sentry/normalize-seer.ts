@@ -5,6 +5,7 @@ import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
 import { idString, mapActor, pickTime, toNumber } from './normalize-common.js';
 import type { SentrySeerPayload } from './schema.js';
+import { agentChanges, agentRootCause, agentSolution } from './normalize-seer-agent.js';
 
 export type SeerType = `sentry.seer.${SeerStage}`;
 
@@ -16,6 +17,7 @@ const STAGE_TITLE: Record<SeerStage, string> = {
   coding_started: 'writing a fix',
   coding_completed: 'code changes ready',
   pr_created: 'pull request opened',
+  pr_ready_for_review: 'pull request ready for review',
 };
 
 /** Files a unified diff touches: `+++ b/path`, or `--- a/path` when the file was deleted. */
@@ -43,14 +45,17 @@ function realPath(v: string | null | undefined): string | undefined {
 export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload, meta: NormalizeMeta): SentryDraft<T, 'sentry.seer'> {
   const stage = type.slice('sentry.seer.'.length) as SeerStage;
   const d = p.data;
-  const runId = String(d.run_id).trim();
+  // Agent-based runs also name their UUID; the numeric id stays the thread's key when present,
+  // so both shapes of one run meet in one thread.
+  const sentryRunId = d.sentry_run_id?.trim() || undefined;
+  const runId = idString(d.run_id) ?? (sentryRunId as string); // the schema refuses a delivery with neither
   const groupId = String(d.group_id).trim();
   const time = pickTime(meta);
-  const state: Partial<SeerState> = { runId, groupId, stages: { [stage]: time } };
+  const state: Partial<SeerState> = compact({ runId, sentryRunId, groupId, stages: { [stage]: time } });
   if (d.root_cause) {
-    state.rootCause = compact({
-      description: opt(d.root_cause.description),
-      steps: (d.root_cause.steps ?? []).map((s) =>
+    state.rootCause = agentRootCause(
+      d.root_cause,
+      (d.root_cause.steps ?? []).map((s) =>
         compact({
           title: opt(s.title) ?? '',
           important: s.is_most_important_event ?? undefined,
@@ -58,15 +63,11 @@ export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload,
           repo: realPath(s.relevant_code_file?.repo_name),
         }),
       ),
-    });
+    );
   }
-  if (d.solution) {
-    state.solution = compact({
-      description: opt(d.solution.description),
-      steps: (d.solution.steps ?? []).map((s) => opt(s.title)).filter((s): s is string => !!s),
-    });
-  }
-  if (d.changes) {
+  if (d.solution) state.solution = agentSolution(d.solution);
+  if (d.code_changes) state.changes = agentChanges(d.code_changes);
+  else if (d.changes) {
     state.changes = d.changes.map((c) =>
       compact({ repo: opt(c.repo_name), title: opt(c.title), description: opt(c.description), branch: opt(c.branch_name), files: diffFiles(c.diff) }),
     );

@@ -4,6 +4,13 @@ import { z } from 'zod';
 
 export const sentryId = z.union([z.string().min(1), z.number().int().nonnegative()]);
 export const str = z.string().nullish();
+/** An id that names something besides the event itself: Sentry may send it empty; `idString` reads "" as absent. */
+export const optId = z.union([z.string(), z.number().int().nonnegative()]).nullish();
+/** A list of names in which Sentry may leave holes (null or ""); the holes are dropped. */
+export const names = z
+  .array(z.string().nullish())
+  .nullish()
+  .transform((a) => (a == null ? a : a.filter((v): v is string => typeof v === 'string' && v.trim() !== '')));
 export const numLike = z.union([z.number(), z.string()]).nullish();
 export const record = z.record(z.string(), z.unknown()).nullish();
 

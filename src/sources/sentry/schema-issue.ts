@@ -1,7 +1,7 @@
 /** Schemas of issue-threaded deliveries: issue lifecycle, error/event_alert events, comments. */
 
 import { z } from 'zod';
-import { envelope, numLike, record, sentryId, str } from './schema-common.js';
+import { envelope, numLike, optId, record, sentryId, str } from './schema-common.js';
 import { parseSentryUrl } from './urls.js';
 
 // --- issue ----------------------------------------------------------------------------------
@@ -17,12 +17,12 @@ export const issueSchema = z.looseObject({
       status: str,
       substatus: str,
       statusDetails: record,
-      project: z.looseObject({ id: sentryId.nullish(), name: str, slug: str }).nullish(),
+      project: z.looseObject({ id: optId, name: str, slug: str }).nullish(),
       firstSeen: str,
       lastSeen: str,
       count: numLike,
       userCount: numLike,
-      assignedTo: z.looseObject({ type: str, id: sentryId.nullish(), name: str, email: str }).nullish(),
+      assignedTo: z.looseObject({ type: str, id: optId, name: str, email: str }).nullish(),
       permalink: str,
       web_url: str,
       url: str,
@@ -33,6 +33,38 @@ export const issueSchema = z.looseObject({
 });
 
 // --- error.created / event_alert.triggered: both carry an event ------------------------------
+const frameSchema = z.looseObject({
+  filename: str,
+  abs_path: str,
+  module: str,
+  function: str,
+  lineno: numLike,
+  colno: numLike,
+  in_app: z.boolean().nullish(),
+});
+
+/**
+ * Sentry's exception interface: `values` oldest cause first, each stack's frames oldest first.
+ * A stack trace is a nicety: one that does not read is dropped rather than costing the delivery.
+ */
+export const exceptionSchema = z
+  .looseObject({
+    values: z
+      .array(
+        z.looseObject({
+          type: str,
+          value: str,
+          module: str,
+          stacktrace: z.looseObject({ frames: z.array(frameSchema).nullish() }).nullish(),
+        }),
+      )
+      .nullish(),
+  })
+  .nullish()
+  .catch(undefined);
+
+export type SentryException = z.infer<typeof exceptionSchema>;
+
 export const sentryEventSchema = z
   .looseObject({
     event_id: str,
@@ -56,6 +88,7 @@ export const sentryEventSchema = z
     issue_url: str,
     /** `[[key, value], …]` in real payloads, `{key, value}` objects in some; read leniently. */
     tags: z.array(z.unknown()).nullish(),
+    exception: exceptionSchema,
   })
   .refine((e) => eventGroupId(e) !== undefined, { message: 'event names no issue (issue_id, group_id or issue_url)', path: ['issue_id'] });
 

@@ -1,7 +1,7 @@
 /** Schemas of preprod artifact (mobile build) deliveries. */
 
 import { z } from 'zod';
-import { envelope, numLike, sentryId, str } from './schema-common.js';
+import { envelope, numLike, optId, sentryId, str } from './schema-common.js';
 
 const appInfo = z.looseObject({ appId: str, name: str, version: str, buildNumber: numLike, artifactType: str, dateAdded: str, dateBuilt: str });
 
@@ -42,12 +42,13 @@ export const preprodSizeSchema = z.looseObject({
     downloadSize: z.number().nullish(),
     installSize: z.number().nullish(),
     analysisDuration: z.number().nullish(),
-    baseBuildId: sentryId.nullish(),
+    baseBuildId: optId,
     baseAppInfo: appInfo.nullish(),
     comparisons: z
       .array(
         z.looseObject({
-          metricsArtifactType: z.string(),
+          // Sentry names the artifact kind; one it leaves unnamed is still a component of the build.
+          metricsArtifactType: str,
           identifier: str,
           state: z.string(),
           errorCode: str,

@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import { envelope, numLike, sentryId, str } from './schema-common.js';
+import { envelope, names, numLike, optId, sentryId, str } from './schema-common.js';
 import { commentSchema, errorSchema, eventAlertSchema, issueSchema } from './schema-issue.js';
 import { preprodDistributionSchema, preprodSizeSchema } from './schema-preprod.js';
 import { seerSchema } from './schema-seer.js';
@@ -37,21 +37,21 @@ export const metricAlertSchema = z.looseObject({
     web_url: str,
     metric_alert: z.looseObject({
       id: sentryId,
-      identifier: sentryId.nullish(),
+      identifier: optId,
       title: str,
       status: numLike,
       date_started: str,
       date_detected: str,
       date_closed: str,
-      projects: z.array(z.string()).nullish(),
+      projects: names,
       alert_rule: z
         .looseObject({
-          id: sentryId.nullish(),
+          id: optId,
           name: str,
           threshold_type: numLike,
           aggregate: str,
           query: str,
-          projects: z.array(z.string()).nullish(),
+          projects: names,
           triggers: z.array(z.looseObject({ label: str, alert_threshold: numLike, resolve_threshold: numLike })).nullish(),
         })
         .nullish(),

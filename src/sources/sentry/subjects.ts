@@ -53,6 +53,8 @@ export const SEER_STAGES = [
   'coding_started',
   'coding_completed',
   'pr_created',
+  // Agent-based Seer only: the draft PR was marked ready once its checks passed.
+  'pr_ready_for_review',
 ] as const;
 export type SeerStage = (typeof SEER_STAGES)[number];
 
@@ -64,16 +66,36 @@ export interface SeerPullRequest {
   provider?: string;
 }
 
+/** One file of an agent-based Seer change: its path and size, never its diff. */
+export interface SeerFileChange {
+  path: string;
+  /** A (added), M (modified), D (deleted)… as Seer names it. */
+  type?: string;
+  added?: number;
+  removed?: number;
+}
+
 export interface SeerState {
+  /** `run_id`, else (agent-based runs that send only their UUID) `sentry_run_id`. */
   runId: string;
+  /** The agent-based run's UUID, when Sentry sends it. */
+  sentryRunId?: string;
   groupId: string;
   org?: string;
   project?: string;
   /** Stage → ISO time it was reported. */
   stages?: Partial<Record<SeerStage, string>>;
-  rootCause?: { description?: string; steps: { title: string; important?: boolean; file?: string; repo?: string }[] };
+  rootCause?: {
+    description?: string;
+    steps: { title: string; important?: boolean; file?: string; repo?: string }[];
+    /** Agent-based: the chain of "why" lines leading to the cause. */
+    whys?: string[];
+    /** Agent-based: how to reproduce it. */
+    reproduction?: string[];
+    repo?: string;
+  };
   solution?: { description?: string; steps: string[] };
-  changes?: { repo?: string; title?: string; description?: string; branch?: string; files: string[] }[];
+  changes?: { repo?: string; title?: string; description?: string; branch?: string; files: string[]; fileChanges?: SeerFileChange[] }[];
   pullRequests?: SeerPullRequest[];
   issueUrl?: string;
 }
@@ -150,6 +172,17 @@ export interface SentryInstallationState {
   status?: string;
 }
 
+/** The raised exception's top in-app frames, newest first (see normalize-stack.ts). */
+export interface SentryStack {
+  type?: string;
+  value?: string;
+  frames: { file: string; line?: number; fn?: string }[];
+  /** In-app frames in the whole stack (more than `frames` when cut). */
+  inAppCount: number;
+  /** Every frame of the stack, in-app or not. */
+  total: number;
+}
+
 /** Subject kind → the state its card renders. */
 export interface SentryIssueDetail {
   /** Lifecycle: created | resolved | assigned | archived | unresolved | ignored */
@@ -165,6 +198,7 @@ export interface SentryIssueDetail {
     platform?: string;
     url?: string;
     triggeredRule?: string;
+    stack?: SentryStack;
   };
   comment?: { id?: string; text?: string };
 }

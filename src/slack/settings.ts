@@ -1,0 +1,98 @@
+/**
+ * Per-channel settings (`/threadline settings`). Several subscriptions may share a channel and an
+ * event posts there once, so these belong to the channel, not to a subscription. One record per
+ * channel in the KeyValue store (both stores), so every instance reads the same.
+ *
+ * Today: `--mention`. CONTRACT "Channel settings" also fixes `--threads`, `--broadcast` and
+ * `--new-thread-after`; each is one entry of SETTING_SPECS (and one field here) when built.
+ */
+
+import { z } from 'zod';
+import type { KeyValue } from '../store/store.js';
+import { channelSettingsKey } from '../store/keys.js';
+
+export interface ChannelSettings {
+  /** `off`: the assignee is named, never @-mentioned. Default on. */
+  mention?: 'on' | 'off';
+}
+
+export type SettingName = keyof ChannelSettings;
+
+interface SettingSpec<N extends SettingName> {
+  value: z.ZodType<NonNullable<ChannelSettings[N]>, string>;
+  default: NonNullable<ChannelSettings[N]>;
+  example: string;
+  /** How the value reads in `list` and replies. */
+  describe(value: NonNullable<ChannelSettings[N]> | undefined): string;
+  help: string;
+}
+
+const onOff = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(['on', 'off'], { message: 'must be on or off' }));
+
+export const SETTING_SPECS: { [N in SettingName]: SettingSpec<N> } = {
+  mention: {
+    value: onOff,
+    default: 'on',
+    example: '--mention=off',
+    describe: (v) => (v === 'off' ? 'assignees named, not mentioned' : 'assignees @-mentioned'),
+    help: '`--mention=on|off`: @-mention the Slack user an issue is assigned to (on by default)',
+  },
+};
+
+export const SETTING_NAMES = Object.keys(SETTING_SPECS) as SettingName[];
+
+export function isSettingName(name: string): name is SettingName {
+  return Object.hasOwn(SETTING_SPECS, name);
+}
+
+const stored = z.looseObject({ mention: z.enum(['on', 'off']).optional() });
+
+export interface ChannelSettingsRepo {
+  get(teamId: string, channelId: string): Promise<ChannelSettings>;
+  /** Merges `patch` into the channel's settings and returns the result. */
+  update(teamId: string, channelId: string, patch: ChannelSettings): Promise<ChannelSettings>;
+}
+
+export function createChannelSettings(store: Pick<KeyValue, 'getRecord' | 'setRecord'>): ChannelSettingsRepo {
+  async function get(teamId: string, channelId: string): Promise<ChannelSettings> {
+    const r = stored.safeParse(await store.getRecord(channelSettingsKey(teamId, channelId)));
+    // A record this version cannot read counts as the defaults rather than breaking delivery.
+    return r.success ? (Object.fromEntries(Object.entries(r.data).filter(([k]) => isSettingName(k))) as ChannelSettings) : {};
+  }
+  return {
+    get,
+    async update(teamId, channelId, patch) {
+      const next = { ...(await get(teamId, channelId)), ...patch };
+      await store.setRecord(channelSettingsKey(teamId, channelId), next);
+      return next;
+    },
+  };
+}
+
+/** "mention: assignees @-mentioned" lines, every setting with its current or default value. */
+export function describeSettings(settings: ChannelSettings): string[] {
+  return SETTING_NAMES.map((name) => `\`--${name}=${settings[name] ?? SETTING_SPECS[name].default}\` (${SETTING_SPECS[name].describe(settings[name] as never)})`);
+}
+
+/**
+ * The words after `settings`: `--name=value` each, at most once. Throws a message naming the word
+ * at fault (the caller's parse error). No words: show the settings.
+ */
+export function parseSettingsArgs(args: readonly string[], fail: (message: string) => never): ChannelSettings {
+  const patch: Record<string, unknown> = {};
+  for (const token of args) {
+    if (!token.startsWith('--')) fail(`\`settings\` takes only --name=value, but got "${token}". Settings: ${SETTING_NAMES.map((n) => `--${n}`).join(', ')}.`);
+    const eq = token.indexOf('=');
+    const name = (eq < 0 ? token.slice(2) : token.slice(2, eq)).toLowerCase();
+    if (!isSettingName(name)) fail(`Unknown setting "--${name}". Settings: ${SETTING_NAMES.map((n) => `--${n}`).join(', ')}.`);
+    const spec = SETTING_SPECS[name as SettingName];
+    if (Object.hasOwn(patch, name)) fail(`"--${name}" is given twice.`);
+    const r = spec.value.safeParse(eq < 0 ? '' : token.slice(eq + 1));
+    if (!r.success) fail(`"--${name}" ${r.error.issues[0]?.message ?? 'is not valid'}, e.g. ${spec.example}.`);
+    patch[name] = r.data;
+  }
+  return patch as ChannelSettings;
+}

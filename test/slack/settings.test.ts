@@ -1,0 +1,35 @@
+/** `/threadline settings` grammar (pure); the store and the route are in mentions.test.ts. */
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/slack/command-parse.js';
+import { describeSettings } from '../../src/slack/settings.js';
+import { helpText } from '../../src/slack/help.js';
+
+describe('settings command', () => {
+  it('without flags shows; with flags sets', () => {
+    expect(parseCommand('settings')).toEqual({ ok: true, command: { verb: 'settings', patch: {} } });
+    expect(parseCommand('settings --mention=OFF')).toEqual({ ok: true, command: { verb: 'settings', patch: { mention: 'off' } } });
+    // A phone's em dash reads as --.
+    expect(parseCommand('settings —mention=on')).toEqual({ ok: true, command: { verb: 'settings', patch: { mention: 'on' } } });
+  });
+
+  it.each([
+    ['settings mention=off', 'takes only --name=value'],
+    ['settings --mention', 'must be on or off'],
+    ['settings --mention=yes', 'must be on or off'],
+    ['settings --mention=on --mention=off', 'given twice'],
+    ['settings --threads=off', 'Unknown setting "--threads"'],
+  ])('%s is refused: %s', (text, said) => {
+    const r = parseCommand(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toContain(said);
+      expect(r.usage).toContain('/threadline settings');
+    }
+  });
+
+  it('describes defaults and values; help lists the setting', () => {
+    expect(describeSettings({})).toEqual(['`--mention=on` (assignees @-mentioned)']);
+    expect(describeSettings({ mention: 'off' })).toEqual(['`--mention=off` (assignees named, not mentioned)']);
+    expect(helpText()).toContain('--mention=on|off');
+  });
+});
