@@ -168,7 +168,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const tenancy = createTenancy(connections, sources);
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
-  const actionable = sources.filter((s) => s.actionable?.(config) ?? true).map((s) => s.name);
+  // The dry-run preview answers every source API call itself (pretend token), so its buttons all show.
+  const actionable = sources.filter((s) => workspace !== undefined || (s.actionable?.(config) ?? true)).map((s) => s.name);
   const mentions = createMentions({ store, settings: createChannelSettings(store), sources, logger });
   const render = createRenderer({
     store,

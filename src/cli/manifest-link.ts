@@ -9,8 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const NEW_APP_URL = 'https://api.slack.com/apps?new_app=1&manifest_yaml=';
 
+/** Parentheses too are encoded: a Markdown link ends at the first `)`. */
 export function manifestLink(manifestYaml: string): string {
-  return NEW_APP_URL + encodeURIComponent(manifestYaml);
+  return NEW_APP_URL + encodeURIComponent(manifestYaml).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function runDirectly(): boolean {
