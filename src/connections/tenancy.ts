@@ -29,7 +29,7 @@ export interface Tenancy {
 }
 
 const SINGLE_ANSWER =
-  'Connections are for multi-workspace installs. This Threadline serves one workspace, which already gets every Sentry org and Bugsee app it is set up with.';
+  'Connections are for multi-workspace installs. This Threadline serves one workspace, which already gets every account it is set up with.';
 
 export function createTenancy(ctx: ConnectionContext, sources: readonly SourceDefinition[]): Tenancy {
   const multiWorkspace = ctx.config.slack.mode === 'oauth';

@@ -19,7 +19,7 @@ export const TEAMS = {
   B: { id: 'TB', name: 'Globex Slack', user: 'UB1', channel: 'CB1' },
 } as const;
 
-export async function startMultiWorkspace(kind: StoreKind, env: Record<string, string> = {}): Promise<TestService> {
+export async function startMultiWorkspace(kind: StoreKind, env: Record<string, string> = {}, opts: Parameters<typeof startService>[2] = {}): Promise<TestService> {
   const svc = await startService(kind, {
     SLACK_BOT_TOKEN: '',
     SLACK_CLIENT_ID: 'slack-client-id',
@@ -32,7 +32,7 @@ export async function startMultiWorkspace(kind: StoreKind, env: Record<string, s
     BUGSEE_API_TOKEN: 'bugsee-api-token-for-tests',
     THREADLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     ...env,
-  });
+  }, opts);
   for (const team of Object.values(TEAMS)) {
     const installation = {
       team: { id: team.id, name: team.name },

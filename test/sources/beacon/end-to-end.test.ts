@@ -1,8 +1,10 @@
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/slack/command-parse.js';
 import { SOURCES } from '../../../src/sources/index.js';
 import { startService, type StoreKind, type TestService } from '../../helpers/service.js';
 import { waitFor } from '../../helpers/slack.js';
+import { command, startMultiWorkspace, TEAMS } from '../../connections/helpers.js';
 import { beaconSource, signBeacon } from './source.js';
 
 const sources = [...SOURCES, beaconSource];
@@ -58,5 +60,36 @@ describe.each<StoreKind>(['sqlite', 'redis'])('a third source, added from outsid
     expect(unsigned.status).toBe(401);
     expect((await deliver(svc, { event: 'incident.merged' })).status).toBe(202);
     expect((await deliver(svc, { event: 'incident.opened', incident: {} })).status).toBe(422);
+  });
+});
+
+describe.each<StoreKind>(['sqlite', 'redis'])('the third source with many workspaces: its connection decides (%s)', (kind) => {
+  let svc: TestService;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    svc = await startMultiWorkspace(kind, {}, { sources });
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('a team subscribes and receives only what it connected; the other is refused and gets nothing', async () => {
+    const { A, B } = TEAMS;
+    expect(await command(svc, B, 'subscribe beacon api')).toMatch(/connect beacon api/);
+    expect(await command(svc, A, 'connect beacon api')).toContain('Connected');
+    expect(await command(svc, A, 'subscribe beacon api')).toContain('Subscribed');
+    // B's subscription from before the connections existed: kept, but it receives nothing.
+    await svc.t.store.upsertSubscription({ id: 'old-b', teamId: B.id, channelId: B.channel, source: 'beacon', target: 'api', kinds: [], filters: {}, createdAt: new Date().toISOString() });
+    expect(await command(svc, A, 'list')).toContain('*Beacon* `api`');
+
+    const opened = { event: 'incident.opened', incident: { id: `inc-${kind}`, title: 'API is down', component: 'api' } };
+    expect((await deliver(svc, opened, { 'x-beacon-delivery': `mw-${kind}` })).status).toBe(200);
+    await waitFor(() => svc.slack.of('chat.postMessage', A.channel).length > 0);
+    // Give a wrong delivery to B every chance to happen before looking.
+    await waitFor(async () => (await svc.t.store.getThread(A.id, A.channel, `beacon:incident:inc-${kind}`))?.ts);
+    expect(svc.slack.of('chat.postMessage', B.channel)).toHaveLength(0);
   });
 });

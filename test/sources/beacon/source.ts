@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { IngestError, type NormalizeMeta, type RawDelivery, type SourcePlugin } from '../../../src/ingest/types.js';
 import type { SourceDefinition } from '../../../src/sources/index.js';
+import type { SourceConnection } from '../../../src/sources/kit/connection.js';
 import { buildEvent, compact, links } from '../../../src/sources/kit/normalize.js';
 import { eventTable, identifyIn, normalizeWith, parseWith } from '../../../src/sources/kit/table.js';
 import { escapeMrkdwn } from '../../../src/sources/kit/text.js';
@@ -93,6 +94,38 @@ const beaconTemplate = {
     message(md`Incident ${state.status ?? ''}`, [section(md`${event.type === 'beacon.incident.resolved' ? 'Resolved' : 'Opened'}: ${event.title}`)]),
 };
 
+/**
+ * A team connects a component (`/threadline connect beacon api`); with many workspaces it may then
+ * subscribe to it and receive its incidents. Nothing to click, so no click is refused.
+ */
+const beaconConnection: SourceConnection = {
+  async connect(ctx, req) {
+    const component = req.args[0];
+    if (!component || !/^[a-z0-9-]+$/.test(component)) return '⚠️ `connect beacon` needs a component, e.g. `/threadline connect beacon api`.';
+    await ctx.store.putConnection({ source: 'beacon', teamId: req.teamId, key: component, label: component, createdBy: req.userId, createdAt: new Date(ctx.now()).toISOString() });
+    return `✅ Connected: this workspace now gets Beacon incidents of \`${component}\`.`;
+  },
+  async disconnect(ctx, req) {
+    const removed = await ctx.store.deleteConnections({ source: 'beacon', teamId: req.teamId, ...(req.args[0] ? { key: req.args[0] } : {}) });
+    return removed ? '🗑️ Disconnected from Beacon.' : 'Nothing to disconnect.';
+  },
+  async describe(ctx, teamId) {
+    const rows = await ctx.store.listConnections({ source: 'beacon', teamId });
+    return rows.map((r) => `• *Beacon* \`${escapeMrkdwn(r.label)}\``);
+  },
+  async covers(ctx, teamId, target) {
+    const rows = await ctx.store.listConnections({ source: 'beacon', teamId });
+    return target === '*' ? rows.length > 0 : rows.some((r) => r.key === target);
+  },
+  howTo: (target) => `Connect it first: \`/threadline connect beacon ${escapeMrkdwn(target)}\`.`,
+  async receives(ctx, event, teamId) {
+    const component = event.routing.component;
+    if (typeof component !== 'string') return false;
+    return (await ctx.store.listConnections({ source: 'beacon', teamId, key: component })).length > 0;
+  },
+  refuseClick: async () => null,
+};
+
 export const beaconSource: SourceDefinition = {
   name: 'beacon',
   label: 'Beacon',
@@ -113,6 +146,7 @@ export const beaconSource: SourceDefinition = {
     help: ['• `/threadline subscribe beacon <component> [kinds…]`: incidents of one component, or `*` for all.'],
   },
   templates: { 'beacon.incident.opened': beaconTemplate, 'beacon.incident.resolved': beaconTemplate },
+  connection: beaconConnection,
 };
 
 export function signBeacon(body: string): string {
