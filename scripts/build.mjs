@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 /**
  * Builds dist/ (tsc -p tsconfig.build.json), one build at a time on a host.
  *

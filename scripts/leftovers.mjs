@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, setTimeout */
 /**
  * Fails when a process started by the tests outlived them (`npm run test:leftovers`, the last step
  * of .ci/run). Test processes run in this checkout: a service (`dist/src/main.js`), the bench, a
