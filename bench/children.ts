@@ -20,6 +20,13 @@ export interface Child {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+// Children stay in the bench's process group (not detached): whoever kills the bench's group (the
+// smoke test does) kills them too. And the bench kills its own when it exits, on a failure as well.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -87,6 +94,8 @@ export async function startChild(opts: {
   // Only what the child needs: the bench's own environment (REDIS_URL, secrets) must not leak in.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env, PORT: String(opts.port) };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -13,6 +13,7 @@ import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { createQueue } from './queue/index.js';
 import type { SqliteStore } from './store/sqlite.js';
+import { createBroadcast } from './broadcast.js';
 import type { Queue } from './queue/queue.js';
 import { createIngest } from './ingest/pipeline.js';
 import type { SourcePlugin, SourceRuntime } from './ingest/types.js';
@@ -160,8 +161,10 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     plugins[source.name] = source.plugin(config, { store, logger });
     runtimes[source.name] = source.runtime?.({ store, logger });
   }
-  // Sentry's runtime shares the token keeper and API client with the buttons.
-  runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url });
+  // Sentry's runtime shares the token keeper and API client with the buttons. Installation changes
+  // reach every process of the deployment, which each cache installations' orgs.
+  const installationChanges = createBroadcast('sentry-installations', store.kind === 'redis' ? store : undefined, logger);
+  runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url, installationChanges });
 
   // Which workspace may see and change which source account (multi-workspace mode).
   const connections: ConnectionContext = { store, config, logger, cipher, slack, now: Date.now };
@@ -242,6 +245,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       await app.close();
       await queue.stop();
       await queue.close();
+      await installationChanges.close();
       await store.close();
       deadLetterDrops.flush();
     },

@@ -1,12 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBuilt } from './helpers/build.js';
+import { killGroupAndWait, spawnGroup } from './helpers/processes.js';
+
+/** Every service this file started: each test's are killed (their whole group) after it, pass or fail. */
+const children: ChildProcess[] = [];
 
 function start(env: Record<string, string>): { child: ChildProcess; lines: string[]; stderr: string[] } {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGroup(process.execPath, ['dist/src/main.js'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   const lines: string[] = [];
   const stderr: string[] = [];
   child.stdout?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
@@ -27,6 +32,9 @@ async function waitFor<T>(get: () => T | undefined, what: string, ms = 15_000): 
 describe('the service process (npm start)', () => {
   const dirs: string[] = [];
   beforeAll(() => ensureBuilt(), 120_000);
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map(killGroupAndWait));
+  });
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('starts with no env in dry-run on the embedded store, answers health, and exits 0 on SIGTERM', async () => {

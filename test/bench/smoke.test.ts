@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { ensureBuilt } from '../helpers/build.js';
 import { redisUrl } from '../helpers/redis.js';
+import { killGroupAndWait, spawnGroup } from '../helpers/processes.js';
+
+// The bench and the services it starts share one process group (bench/children.ts does not detach
+// them): killing that group after the run, or when the hook times out, leaves nothing behind.
+let bench: ChildProcess | undefined;
 
 interface Run {
   code: number | null;
@@ -15,11 +20,12 @@ interface Run {
 
 function runBench(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/bench/run.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnGroup(process.execPath, ['dist/bench/run.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    bench = child;
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
@@ -35,9 +41,12 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     ensureBuilt();
     url = await redisUrl();
     run = await runBench(['--smoke', '--out', out], { REDIS_URL: url });
-  }, 180_000);
+  }); // no limit of its own (vitest.bench-smoke.config.ts): a busy machine is slow, not wrong
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await killGroupAndWait(bench);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('finishes on its own and prints the whole table', () => {
     expect(run.code, run.stderr).toBe(0);

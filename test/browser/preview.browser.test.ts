@@ -4,12 +4,13 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureBuilt } from '../helpers/build.js';
+import { killGroup, spawnGroup } from '../helpers/processes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -27,22 +28,15 @@ const output: string[] = [];
 
 /** The service runs in its own process group: the group is killed, so nothing it started survives. */
 function killService(): void {
-  if (service?.pid && service.exitCode === null) {
-    try {
-      process.kill(-service.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  killGroup(service);
 }
 
 async function startService(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tl-preview-'));
   dirs.push(dir);
-  service = spawn(process.execPath, ['dist/src/main.js'], {
+  service = spawnGroup(process.execPath, ['dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: path.join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
   service.stdout?.setEncoding('utf8').on('data', (d: string) => output.push(...d.split('\n').filter(Boolean)));
   service.stderr?.setEncoding('utf8').on('data', (d: string) => output.push(d));

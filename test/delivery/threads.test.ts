@@ -17,6 +17,17 @@ function comment(groupId: string, text: string): Record<string, unknown> {
   return { ...p, data };
 }
 
+/**
+ * Pacing, checked so that a busy machine cannot fail it: the n-th post to a channel takes the n-th
+ * slot, `interval` ms after the one before, starting no earlier than the burst was sent. A slow
+ * machine only makes posts later; one sent before its slot arrives too early and fails. (Gaps
+ * between arrivals are no proof: a delay of the earlier arrival shrinks them.) The 5 ms allow for
+ * the slot clock (Redis TIME) being read with a rounding apart from Date.now.
+ */
+function notBeforeSlots(sentAt: number, interval: number, n: number) {
+  return Array.from({ length: n }, (_, i) => expect.toSatisfy((at: number) => at >= sentAt + i * interval - 5, `not before slot ${i}`));
+}
+
 const posts = (svc: TestService, channel: string) => svc.slack.of('chat.postMessage', channel);
 const parents = (svc: TestService, channel: string) => posts(svc, channel).filter((c) => !c.args.thread_ts);
 const replies = (svc: TestService, channel: string) => posts(svc, channel).filter((c) => c.args.thread_ts);
@@ -45,6 +56,8 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     await eventually(() => parents(svc, ch).length === 1, 'parent posted');
     expect((await sendSentry(svc, 'issue', issue(gid, 'resolved', 'resolved'))).status).toBe(200);
     await eventually(() => replies(svc, ch).length === 1 && svc.slack.of('chat.update', ch).length === 1, 'reply and update');
+    // The record is written after Slack answered the update: wait for it, as a reader would.
+    await eventually(async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.state.status === 'resolved', 'thread record resolved');
     const parent = parents(svc, ch)[0];
     const parentTs = (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.ts;
     expect(parentTs).toBeTruthy();
@@ -229,15 +242,18 @@ describe.each<StoreKind>(['redis', 'sqlite'])('thread map after a restart on %s'
 
 describe('pacing', () => {
   it('spaces posts to one channel under a burst, losing and reordering nothing', async () => {
-    const svc = await startService('redis', { SLACK_CHANNEL_INTERVAL_MS: '150' });
+    // The whole burst waits in the queue before the worker starts: without pacing, the six posts
+    // would follow each other as fast as Slack answers, however slow the sends were.
+    const svc = await startService('redis', { SLACK_CHANNEL_INTERVAL_MS: '300' }, { worker: false });
     try {
       await installSentry(svc);
       await subscribe(svc, { channelId: 'CPACE', source: 'sentry', target: ORG_PROJECT });
       const gid = String(Date.now() + 11);
       for (let i = 0; i < 6; i++) await sendSentry(svc, 'comment', comment(gid, `paced-${i}`));
+      const startedAt = Date.now();
+      svc.t.startWorker();
       await eventually(() => posts(svc, 'CPACE').length === 6, 'six posts', 15_000);
-      const at = posts(svc, 'CPACE').map((c) => c.at);
-      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(120);
+      expect(posts(svc, 'CPACE').map((c) => c.at)).toEqual(notBeforeSlots(startedAt, 300, 6));
       const order = replies(svc, 'CPACE').map((c) => Number(/paced-(\d)/.exec(JSON.stringify(c.args))?.[1]));
       expect(order).toEqual([1, 2, 3, 4, 5]);
     } finally {
@@ -258,14 +274,14 @@ describe('pacing a burst', () => {
         p.data.issue.project = { id: '7', name: 'busy', slug: 'busy' };
         return p as never;
       };
+      const sentAt = Date.now();
       for (let i = 0; i < 10; i++) await sendSentry(svc, 'issue', busy(i));
       await sendSentry(svc, 'issue', issue(String(Date.now() + 200), 'created'));
       // The quiet channel is not stuck behind the busy channel's ten paced posts (about 4 s).
       await eventually(() => posts(svc, 'CQUIET').length === 1, 'quiet channel posted', 15_000);
       expect(posts(svc, 'CBUSY').length).toBeLessThan(10);
       await eventually(() => posts(svc, 'CBUSY').length === 10, 'busy channel drained', 20_000);
-      const at = posts(svc, 'CBUSY').map((c) => c.at);
-      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(320);
+      expect(posts(svc, 'CBUSY').map((c) => c.at)).toEqual(notBeforeSlots(sentAt, 400, 10));
     } finally {
       await svc.stop();
     }

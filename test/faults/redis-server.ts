@@ -4,12 +4,13 @@
  * would, so its data survives the restart the scenario inflicts on it.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startRedisServer } from '../helpers/redis.js';
+import { killGroup, spawnGroup } from '../helpers/processes.js';
 
 export interface OwnRedis {
   url: string;
@@ -48,12 +49,12 @@ export async function startOwnRedis(opts: { aof?: boolean } = {}): Promise<OwnRe
       url: s.url,
       port: s.port,
       kill: async () => {
-        s.child.kill('SIGKILL');
+        killGroup(s.child);
         await exited(s.child);
       },
       restart: () => Promise.reject(new Error('restart needs { aof: true }')),
       stop: async () => {
-        s.child.kill('SIGKILL');
+        killGroup(s.child);
         await exited(s.child);
       },
     };
@@ -64,7 +65,7 @@ export async function startOwnRedis(opts: { aof?: boolean } = {}): Promise<OwnRe
   let child: ChildProcess | undefined;
 
   const launch = async () => {
-    const c = spawn(
+    const c = spawnGroup(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
       { stdio: 'ignore' },
@@ -75,14 +76,14 @@ export async function startOwnRedis(opts: { aof?: boolean } = {}): Promise<OwnRe
       if (await Promise.race([answers(url), spawnError])) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    c.kill('SIGKILL');
+    killGroup(c);
     throw new Error(`redis-server (AOF) did not answer on port ${port}`);
   };
   const kill = async () => {
     if (!child) return;
     const c = child;
     child = undefined;
-    c.kill('SIGKILL');
+    killGroup(c);
     await exited(c);
   };
   await launch();

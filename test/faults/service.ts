@@ -3,35 +3,17 @@
  * and SIGTERM hit a real process. dist/ is rebuilt first when any source is newer than it.
  */
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killGroup, spawnGroup } from '../helpers/processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ (tsconfig.build.json) when it is missing or older than src/ or templates/. */
+/** Builds dist/ when it is missing or older than the sources (scripts/build.mjs: one build at a time). */
 export function ensureFreshBuild(): void {
-  let built = 0;
-  try {
-    built = statSync(MAIN).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'templates')));
-  if (built >= sources) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface Child {
@@ -55,7 +37,8 @@ async function healthy(url: string): Promise<boolean> {
 
 /** Starts the service with exactly `env` (plus PATH) and waits until /healthz answers. */
 export async function startChild(env: Record<string, string>): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+  // Its own process group: kills reach all of it, and the test process's exit kills what is left.
+  const child: ChildProcess = spawnGroup(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,7 +61,7 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
     if (exited) throw new Error(`the service exited while starting:\n${output.slice(-20).join('\n')}`);
     if (await healthy(url)) break;
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup(child);
       throw new Error(`the service did not answer /healthz:\n${output.slice(-20).join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -89,7 +72,7 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
     exit,
     output,
     kill: (signal) => {
-      if (!exited) child.kill(signal);
+      if (!exited) killGroup(child, signal);
     },
     alive: () => !exited,
   };

@@ -3,12 +3,12 @@
  * free port. If none works, fail loudly with how to get Redis: the Redis suites never skip.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import { killGroup, spawnGroup } from './processes.js';
 
-let started: { url: string; child: ChildProcess } | undefined;
 let resolved: Promise<string> | undefined;
 
 async function answers(url: string): Promise<boolean> {
@@ -38,7 +38,8 @@ export function freePort(): Promise<number> {
 /** Starts a throwaway redis-server (no persistence) on a free port. */
 export async function startRedisServer(): Promise<{ url: string; port: number; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  // Its own process group, killed with the test process at the latest (helpers/processes.ts).
+  const child = spawnGroup('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
   const url = `redis://127.0.0.1:${port}`;
@@ -48,7 +49,7 @@ export async function startRedisServer(): Promise<{ url: string; port: number; c
     if (ok) return { url, port, child };
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
+  killGroup(child);
   throw new Error(`redis-server did not answer on port ${port}`);
 }
 
@@ -60,10 +61,8 @@ async function resolveUrl(): Promise<string> {
   }
   if (await answers('redis://127.0.0.1:6379')) return 'redis://127.0.0.1:6379';
   try {
-    const s = await startRedisServer();
-    started = { url: s.url, child: s.child };
-    process.once('exit', () => started?.child.kill('SIGKILL'));
-    return s.url;
+    // Killed with this test process (spawnGroup's exit hook).
+    return (await startRedisServer()).url;
   } catch (err) {
     throw new Error(
       'These tests need Redis and none was found: set REDIS_URL, run Redis on 127.0.0.1:6379, ' +

@@ -157,7 +157,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Bugsee close button on %s', (kind
     await waitFor(() => updates(svc, t).length === 2, 10_000);
     expect(replies(svc, t)).toHaveLength(1);
     // The worker drops the mark just after chat.update, so the update can be seen a moment before.
-    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)) === null, 5000).catch(() => undefined);
+    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)) === null, 15_000).catch(() => undefined);
     expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)).toBeNull();
     expect((await svc.t.store.getThread('T1', t.ch, t.threadKey))?.state.lastChangeBy).toBe('@jane');
   });

@@ -185,7 +185,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry resolve button on %s', (ki
     await waitFor(() => updates(svc, t).length === 2, 10_000);
     expect(replies(svc, t)).toHaveLength(1);
     // The worker drops the mark just after chat.update, so the update can be seen a moment before.
-    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)) === null, 5000).catch(() => undefined);
+    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)) === null, 15_000).catch(() => undefined);
     expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)).toBeNull();
     // The card still credits the person who clicked, not the integration that echoed it.
     expect((await svc.t.store.getThread('T1', t.ch, `sentry:issue:${t.gid}`))?.state.lastChangeBy).toBe('@jane');

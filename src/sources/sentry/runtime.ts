@@ -5,6 +5,7 @@
 
 import type { AnyEvent, PipelineEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
+import type { Broadcast } from '../../broadcast.js';
 import type { Logger } from '../../log.js';
 import { sentryGroupKey } from '../../store/keys.js';
 import type { KeyValue } from '../../store/store.js';
@@ -24,6 +25,11 @@ export interface SentryRuntimeOptions {
   /** How long a learned issue → project mapping is kept. */
   groupTtlSec?: number;
   now?: () => number;
+  /**
+   * Installation changes, to every process: each one drops the org it cached for that installation.
+   * Without it, only this process drops it (right for the embedded store's single process).
+   */
+  installationChanges?: Broadcast;
 }
 
 export interface GroupRecord {
@@ -82,11 +88,28 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
   }
 
   // Installations change rarely and every event asks: keep the org for a short while per process.
-  const orgCache = new Map<string, { org: string | undefined; at: number }>();
+  // Only a known org is kept: an installation's first events arrive right after it is created, and
+  // a remembered "not known" would make them unroutable in every process that looked too early.
+  const orgCache = new Map<string, { org: string; at: number }>();
+  // Bumped by every invalidation: a lookup that started before one must not cache what it read.
+  let generation = 0;
+  const forget = (uuid: string | undefined) => {
+    generation++;
+    if (uuid === undefined) orgCache.clear();
+    else orgCache.delete(uuid);
+  };
+  opts.installationChanges?.subscribe(forget);
+  const changed = async (uuid: string) => {
+    forget(uuid);
+    await opts.installationChanges?.publish(uuid);
+  };
+
   async function installationOrg(uuid: string): Promise<string | undefined> {
     const hit = orgCache.get(uuid);
     if (hit && now() - hit.at < ORG_CACHE_MS) return hit.org;
+    const before = generation;
     const org = (await store.getSentryInstallation(uuid))?.org;
+    if (org === undefined || generation !== before) return org;
     if (orgCache.size > 10_000) orgCache.clear();
     orgCache.set(uuid, { org, at: now() });
     return org;
@@ -130,16 +153,17 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     async handle(received) {
       // The core hands over any source's event; this source's are of its own known types.
       const event = received as AnyEvent;
+      // Told after the store changed, so a process that drops its entry reads the new record.
       if (event.type === 'sentry.installation.created') {
-        orgCache.delete(event.subject.id);
         await installed(event);
+        await changed(event.subject.id);
         return 'consumed';
       }
       if (event.type === 'sentry.installation.deleted') {
-        orgCache.delete(event.subject.id);
         await disconnectInstallation(event.subject.id);
         await tokens.forget(event.subject.id);
         await store.deleteSentryInstallation(event.subject.id);
+        await changed(event.subject.id);
         return 'consumed';
       }
       return 'continue';
