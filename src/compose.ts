@@ -11,7 +11,7 @@ import { createCipher, plainCipher, type Cipher } from './crypto.js';
 import { createDeadLetterDropReporter } from './store/dead-letter-drops.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
-import { createQueue } from './queue/index.js';
+import { bullPrefix, createQueue } from './queue/index.js';
 import type { SqliteStore } from './store/sqlite.js';
 import type { Queue } from './queue/queue.js';
 import { createIngest } from './ingest/pipeline.js';
@@ -104,7 +104,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) => handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
   };
   const queue: Queue = createQueue({
-    redis: config.redisUrl ? { url: config.redisUrl, prefix: `${config.redisPrefix}bull` } : undefined,
+    redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix) } : undefined,
     // The embedded queue keeps its table in the store's own SQLite file.
     db: 'db' in store ? (store as SqliteStore).db : undefined,
     options: {

@@ -13,7 +13,7 @@ import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Queue } from '../queue/queue.js';
 import type { ClaimResult, KeyValue } from '../store/store.js';
-import { dedupBodyKey, dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
+import { dedupBodyKey, dedupKey as dedupKeyOf, deliveryTag, seqKey, seqSkipKey } from '../store/keys.js';
 import { IngestError, type RawDelivery } from './types.js';
 
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
@@ -34,8 +34,9 @@ export async function claimAndEnqueue(
 ): Promise<'accepted' | 'duplicate'> {
   const { store, queue, log } = deps;
   // One round trip: both dedup claims, and the event's place in its thread when they win.
-  const dedupKey = dedupKeyOf(delivery.source, event.id);
-  const bodyKey = dedupBodyKey(delivery.source, bodySha256);
+  const tag = deliveryTag(event.threadKey, bodySha256);
+  const dedupKey = dedupKeyOf(delivery.source, event.id, tag);
+  const bodyKey = dedupBodyKey(delivery.source, bodySha256, tag);
   const extend = () => Promise.all([store.extendClaim(dedupKey, DEDUP_TTL_SECONDS), store.extendClaim(bodyKey, DEDUP_TTL_SECONDS)]);
   let claim: ClaimResult;
   try {

@@ -5,7 +5,7 @@
  */
 
 import { DelayedError, Queue as BullQueue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '../store/redis/client.js';
 import {
   DeferError,
   RetryableError,
@@ -30,8 +30,12 @@ export interface BullQueueOptions extends QueueOptions {
 }
 
 export interface CreateBullQueueDeps {
+  /** Any `REDIS_URL` form: one node, Sentinel or Cluster. */
   connection: { url: string };
-  /** Key prefix; keys are `<prefix>:<name>:…`. A trailing ':' is dropped. */
+  /**
+   * Key prefix; keys are `<prefix>:<name>:…`. A trailing ':' is dropped. On a Cluster it must be a
+   * hash tag (`{threadline:bull}`) so all of BullMQ's keys share a slot, as BullMQ requires.
+   */
   prefix: string;
   name?: string;
   options?: BullQueueOptions;
@@ -69,13 +73,13 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   const prefix = deps.prefix.replace(/:$/, '');
 
   // Enqueue should fail fast (the webhook answers 5xx and the source retries); the worker waits out outages.
-  const producerConnection = new Redis(deps.connection.url, { maxRetriesPerRequest: 3 });
+  const producerConnection = createRedisClient(deps.connection.url, { maxRetriesPerRequest: 3 });
   producerConnection.on('error', (err) => onError(err));
   const queue = new BullQueue<DeliveryJob>(name, { connection: producerConnection, prefix });
   queue.on('error', (err) => onError(err));
 
   let worker: Worker<DeliveryJob> | undefined;
-  let workerConnection: Redis | undefined;
+  let workerConnection: RedisClient | undefined;
   const background = new Set<Promise<void>>();
 
   const exhaust = async (ctx: JobContext, error: Error) => {
@@ -154,7 +158,7 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
 
     start(handler: JobHandler, opts: WorkerOptions) {
       if (worker) throw new Error('queue worker already started');
-      workerConnection = new Redis(deps.connection.url, { maxRetriesPerRequest: null });
+      workerConnection = createRedisClient(deps.connection.url, { maxRetriesPerRequest: null });
       workerConnection.on('error', (err) => onError(err));
 
       const processor = async (job: Job<DeliveryJob>, token?: string) => {

@@ -17,6 +17,14 @@ export interface CreateQueueDeps {
   options?: BullQueueOptions & SqliteQueueOptions;
 }
 
+/**
+ * BullMQ's key prefix for a store prefix: one hash tag around it, so every BullMQ key of the queue
+ * shares one Redis Cluster slot (BullMQ's scripts touch many keys at once).
+ */
+export function bullPrefix(storePrefix: string): string {
+  return `{${storePrefix}bull}`;
+}
+
 export function createQueue(deps: CreateQueueDeps): Queue {
   if (deps.redis?.url) {
     return createBullQueue({

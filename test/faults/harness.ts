@@ -12,6 +12,7 @@ import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
+import { bullPrefix } from '../../src/queue/index.js';
 import { createSqliteQueue } from '../../src/queue/sqlite.js';
 import type { QueueCounts } from '../../src/queue/queue.js';
 import { freePort } from '../helpers/redis.js';
@@ -109,7 +110,7 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
     openStore,
     async jobCounts() {
       if (redis) {
-        const q = createBullQueue({ connection: { url: redis.url }, prefix: `${prefix}bull` });
+        const q = createBullQueue({ connection: { url: redis.url }, prefix: bullPrefix(prefix) });
         try {
           return await q.counts();
         } finally {
