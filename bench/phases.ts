@@ -110,7 +110,7 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
     nodeArgs,
   });
   // Read-only view of the service's queue: each phase starts with the previous backlog delivered.
-  const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: bullPrefix(ctx.prefix) });
+  const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: bullPrefix(ctx.prefix), inbox: { storePrefix: ctx.prefix } });
   const drain = async (after: string) => {
     const t0 = Date.now();
     const ok = await queue.drained(ctx.args.smoke ? 30_000 : 90_000);

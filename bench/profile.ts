@@ -60,7 +60,7 @@ export async function profileStages(opts: {
   const store: Store = createStore({ redisUrl: opts.kind === 'redis' ? opts.redisUrl : undefined, prefix: opts.prefix, dataDir });
   const queue: Queue =
     opts.kind === 'redis'
-      ? createBullQueue({ connection: { url: opts.redisUrl }, prefix: bullPrefix(opts.prefix) })
+      ? createBullQueue({ connection: { url: opts.redisUrl }, prefix: bullPrefix(opts.prefix), inbox: { storePrefix: opts.prefix } })
       : createSqliteQueue({ db: (store as unknown as { db: import('better-sqlite3').Database }).db });
   const plugin = createSentryPlugin({ secrets: [BENCH_SECRET] });
   const logger = createLogger({ level: 'silent' });

@@ -104,7 +104,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) => handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
   };
   const queue: Queue = createQueue({
-    redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix) } : undefined,
+    redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix), storePrefix: config.redisPrefix } : undefined,
     // The embedded queue keeps its table in the store's own SQLite file.
     db: 'db' in store ? (store as SqliteStore).db : undefined,
     options: {

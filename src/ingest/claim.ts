@@ -37,6 +37,23 @@ export async function claimAndEnqueue(
   const tag = deliveryTag(event.threadKey, bodySha256);
   const dedupKey = dedupKeyOf(delivery.source, event.id, tag);
   const bodyKey = dedupBodyKey(delivery.source, bodySha256, tag);
+  const jobId = `${delivery.source}-${event.id}`;
+  if (queue.admit) {
+    // One atomic step (Redis inbox): claimed, numbered and stored, or a duplicate we already have.
+    let admitted;
+    try {
+      admitted = await queue.admit(
+        { tag, key: dedupKey, alias: bodyKey, counter: event.threadKey ? seqKey(event.threadKey) : undefined, ttlSeconds: DEDUP_TTL_SECONDS },
+        { event, acceptedAt: delivery.receivedAt.getTime() },
+        jobId,
+      );
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (!admitted.claimed) return 'duplicate';
+    log.debug({ type: event.type, id: event.id, threadKey: event.threadKey, seq: admitted.seq }, 'accepted');
+    return 'accepted';
+  }
   const extend = () => Promise.all([store.extendClaim(dedupKey, DEDUP_TTL_SECONDS), store.extendClaim(bodyKey, DEDUP_TTL_SECONDS)]);
   let claim: ClaimResult;
   try {
@@ -44,7 +61,6 @@ export async function claimAndEnqueue(
   } catch (err) {
     throw unavailable(err);
   }
-  const jobId = `${delivery.source}-${event.id}`;
   const job = { event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime() };
   if (!claim.claimed) {
     // Still pending: the first attempt may have died before storing the job. Store it now under

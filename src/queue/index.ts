@@ -9,7 +9,8 @@ import type { Queue } from './queue.js';
 import { createSqliteQueue, type SqliteQueueOptions } from './sqlite.js';
 
 export interface CreateQueueDeps {
-  redis?: { url: string; prefix: string };
+  /** `storePrefix` turns on the inbox on the webhook path (`inbox.ts`). */
+  redis?: { url: string; prefix: string; storePrefix?: string };
   /** Used when there is no Redis. Owned by the caller. */
   db?: BetterSqlite3.Database;
   /** BullMQ queue name. Default `delivery`. */
@@ -32,6 +33,7 @@ export function createQueue(deps: CreateQueueDeps): Queue {
       prefix: deps.redis.prefix,
       name: deps.name,
       options: deps.options,
+      ...(deps.redis.storePrefix === undefined ? {} : { inbox: { storePrefix: deps.redis.storePrefix } }),
     });
   }
   if (!deps.db) throw new Error('createQueue needs a Redis URL or an SQLite database');

@@ -26,6 +26,9 @@ export const dedupKey = (source: Part, deliveryId: Part, tag: string) => `dedup:
 /** Ingest dedup claim of one raw body (SHA-256 hex), whatever delivery id it came with (replays). */
 export const dedupBodyKey = (source: Part, sha256: Part, tag: string) => `dedup-body:${tag}:${source}:${sha256}`;
 
+/** The inbox stream of one shard (`tag`: a `deliveryTag`): accepted deliveries waiting for the pump. */
+export const inboxKey = (tag: string) => `inbox:${tag}`;
+
 /** Thread sequence: the counter ingest numbers a thread's events with. */
 export const seqKey = (threadKey: Part) => `seq:${tagOf(String(threadKey))}:${threadKey}`;
 /** The highest sequence number of a thread delivered (counter). */

@@ -110,7 +110,7 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
     openStore,
     async jobCounts() {
       if (redis) {
-        const q = createBullQueue({ connection: { url: redis.url }, prefix: bullPrefix(prefix) });
+        const q = createBullQueue({ connection: { url: redis.url }, prefix: bullPrefix(prefix), inbox: { storePrefix: prefix } });
         try {
           return await q.counts();
         } finally {
