@@ -13,7 +13,7 @@ import { dedupBodyKey, dedupKey, deliveryTag, seqKey } from '../../src/store/key
 import type { Store } from '../../src/store/store.js';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster.js';
 import { testPrefix } from '../helpers/redis.js';
-import { queueContract } from '../queue/contract.js';
+import { deliveryJob, queueContract, waitFor } from '../queue/contract.js';
 import { storeContract } from './contract/index.js';
 
 let cluster: RedisCluster | undefined;
@@ -75,6 +75,26 @@ describe('Redis Cluster specifics', () => {
       expect(nodes.size).toBeGreaterThan(1);
     } finally {
       await store.close();
+    }
+  });
+
+  it('admits deliveries of every shard in one call each, and the pumps move them all into BullMQ', async () => {
+    const url = await clusterUrl();
+    const storePrefix = testPrefix('cinbox');
+    const q = createBullQueue({ connection: { url }, prefix: bullPrefix(storePrefix), inbox: { storePrefix } });
+    try {
+      const ids = new Set<string>();
+      for (let i = 0; i < 48; i++) {
+        const threadKey = `sentry:issue:${i % 16}`;
+        const tag = deliveryTag(threadKey, `b${i}`);
+        const claims = { tag, key: dedupKey('sentry', `r${i}`, tag), alias: dedupBodyKey('sentry', `b${i}`, tag), counter: seqKey(threadKey), ttlSeconds: 60 };
+        expect(await q.admit!(claims, deliveryJob(i), `sentry-${i}`)).toEqual({ claimed: true, seq: Math.floor(i / 16) + 1 });
+      }
+      q.start(async (job) => void ids.add(job.id), { concurrency: 8 });
+      await waitFor(() => ids.size === 48, 20_000);
+      expect(await q.drained(10_000)).toBe(true);
+    } finally {
+      await q.close();
     }
   });
 });
