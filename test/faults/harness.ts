@@ -38,6 +38,8 @@ export interface Deployment {
   kind: StoreKind;
   slack: FaultySlack;
   redis?: OwnRedis;
+  /** The store's key prefix on Redis. */
+  prefix: string;
   child: Child;
   url: () => string;
   /** (Re)starts the service on the same port and store. */
@@ -99,6 +101,7 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
     kind,
     slack,
     redis,
+    prefix,
     child: undefined as unknown as Child,
     url: () => `http://127.0.0.1:${port}`,
     async start(extraEnv = {}) {
