@@ -107,6 +107,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix), storePrefix: config.redisPrefix } : undefined,
     // The embedded queue keeps its table in the store's own SQLite file.
     db: 'db' in store ? (store as SqliteStore).db : undefined,
+    claims: 'db' in store ? (store as SqliteStore).claimsInTx : undefined,
     options: {
       ...queueOptions,
       lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,

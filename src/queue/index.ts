@@ -6,6 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { createBullQueue, type BullQueueOptions } from './bullmq.js';
 import type { Queue } from './queue.js';
+import type { SqliteClaims } from '../store/sqlite.js';
 import { createSqliteQueue, type SqliteQueueOptions } from './sqlite.js';
 
 export interface CreateQueueDeps {
@@ -13,6 +14,8 @@ export interface CreateQueueDeps {
   redis?: { url: string; prefix: string; storePrefix?: string };
   /** Used when there is no Redis. Owned by the caller. */
   db?: BetterSqlite3.Database;
+  /** The SQLite store's claim steps: ingest then claims and inserts in one transaction. */
+  claims?: SqliteClaims;
   /** BullMQ queue name. Default `delivery`. */
   name?: string;
   options?: BullQueueOptions & SqliteQueueOptions;
@@ -37,7 +40,7 @@ export function createQueue(deps: CreateQueueDeps): Queue {
     });
   }
   if (!deps.db) throw new Error('createQueue needs a Redis URL or an SQLite database');
-  return createSqliteQueue({ db: deps.db, options: deps.options });
+  return createSqliteQueue({ db: deps.db, options: deps.options, ...(deps.claims ? { claims: deps.claims } : {}) });
 }
 
 export { createBullQueue, createSqliteQueue };
