@@ -171,7 +171,7 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
       });
     },
 
-    ...(admission ? { admit: admission.admit, inInbox: admission.holds } : {}),
+    ...(admission ? { admit: admission.admit, inInbox: admission.holds, earlierInInbox: admission.holdsEarlier } : {}),
 
     start(handler: JobHandler, opts: WorkerOptions) {
       if (worker) throw new Error('queue worker already started');

@@ -10,14 +10,14 @@
  * two-step path ('p' or 'p:<seq>'): the first retry that finds it appends the job then.
  */
 
-import { inboxKey } from '../store/keys.js';
+import { deliveryTag, inboxKey } from '../store/keys.js';
 import { kvKeys } from '../store/redis/kv.js';
 import type { RedisClient } from '../store/redis/client.js';
 import { script } from '../store/redis/conn.js';
 import { SHARD_COUNT, shardTag } from '../store/shard.js';
 import type { DeliveryJob } from './queue.js';
 
-// KEYS: inbox, claim, [alias], [counter]. ARGV: ttl, hasAlias, hasCounter, jobId, job JSON (no seq).
+// KEYS: inbox, claim, [alias], [counter]. ARGV: ttl, hasAlias, hasCounter, jobId, job JSON (no seq), thread key.
 // Returns {won, claim value, appended}.
 const ADMIT = script(`
 local hasAlias, hasCounter = ARGV[2] == '1', ARGV[3] == '1'
@@ -27,7 +27,7 @@ local held = redis.call('GET', KEYS[2])
 if held then
   if string.sub(held, 1, 1) ~= 'p' then return {0, held, 0} end
   local seq = string.match(held, '^p:(%d+)$') or ''
-  redis.call('XADD', KEYS[1], '*', 'id', ARGV[4], 'job', ARGV[5], 'seq', seq)
+  redis.call('XADD', KEYS[1], '*', 'id', ARGV[4], 'job', ARGV[5], 'seq', seq, 'thread', ARGV[6])
   local v = seq == '' and 'd' or ('d:' .. seq)
   redis.call('SET', KEYS[2], v, 'EX', ARGV[1])
   return {0, held, 1}
@@ -38,7 +38,7 @@ if counter then seq = tostring(redis.call('INCR', counter)) end
 local v = seq == '' and 'd' or ('d:' .. seq)
 redis.call('SET', KEYS[2], v, 'EX', ARGV[1])
 if alias then redis.call('SET', alias, v, 'EX', ARGV[1]) end
-redis.call('XADD', KEYS[1], '*', 'id', ARGV[4], 'job', ARGV[5], 'seq', seq)
+redis.call('XADD', KEYS[1], '*', 'id', ARGV[4], 'job', ARGV[5], 'seq', seq, 'thread', ARGV[6])
 return {1, v, 1}`);
 
 /** The identities a delivery is claimed under (`KeyValue` keys, one hash tag: `keys.ts`). */
@@ -80,7 +80,7 @@ export function createInboxAdmission(client: RedisClient, storePrefix: string) {
       if (claims.alias) keys.push(k.claim(claims.alias));
       if (claims.counter) keys.push(k.ctr(claims.counter));
       const { seq: _seq, ...rest } = job;
-      const args = [Math.max(1, Math.ceil(claims.ttlSeconds)), claims.alias ? '1' : '0', claims.counter ? '1' : '0', jobId, JSON.stringify(rest)];
+      const args = [Math.max(1, Math.ceil(claims.ttlSeconds)), claims.alias ? '1' : '0', claims.counter ? '1' : '0', jobId, JSON.stringify(rest), job.event.threadKey ?? ''];
       const [won, value] = (await run(keys, args)) as [number, string];
       const m = /^[pd]:(\d+)$/.exec(value);
       const seq = m ? Number(m[1]) : undefined;
@@ -95,6 +95,16 @@ export function createInboxAdmission(client: RedisClient, storePrefix: string) {
     async holds(jobId: string, tag: string): Promise<boolean> {
       const entries = (await client.xrange(`${storePrefix}${inboxKey(tag)}`, '-', '+', 'COUNT', 10_000)) as [string, string[]][];
       return entries.some(([, fields]) => fields[1] === jobId);
+    },
+
+    /**
+     * Whether an event of `threadKey` numbered below `seq` still waits in the inbox: the ordering
+     * gate's "is the earlier event gone?" must answer no then (gone = in neither inbox nor BullMQ).
+     */
+    async holdsEarlier(threadKey: string, seq: number): Promise<boolean> {
+      const tag = deliveryTag(threadKey, '');
+      const entries = (await client.xrange(`${storePrefix}${inboxKey(tag)}`, '-', '+', 'COUNT', 10_000)) as [string, string[]][];
+      return entries.some(([, f]) => f[7] === threadKey && f[5] !== '' && Number(f[5]) < seq);
     },
 
     /** Entries in every inbox shard (backlog on its way to BullMQ). */

@@ -82,6 +82,8 @@ export interface Queue {
    * the queue: for the ordering gate, such a job is alive, not gone.
    */
   inInbox?(jobId: string, tag: string): Promise<boolean>;
+  /** Whether an event of `threadKey` numbered below `seq` still waits in the inbox (alive, not gone). */
+  earlierInInbox?(threadKey: string, seq: number): Promise<boolean>;
   /** Starts consuming in this process. */
   start(handler: JobHandler, opts: WorkerOptions): void;
   /** Stops taking jobs and waits for the ones in flight. */

@@ -50,6 +50,10 @@ describe('inbox', () => {
     // Not moved yet (no worker): waiting in the inbox, and counted as waiting.
     expect((await q.counts()).waiting).toBe(2);
     expect(await q.inInbox!('sentry-1', claims(1).tag)).toBe(true);
+    // sentry:issue:1 holds seq 1 (delivery 1) and seq 2 (delivery 4).
+    expect(await q.earlierInInbox!('sentry:issue:1', 2)).toBe(true);
+    expect(await q.earlierInInbox!('sentry:issue:1', 1)).toBe(false);
+    expect(await q.earlierInInbox!('sentry:issue:2', 9)).toBe(false);
     expect(await q.drained(50)).toBe(false);
   });
 
