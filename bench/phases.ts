@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createBullQueue } from '../src/queue/bullmq.js';
+import { bullPrefix } from '../src/queue/index.js';
 import type { BenchArgs } from './args.js';
 import { freePort, startChild, type Child } from './children.js';
 import type { createCpuMeter } from './cpu.js';
@@ -109,7 +110,7 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
     nodeArgs,
   });
   // Read-only view of the service's queue: each phase starts with the previous backlog delivered.
-  const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: `${ctx.prefix}bull` });
+  const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: bullPrefix(ctx.prefix), inbox: { storePrefix: ctx.prefix } });
   const drain = async (after: string) => {
     const t0 = Date.now();
     const ok = await queue.drained(ctx.args.smoke ? 30_000 : 90_000);

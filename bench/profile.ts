@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createSentryPlugin } from '../src/sources/sentry/plugin.js';
 import { createStore } from '../src/store/index.js';
 import { createBullQueue } from '../src/queue/bullmq.js';
+import { bullPrefix } from '../src/queue/index.js';
 import { createSqliteQueue } from '../src/queue/sqlite.js';
 import { createIngest, DEDUP_TTL_SECONDS } from '../src/ingest/pipeline.js';
 import { createMetrics } from '../src/metrics.js';
@@ -59,7 +60,7 @@ export async function profileStages(opts: {
   const store: Store = createStore({ redisUrl: opts.kind === 'redis' ? opts.redisUrl : undefined, prefix: opts.prefix, dataDir });
   const queue: Queue =
     opts.kind === 'redis'
-      ? createBullQueue({ connection: { url: opts.redisUrl }, prefix: `${opts.prefix}bull` })
+      ? createBullQueue({ connection: { url: opts.redisUrl }, prefix: bullPrefix(opts.prefix), inbox: { storePrefix: opts.prefix } })
       : createSqliteQueue({ db: (store as unknown as { db: import('better-sqlite3').Database }).db });
   const plugin = createSentryPlugin({ secrets: [BENCH_SECRET] });
   const logger = createLogger({ level: 'silent' });

@@ -7,12 +7,15 @@ export async function deletePrefix(url: string, prefix: string): Promise<number>
   const client = new Redis(url, { maxRetriesPerRequest: 3 });
   let deleted = 0;
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await client.unlink(...keys);
-    } while (cursor !== '0');
+    // BullMQ's keys sit under the hash-tagged `{<prefix>bull}`.
+    for (const match of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) deleted += await client.unlink(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
     client.disconnect();
   }

@@ -81,6 +81,10 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     next();
   });
 
+  // Webhooks first: the hot path matches its route before anything else is tried.
+  const sources = deps.sources ?? SOURCES;
+  app.use(createWebhookRouter({ ingest: deps.ingest, logger, sources }));
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -108,8 +112,6 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     res.send(await metrics.registry.metrics());
   });
 
-  const sources = deps.sources ?? SOURCES;
-  app.use(createWebhookRouter({ ingest: deps.ingest, logger, sources }));
   // A source's own routes (setup, options, connection callbacks) sit beside its webhook.
   for (const source of sources) {
     if (!source.routes) continue;

@@ -9,7 +9,8 @@
  * everything".
  */
 
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from './store/redis/client.js';
 
 export interface Broadcast {
   publish(message: string): Promise<void>;
@@ -24,7 +25,7 @@ export interface BroadcastLogger {
 
 /** The store's Redis client (its options, Sentinel or Cluster ones included, are reused) and prefix. */
 export interface BroadcastRedis {
-  client: Redis;
+  client: RedisClient;
   prefix: string;
 }
 
@@ -42,13 +43,14 @@ export function createBroadcast(name: string, redis: BroadcastRedis | undefined,
   }
   const { client, prefix } = redis;
   const channel = `${prefix}broadcast:${name}`;
-  let subscriber: Redis | undefined;
+  let subscriber: RedisClient | undefined;
   let closed = false;
 
   function listen(): void {
     if (subscriber || closed) return;
     // A subscribed connection takes no other commands: its own, retrying forever in the background.
-    const sub = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+    const sub: RedisClient =
+      client instanceof Cluster ? client.duplicate() : client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
     subscriber = sub;
     sub.on('error', () => undefined); // reconnects on its own; 'ready' below drops the caches after
     sub.on('ready', () => tell(undefined));

@@ -11,7 +11,7 @@ import { createCipher, plainCipher, type Cipher } from './crypto.js';
 import { createDeadLetterDropReporter } from './store/dead-letter-drops.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
-import { createQueue } from './queue/index.js';
+import { bullPrefix, createQueue } from './queue/index.js';
 import type { SqliteStore } from './store/sqlite.js';
 import { createBroadcast } from './broadcast.js';
 import type { Queue } from './queue/queue.js';
@@ -111,9 +111,10 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) => handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
   };
   const queue: Queue = createQueue({
-    redis: config.redisUrl ? { url: config.redisUrl, prefix: `${config.redisPrefix}bull` } : undefined,
+    redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix), storePrefix: config.redisPrefix } : undefined,
     // The embedded queue keeps its table in the store's own SQLite file.
     db: 'db' in store ? (store as SqliteStore).db : undefined,
+    claims: 'db' in store ? (store as SqliteStore).claimsInTx : undefined,
     options: {
       ...queueOptions,
       lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,

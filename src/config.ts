@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { parseKey } from './crypto.js';
+import { parseRedisUrl, type RedisTarget } from './store/redis/target.js';
 
 const optionalString = z
   .string()
@@ -60,8 +61,14 @@ const intIn = (min: number, max: number) =>
 
 const schema = z.object({
   PORT: intIn(0, 65535).prefault('3000'),
-  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
-    message: 'must start with redis:// or rediss://',
+  REDIS_URL: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    try {
+      return { url: v, target: parseRedisUrl(v) };
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
   }),
   REDIS_PREFIX: z.string().default('threadline:'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -118,6 +125,8 @@ export type RawConfig = z.output<typeof schema>;
 export interface Config {
   port: number;
   redisUrl?: string;
+  /** What `redisUrl` names: one node, a Sentinel-watched master, or a Cluster. */
+  redis?: RedisTarget;
   redisPrefix: string;
   dataDir: string;
   role: 'all' | 'web' | 'worker';
@@ -192,11 +201,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
   if ((c.SLACK_BOT_TOKEN || oauth) && !c.SLACK_SIGNING_SECRET) {
     problems.push({ variable: 'SLACK_SIGNING_SECRET', reason: 'is required when Slack credentials are set' });
   }
+  if (c.REDIS_URL?.target.kind === 'cluster' && /[{}]/.test(c.REDIS_PREFIX)) {
+    problems.push({ variable: 'REDIS_PREFIX', reason: 'must not contain { or } on a Redis Cluster: the keys carry their own hash tags' });
+  }
   if (problems.length) throw new ConfigError(problems);
   const mode = oauth ? 'oauth' : c.SLACK_BOT_TOKEN ? 'single' : 'dry-run';
   return {
     port: c.PORT,
-    redisUrl: c.REDIS_URL,
+    redisUrl: c.REDIS_URL?.url,
+    redis: c.REDIS_URL?.target,
     redisPrefix: c.REDIS_PREFIX,
     dataDir: c.DATA_DIR,
     role: c.THREADLINE_ROLE,

@@ -10,10 +10,12 @@ import { matches, type Connection, type ConnectionFilter, type ConnectionRepo } 
 export function createRedisConnections(conn: RedisConn): ConnectionRepo {
   const { ready } = conn;
   const k = {
-    rows: `${conn.prefix}conn:rows`,
-    team: (teamId: string) => `${conn.prefix}conn:team:${teamId}`,
-    key: (source: string, key: string) => `${conn.prefix}conn:key:${source}:${key}`,
-    source: (source: string) => `${conn.prefix}conn:source:${source}`,
+    // One hash tag: the MULTI blocks below touch several of these keys, and a Cluster runs a
+    // transaction only within one slot.
+    rows: `${conn.prefix}{conn}:rows`,
+    team: (teamId: string) => `${conn.prefix}{conn}:team:${teamId}`,
+    key: (source: string, key: string) => `${conn.prefix}{conn}:key:${source}:${key}`,
+    source: (source: string) => `${conn.prefix}{conn}:source:${source}`,
   };
   const idOf = (c: Pick<Connection, 'source' | 'teamId' | 'key'>) => JSON.stringify([c.source, c.teamId, c.key]);
 

@@ -13,7 +13,7 @@ import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Queue } from '../queue/queue.js';
 import type { ClaimResult, KeyValue } from '../store/store.js';
-import { dedupBodyKey, dedupKey as dedupKeyOf, seqKey, seqSkipKey } from '../store/keys.js';
+import { dedupBodyKey, dedupKey as dedupKeyOf, deliveryTag, seqKey, seqSkipKey } from '../store/keys.js';
 import { IngestError, type RawDelivery } from './types.js';
 
 export const DEDUP_TTL_SECONDS = 7 * 24 * 3600;
@@ -34,10 +34,28 @@ export async function claimAndEnqueue(
 ): Promise<'accepted' | 'duplicate'> {
   const { store, queue, log } = deps;
   // One round trip: both dedup claims, and the event's place in its thread when they win.
-  const dedupKey = dedupKeyOf(delivery.source, event.id);
+  const tag = deliveryTag(event.threadKey, bodySha256);
+  const dedupKey = dedupKeyOf(delivery.source, event.id, tag);
   // Dedup is per connection: two workspaces that each connected the same sender both get its events.
   const owner = event.routing.teamId;
-  const bodyKey = dedupBodyKey(delivery.source, typeof owner === 'string' ? `${owner}:${bodySha256}` : bodySha256);
+  const bodyKey = dedupBodyKey(delivery.source, typeof owner === 'string' ? `${owner}:${bodySha256}` : bodySha256, tag);
+  const jobId = `${delivery.source}-${event.id}`;
+  if (queue.admit) {
+    // One atomic step (Redis inbox): claimed, numbered and stored, or a duplicate we already have.
+    let admitted;
+    try {
+      admitted = await queue.admit(
+        { tag, key: dedupKey, alias: bodyKey, counter: event.threadKey ? seqKey(event.threadKey) : undefined, ttlSeconds: DEDUP_TTL_SECONDS },
+        { event, acceptedAt: delivery.receivedAt.getTime() },
+        jobId,
+      );
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (!admitted.claimed) return 'duplicate';
+    log.debug({ type: event.type, id: event.id, threadKey: event.threadKey, seq: admitted.seq }, 'accepted');
+    return 'accepted';
+  }
   const extend = () => Promise.all([store.extendClaim(dedupKey, DEDUP_TTL_SECONDS), store.extendClaim(bodyKey, DEDUP_TTL_SECONDS)]);
   let claim: ClaimResult;
   try {
@@ -45,7 +63,6 @@ export async function claimAndEnqueue(
   } catch (err) {
     throw unavailable(err);
   }
-  const jobId = `${delivery.source}-${event.id}`;
   const job = { event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime() };
   if (!claim.claimed) {
     // Still pending: the first attempt may have died before storing the job. Store it now under

@@ -5,7 +5,9 @@
  */
 
 import { DelayedError, Queue as BullQueue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedisClient, redisTarget, type RedisClient } from '../store/redis/client.js';
+import { createInboxAdmission } from './inbox.js';
+import { createInboxPump, type InboxPump } from './inbox-pump.js';
 import {
   DeferError,
   RetryableError,
@@ -30,11 +32,20 @@ export interface BullQueueOptions extends QueueOptions {
 }
 
 export interface CreateBullQueueDeps {
+  /** Any `REDIS_URL` form: one node, Sentinel or Cluster. */
   connection: { url: string };
-  /** Key prefix; keys are `<prefix>:<name>:…`. A trailing ':' is dropped. */
+  /**
+   * Key prefix; keys are `<prefix>:<name>:…`. A trailing ':' is dropped. On a Cluster it must be a
+   * hash tag (`{threadline:bull}`) so all of BullMQ's keys share a slot, as BullMQ requires.
+   */
   prefix: string;
   name?: string;
   options?: BullQueueOptions;
+  /**
+   * The inbox on the webhook path (`inbox.ts`): `admit` claims and stores in one call, and a
+   * started worker also runs the pump into BullMQ. `storePrefix` is the store's key prefix.
+   */
+  inbox?: { storePrefix: string };
 }
 
 export interface BullDeliveryQueue extends Queue {
@@ -69,13 +80,15 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   const prefix = deps.prefix.replace(/:$/, '');
 
   // Enqueue should fail fast (the webhook answers 5xx and the source retries); the worker waits out outages.
-  const producerConnection = new Redis(deps.connection.url, { maxRetriesPerRequest: 3 });
+  const producerConnection = createRedisClient(deps.connection.url, { maxRetriesPerRequest: 3 });
   producerConnection.on('error', (err) => onError(err));
   const queue = new BullQueue<DeliveryJob>(name, { connection: producerConnection, prefix });
   queue.on('error', (err) => onError(err));
 
+  const admission = deps.inbox ? createInboxAdmission(producerConnection, deps.inbox.storePrefix) : undefined;
+  let pump: InboxPump | undefined;
   let worker: Worker<DeliveryJob> | undefined;
-  let workerConnection: Redis | undefined;
+  let workerConnection: RedisClient | undefined;
   const background = new Set<Promise<void>>();
 
   const exhaust = async (ctx: JobContext, error: Error) => {
@@ -98,6 +111,10 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   });
 
   const stopWorker = async (force: boolean) => {
+    const p = pump;
+    pump = undefined;
+    if (p && force) p.abandon();
+    else if (p) await p.stop();
     const w = worker;
     const conn = workerConnection;
     worker = undefined;
@@ -113,25 +130,27 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   // once its job is stored, so the 200 still means "durable".
   let pending: { job: DeliveryJob; jobId: string; resolve: () => void; reject: (err: Error) => void }[] = [];
   let flushScheduled = false;
+  const addMany = async (items: { job: DeliveryJob; jobId: string }[]) => {
+    await queue.addBulk(
+      items.map((b) => ({
+        name: 'deliver',
+        data: b.job,
+        opts: {
+          jobId: toBullId(b.jobId),
+          attempts: maxAttempts,
+          backoff: { type: 'custom' },
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
+  };
   function flush() {
     flushScheduled = false;
     const batch = pending;
     pending = [];
     if (!batch.length) return;
-    queue
-      .addBulk(
-        batch.map((b) => ({
-          name: 'deliver',
-          data: b.job,
-          opts: {
-            jobId: toBullId(b.jobId),
-            attempts: maxAttempts,
-            backoff: { type: 'custom' },
-            removeOnComplete: { age: 3600, count: 10_000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
-        })),
-      )
+    addMany(batch)
       .then(
         () => batch.forEach((b) => b.resolve()),
         (err: unknown) => batch.forEach((b) => b.reject(asError(err))),
@@ -152,9 +171,11 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
       });
     },
 
+    ...(admission ? { admit: admission.admit, inInbox: admission.holds, earlierInInbox: admission.holdsEarlier } : {}),
+
     start(handler: JobHandler, opts: WorkerOptions) {
       if (worker) throw new Error('queue worker already started');
-      workerConnection = new Redis(deps.connection.url, { maxRetriesPerRequest: null });
+      workerConnection = createRedisClient(deps.connection.url, { maxRetriesPerRequest: null });
       workerConnection.on('error', (err) => onError(err));
 
       const processor = async (job: Job<DeliveryJob>, token?: string) => {
@@ -184,6 +205,17 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
         settings: { backoffStrategy },
       });
       w.on('error', (err) => onError(err));
+      if (deps.inbox) {
+        pump = createInboxPump({
+          connect: () => createRedisClient(deps.connection.url, { maxRetriesPerRequest: null }),
+          cluster: redisTarget(deps.connection.url).kind === 'cluster',
+          storePrefix: deps.inbox.storePrefix,
+          add: addMany,
+          claimIdleMs: options.lockDuration ?? 30_000,
+          onError,
+        });
+        pump.start();
+      }
       // A job that kept killing its worker is failed by the stall checker, not by our processor.
       w.on('failed', (job, err) => {
         if (!job || err.message !== STALLED_REASON) return;
@@ -200,8 +232,10 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
 
     async counts(): Promise<QueueCounts> {
       const c = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed', 'failed');
+      // Jobs still in the inbox are waiting too: accepted, not yet moved into BullMQ.
+      const inbox = admission ? await admission.length() : 0;
       return {
-        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.paused ?? 0),
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.paused ?? 0) + inbox,
         active: c.active ?? 0,
         delayed: c.delayed ?? 0,
         failed: c.failed ?? 0,
@@ -212,7 +246,7 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const c = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed', 'waiting-children');
-        if (Object.values(c).every((n) => n === 0)) return true;
+        if (Object.values(c).every((n) => n === 0) && (!admission || (await admission.length()) === 0)) return true;
         if (Date.now() >= deadline) return false;
         await new Promise((r) => setTimeout(r, 25));
       }

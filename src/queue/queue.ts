@@ -4,6 +4,9 @@
  */
 
 import type { PipelineEvent } from '../events.js';
+import type { AdmitClaims, AdmitResult } from './inbox.js';
+
+export type { AdmitClaims, AdmitResult };
 
 export interface DeliveryJob {
   event: PipelineEvent;
@@ -69,6 +72,18 @@ export interface Queue {
   readonly kind: 'bullmq' | 'sqlite';
   /** Durably stores the job before resolving. A job id already queued or done is not added again. */
   enqueue(job: DeliveryJob, jobId: string): Promise<void>;
+  /**
+   * Claims a delivery (dedup, thread number) and stores its job in one atomic step, when the queue
+   * can (Redis: the inbox). Without it, ingest claims in the store and then enqueues.
+   */
+  admit?(claims: AdmitClaims, job: DeliveryJob, jobId: string): Promise<AdmitResult>;
+  /**
+   * Whether a job accepted under `tag` (its `deliveryTag`) still waits in the inbox, on its way to
+   * the queue: for the ordering gate, such a job is alive, not gone.
+   */
+  inInbox?(jobId: string, tag: string): Promise<boolean>;
+  /** Whether an event of `threadKey` numbered below `seq` still waits in the inbox (alive, not gone). */
+  earlierInInbox?(threadKey: string, seq: number): Promise<boolean>;
   /** Starts consuming in this process. */
   start(handler: JobHandler, opts: WorkerOptions): void;
   /** Stops taking jobs and waits for the ones in flight. */

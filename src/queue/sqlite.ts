@@ -9,6 +9,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteClaims } from '../store/sqlite.js';
+import type { AdmitClaims, AdmitResult } from './inbox.js';
 import {
   DeferError,
   RetryableError,
@@ -32,6 +34,8 @@ export interface SqliteQueueOptions extends QueueOptions {
 export interface CreateSqliteQueueDeps {
   /** Owned by the caller (opened with WAL, closed after `close()`). */
   db: BetterSqlite3.Database;
+  /** The store's dedup claim in synchronous steps (same database): gives the queue `admit`. */
+  claims?: SqliteClaims;
   options?: SqliteQueueOptions;
 }
 
@@ -248,8 +252,35 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
     return { waiting, delayed: of('waiting') - waiting, active: of('active'), failed: of('failed') };
   };
 
+  // Claim, number and insert in one IMMEDIATE transaction: a crash leaves all or nothing, so a
+  // claim never stands without its job.
+  const claims = deps.claims;
+  const admitTx = claims
+    ? db.transaction((c: AdmitClaims, job: DeliveryJob, jobId: string): AdmitResult => {
+        const res = claims.claimAndCount(c.key, c.ttlSeconds, c.counter, c.alias);
+        // A pending claim is one an earlier version left without its job: store the job now.
+        if (res.claimed || ('pending' in res && res.pending)) {
+          const now = Date.now();
+          insert.run(jobId, JSON.stringify(res.seq === undefined ? job : { ...job, seq: res.seq }), now, now);
+          claims.confirm(c.key, c.ttlSeconds);
+          if (res.claimed && c.alias) claims.confirm(c.alias, c.ttlSeconds);
+        }
+        return res.seq === undefined ? { claimed: res.claimed } : { claimed: res.claimed, seq: res.seq };
+      })
+    : undefined;
+
   return {
     kind: 'sqlite',
+
+    ...(admitTx
+      ? {
+          async admit(c: AdmitClaims, job: DeliveryJob, jobId: string) {
+            const res = admitTx.immediate(c, job, jobId);
+            if (running && inFlight.size < concurrency) schedule(0);
+            return res;
+          },
+        }
+      : {}),
 
     async enqueue(job, jobId) {
       const now = Date.now();

@@ -1,8 +1,13 @@
 /**
  * Every key the service writes through the key-value store, in one place: the writer and the
  * reader of a key must agree byte for byte, and stored data outlives deploys, so these strings
- * never change shape.
+ * change shape only on purpose (README, "Upgrading").
+ *
+ * The keys of one delivery carry its shard's hash tag (`shard.ts`) so that Redis Cluster keeps
+ * them in one slot: the claim script touches them all in one call.
  */
+
+import { tagOf } from './shard.js';
 
 /**
  * Parts are templated as they are (a missing one reads `undefined`), exactly as the inline
@@ -10,19 +15,28 @@
  */
 type Part = string | number | null | undefined;
 
-/** Ingest dedup claim of one delivery. */
-export const dedupKey = (source: Part, deliveryId: Part) => `dedup:${source}:${deliveryId}`;
+/**
+ * The hash tag of one delivery: its thread's, or for a threadless event its body's. The body and
+ * not the delivery id: a replay of a captured body under a new id must meet the first claim of
+ * that body, so both must land in one slot; a sender's own retry repeats both.
+ */
+export const deliveryTag = (threadKey: Part, bodySha256: Part) => (threadKey ? tagOf(String(threadKey)) : tagOf(`body:${bodySha256}`));
+/** Ingest dedup claim of one delivery (`tag`: its `deliveryTag`). */
+export const dedupKey = (source: Part, deliveryId: Part, tag: string) => `dedup:${tag}:${source}:${deliveryId}`;
 /** Ingest dedup claim of one raw body (SHA-256 hex), whatever delivery id it came with (replays). */
-export const dedupBodyKey = (source: Part, sha256: Part) => `dedup-body:${source}:${sha256}`;
+export const dedupBodyKey = (source: Part, sha256: Part, tag: string) => `dedup-body:${tag}:${source}:${sha256}`;
+
+/** The inbox stream of one shard (`tag`: a `deliveryTag`): accepted deliveries waiting for the pump. */
+export const inboxKey = (tag: string) => `inbox:${tag}`;
 
 /** Thread sequence: the counter ingest numbers a thread's events with. */
-export const seqKey = (threadKey: Part) => `seq:${threadKey}`;
+export const seqKey = (threadKey: Part) => `seq:${tagOf(String(threadKey))}:${threadKey}`;
 /** The highest sequence number of a thread delivered (counter). */
-export const seqDoneKey = (threadKey: Part) => `seqdone:${threadKey}`;
+export const seqDoneKey = (threadKey: Part) => `seqdone:${tagOf(String(threadKey))}:${threadKey}`;
 /** A sequence number ingest gave out but could not store: the worker must not wait for it. */
-export const seqSkipKey = (threadKey: Part, seq: Part) => `seqskip:${threadKey}:${seq}`;
+export const seqSkipKey = (threadKey: Part, seq: Part) => `seqskip:${tagOf(String(threadKey))}:${threadKey}:${seq}`;
 /** When a thread last delivered anything (ms). */
-export const seqProgressKey = (threadKey: Part) => `seqprogress:${threadKey}`;
+export const seqProgressKey = (threadKey: Part) => `seqprogress:${tagOf(String(threadKey))}:${threadKey}`;
 /** Since when a job waits for an earlier event of its thread (ms). */
 export const seqBlockedKey = (jobId: Part) => `seqblocked:${jobId}`;
 

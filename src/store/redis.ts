@@ -5,10 +5,10 @@
  * its own file under `redis/`; this composes them into one object.
  */
 
-import { Redis } from 'ioredis';
 import { createRedisConnections } from '../connections/redis.js';
 import { createRedisSentryInstallations } from '../sources/sentry/installations-redis.js';
 import type { DeadLetterStoreOptions, Store } from './store.js';
+import { createRedisClient, type RedisClient } from './redis/client.js';
 import { createRedisConn } from './redis/conn.js';
 import { createRedisDeadLetters } from './redis/dead-letters.js';
 import { createRedisKeyValue } from './redis/kv.js';
@@ -17,9 +17,10 @@ import { createRedisSubscriptions } from './redis/subscriptions.js';
 import { createRedisThreads } from './redis/threads.js';
 
 export interface RedisStoreOptions {
+  /** Any `REDIS_URL` form: one node, Sentinel or Cluster. */
   url?: string;
   /** A client owned by the caller: the store never quits it. */
-  client?: Redis;
+  client?: RedisClient;
   prefix: string;
   /** How long a call waits for a (re)connecting client before failing. */
   readyTimeoutMs?: number;
@@ -31,7 +32,7 @@ export interface RedisStoreOptions {
 
 export interface RedisStore extends Store {
   readonly kind: 'redis';
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly prefix: string;
 }
 
@@ -39,7 +40,7 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
   const owned = !opts.client;
   const client =
     opts.client ??
-    new Redis(opts.url ?? 'redis://127.0.0.1:6379', {
+    createRedisClient(opts.url ?? 'redis://127.0.0.1:6379', {
       // Fail fast while Redis is down instead of queueing: /readyz must answer 503 promptly and
       // callers (ingest, workers) have their own retry paths.
       maxRetriesPerRequest: 1,

@@ -30,6 +30,13 @@ export interface SqliteStore extends Store {
   readonly kind: 'sqlite';
   /** The shared connection (the embedded queue keeps its tables in the same file). */
   readonly db: Database.Database;
+  /** The dedup claim as synchronous steps, so the embedded queue claims and inserts in one transaction. */
+  readonly claimsInTx: SqliteClaims;
+}
+
+export interface SqliteClaims {
+  claimAndCount(key: string, ttlSeconds: number, counterKey?: string, aliasKey?: string): import('./store.js').ClaimResult;
+  confirm(key: string, ttlSeconds: number): void;
 }
 
 /**
@@ -84,12 +91,13 @@ export function createSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   sweeper.unref();
 
   let closed = false;
-  const { sweep: _kvSweep, ...keyValue } = kv;
+  const { sweep: _kvSweep, claimsInTx: _claimsInTx, ...keyValue } = kv;
   const { sweep: _threadSweep, ...threadRepo } = threads;
   const { sweep: _dlSweep, ...deadLetterRepo } = deadLetters;
   return {
     kind: 'sqlite',
     db,
+    claimsInTx: kv.claimsInTx,
     ...keyValue,
     ...createSqliteSubscriptions(db),
     ...threadRepo,

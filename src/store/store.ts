@@ -123,6 +123,8 @@ export interface KeyValue {
    * `aliasKey` is a second identity of the same work (a body hash): it is claimed together with
    * `key`, and when only it is held the answer is `{claimed: false, pending: false}` (seen under
    * another key: nothing to finish). Extend and release it alongside `key`.
+   * All three keys must carry one Redis Cluster hash tag (`keys.ts`, `deliveryTag`): they are
+   * touched in one script.
    */
   claimAndCount(key: string, ttlSeconds: number, counterKey?: string, aliasKey?: string): Promise<ClaimResult>;
   /** Confirms a claim (the work is done) and sets its TTL. False if not held. */

@@ -12,6 +12,7 @@ import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
+import { bullPrefix } from '../../src/queue/index.js';
 import { createSqliteQueue } from '../../src/queue/sqlite.js';
 import type { QueueCounts } from '../../src/queue/queue.js';
 import { freePort } from '../helpers/redis.js';
@@ -37,6 +38,8 @@ export interface Deployment {
   kind: StoreKind;
   slack: FaultySlack;
   redis?: OwnRedis;
+  /** The store's key prefix on Redis. */
+  prefix: string;
   child: Child;
   url: () => string;
   /** (Re)starts the service on the same port and store. */
@@ -98,6 +101,7 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
     kind,
     slack,
     redis,
+    prefix,
     child: undefined as unknown as Child,
     url: () => `http://127.0.0.1:${port}`,
     async start(extraEnv = {}) {
@@ -109,7 +113,7 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
     openStore,
     async jobCounts() {
       if (redis) {
-        const q = createBullQueue({ connection: { url: redis.url }, prefix: `${prefix}bull` });
+        const q = createBullQueue({ connection: { url: redis.url }, prefix: bullPrefix(prefix), inbox: { storePrefix: prefix } });
         try {
           return await q.counts();
         } finally {

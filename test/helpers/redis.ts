@@ -87,12 +87,15 @@ export function testPrefix(name = 'test'): string {
 export async function cleanPrefix(url: string, prefix: string): Promise<void> {
   const client = new Redis(url);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await client.del(...keys);
-    } while (cursor !== '0');
+    // BullMQ's keys sit under the hash-tagged `{<prefix>bull}`.
+    for (const match of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', match, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) await client.del(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
     client.disconnect();
   }

@@ -10,6 +10,7 @@ import nock from 'nock';
 import { startService, eventually, SENTRY_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { installSentry, readFixture, sendSentry, subscribe } from '../helpers/deliver.js';
 import { sentryHeaders } from '../helpers/signing.js';
+import { dedupBodyKey, dedupKey, deliveryTag } from '../../src/store/keys.js';
 
 const ORG_PROJECT = 'acme/mobile-app';
 
@@ -81,11 +82,13 @@ describe.each<StoreKind>(['redis', 'sqlite'])('replayed Sentry deliveries on %s'
 
   it('still finishes a pending claim when the sender retries with the same Request-ID', async () => {
     const ch = await newChannel();
-    const body = JSON.stringify({ ...comment(String(Date.now() + 2), 'pending'), _replay: randomUUID() });
+    const gid = String(Date.now() + 2);
+    const body = JSON.stringify({ ...comment(gid, 'pending'), _replay: randomUUID() });
     const headers = sentryHeaders(body, 'comment', SENTRY_SECRET, randomUUID());
     // What a first attempt left when it died after claiming: both claims pending, nothing queued.
     const sha = createHash('sha256').update(body).digest('hex');
-    const first = await svc.t.store.claimAndCount(`dedup:sentry:${headers['request-id']}`, 120, undefined, `dedup-body:sentry:${sha}`);
+    const tag = deliveryTag(`sentry:issue:${gid}`, sha);
+    const first = await svc.t.store.claimAndCount(dedupKey('sentry', headers['request-id'], tag), 120, undefined, dedupBodyKey('sentry', sha, tag));
     expect(first.claimed).toBe(true);
     expect((await postRaw(svc, body, headers)).body.status).toBe('duplicate');
     await eventually(() => posts(svc, ch).length === 1, 'the retry queued the job, which posted');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dedupKey, deliveryTag, seqKey } from '../../src/store/keys.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -129,7 +130,8 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
     const body = issueBody();
     const headers = sentryHeaders(body, 'issue', SENTRY_SECRET);
     // What a first attempt left when it died right after claiming: a pending claim with its number.
-    const first = await svc.t.store.claimAndCount(`dedup:sentry:${headers['request-id']}`, 120, 'seq:sentry:issue:1170820242');
+    const threadKey = 'sentry:issue:1170820242';
+    const first = await svc.t.store.claimAndCount(dedupKey('sentry', headers['request-id'], deliveryTag(threadKey, '')), 120, seqKey(threadKey));
     expect(first.claimed).toBe(true);
     const before = await svc.t.queue.counts();
     expect(await post(svc, body, headers)).toEqual({ status: 200, body: expect.objectContaining({ status: 'duplicate' }) });

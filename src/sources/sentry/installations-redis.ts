@@ -20,10 +20,11 @@ export function createRedisSentryInstallations(conn: RedisConn): SentryInstallat
     async putSentryInstallation(rec) {
       const r = await ready();
       const old = parse<SentryInstallationRecord>(await r.hget(k.inst, rec.uuid));
-      const tx = r.multi().hset(k.inst, rec.uuid, JSON.stringify(rec));
-      if (old?.org && old.org !== rec.org) tx.srem(k.org(old.org), rec.uuid);
-      if (rec.org) tx.sadd(k.org(rec.org), rec.uuid);
-      await tx.exec();
+      // One command per key (Redis Cluster slots); readers check a record's org, so a stale
+      // index entry is harmless.
+      await r.hset(k.inst, rec.uuid, JSON.stringify(rec));
+      if (old?.org && old.org !== rec.org) await r.srem(k.org(old.org), rec.uuid);
+      if (rec.org) await r.sadd(k.org(rec.org), rec.uuid);
     },
     async getSentryInstallation(uuid) {
       return parse<SentryInstallationRecord>(await (await ready()).hget(k.inst, uuid));
@@ -37,9 +38,8 @@ export function createRedisSentryInstallations(conn: RedisConn): SentryInstallat
     async deleteSentryInstallation(uuid) {
       const r = await ready();
       const old = parse<SentryInstallationRecord>(await r.hget(k.inst, uuid));
-      const tx = r.multi().hdel(k.inst, uuid);
-      if (old?.org) tx.srem(k.org(old.org), uuid);
-      await tx.exec();
+      await r.hdel(k.inst, uuid);
+      if (old?.org) await r.srem(k.org(old.org), uuid);
     },
   };
 }

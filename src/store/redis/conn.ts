@@ -4,7 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 
 export interface Script {
   src: string;
@@ -20,27 +20,27 @@ export function parse<T>(raw: string | null | undefined): T | null {
 }
 
 export interface RedisConn {
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** Every key lives under this. */
   readonly prefix: string;
   /** The client once it can take commands. */
-  ready(): Promise<Redis>;
+  ready(): Promise<RedisClient>;
   run(s: Script, keys: string[], args: (string | number)[]): Promise<unknown>;
   /** Makes `ready()` fail from now on. */
   markClosed(): void;
 }
 
-export function createRedisConn(client: Redis, prefix: string, readyTimeoutMs: number): RedisConn {
+export function createRedisConn(client: RedisClient, prefix: string, readyTimeoutMs: number): RedisConn {
   let closed = false;
-  let waiting: Promise<Redis> | undefined;
+  let waiting: Promise<RedisClient> | undefined;
 
   /** The offline queue is off, so we wait here instead. */
-  function ready(): Promise<Redis> {
+  function ready(): Promise<RedisClient> {
     if (closed) return Promise.reject(new Error('Redis store is closed'));
     if (client.status === 'ready' || client.options.enableOfflineQueue) return Promise.resolve(client);
     if (client.status === 'end') return Promise.reject(new Error('Redis connection has ended'));
     if (client.status === 'wait') client.connect().catch(() => undefined);
-    waiting ??= new Promise<Redis>((resolve, reject) => {
+    waiting ??= new Promise<RedisClient>((resolve, reject) => {
       const done = (err?: Error) => {
         clearTimeout(timer);
         client.off('ready', onReady);

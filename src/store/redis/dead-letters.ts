@@ -9,22 +9,24 @@ import { deadLetterPool } from '../store.js';
 import { deadLetterSettings, prepareDeadLetter, withCount } from '../dead-letters.js';
 import { parse, script, type RedisConn } from './conn.js';
 
-// Keys are built from the prefix (ARGV[1]) inside the scripts: a dropped record names its team set.
+// Keys are built from the base (ARGV[1], also KEYS[1]) inside the scripts: a dropped record names
+// its team set. The base is a hash tag (\`<prefix>{dl}\`), so every key built from it shares the
+// base's Redis Cluster slot: the scripts touch one slot, and KEYS[1] routes them there.
 const LIB = `
-local p = ARGV[1]
-local DL, IDS, SEQ, SHA, CNT, AT, BYTES = p..'dl', p..'dl:ids', p..'dl:seq', p..'dl:sha', p..'dl:count', p..'dl:at', p..'dl:bytes'
+local b = ARGV[1]
+local DL, IDS, SEQ, SHA, CNT, AT, BYTES = b, b..':ids', b..':seq', b..':sha', b..':count', b..':at', b..':bytes'
 local function drop(id)
   local raw = redis.call('HGET', DL, id)
   redis.call('ZREM', IDS, id)
   redis.call('ZREM', AT, id)
   redis.call('HDEL', CNT, id)
-  redis.call('ZREM', p..'dl:pool:rejected', id)
-  redis.call('ZREM', p..'dl:pool:delivery', id)
+  redis.call('ZREM', b..':pool:rejected', id)
+  redis.call('ZREM', b..':pool:delivery', id)
   if not raw then return 0 end
   redis.call('HDEL', DL, id)
   local ok, d = pcall(cjson.decode, raw)
   if ok and type(d) == 'table' then
-    if type(d.teamId) == 'string' then redis.call('ZREM', p..'dl:team:'..d.teamId, id) end
+    if type(d.teamId) == 'string' then redis.call('ZREM', b..':team:'..d.teamId, id) end
     redis.call('HINCRBY', BYTES, d.source == 'delivery' and 'delivery' or 'rejected', -#raw)
     if type(d.bodySha256) == 'string' and redis.call('HGET', SHA, d.bodySha256) == id then redis.call('HDEL', SHA, d.bodySha256) end
   end
@@ -51,7 +53,7 @@ if sha ~= '' then
 end
 drop(id)
 local seq = redis.call('INCR', SEQ)
-local POOL = p..'dl:pool:'..pool
+local POOL = b..':pool:'..pool
 redis.call('HSET', DL, id, json)
 redis.call('ZADD', IDS, seq, id)
 redis.call('ZADD', AT, now, id)
@@ -59,8 +61,8 @@ redis.call('ZADD', POOL, seq, id)
 redis.call('HINCRBY', BYTES, pool, #json)
 local ttl = math.ceil(ttlMs / 1000)
 if team ~= '' then
-  redis.call('ZADD', p..'dl:team:'..team, seq, id)
-  redis.call('EXPIRE', p..'dl:team:'..team, ttl)
+  redis.call('ZADD', b..':team:'..team, seq, id)
+  redis.call('EXPIRE', b..':team:'..team, ttl)
 end
 if sha ~= '' then redis.call('HSET', SHA, sha, id) end
 local dropped = 0
@@ -78,15 +80,28 @@ return drop(ARGV[2])`);
 const SWEEP = script(`${LIB}
 return sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))`);
 
-// A dead letter kept before pools and ages existed. ARGV: prefix, id, seq, at (ms), pool.
+// A dead letter kept under the keys of an earlier version (before hash tags; maybe before pools
+// and ages). ARGV: base, id, json, seq, at (ms), pool, extra copies seen, ttlMs.
 const ADOPT = script(`${LIB}
-local id = ARGV[2]
-local raw = redis.call('HGET', DL, id)
-if not raw then redis.call('ZREM', IDS, id) return 0 end
-if redis.call('ZSCORE', AT, id) then return 0 end
-redis.call('ZADD', AT, ARGV[4], id)
-redis.call('ZADD', p..'dl:pool:'..ARGV[5], ARGV[3], id)
-redis.call('HINCRBY', BYTES, ARGV[5], #raw)
+local id, raw, seq, pool = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[6]
+if redis.call('HEXISTS', DL, id) == 1 then return 0 end
+redis.call('HSET', DL, id, raw)
+redis.call('ZADD', IDS, seq, id)
+redis.call('ZADD', AT, ARGV[5], id)
+redis.call('ZADD', b..':pool:'..pool, seq, id)
+redis.call('HINCRBY', BYTES, pool, #raw)
+if tonumber(ARGV[7]) > 0 then redis.call('HSET', CNT, id, ARGV[7]) end
+if tonumber(redis.call('GET', SEQ) or '0') < seq then redis.call('SET', SEQ, seq) end
+local ttl = math.ceil(tonumber(ARGV[8]) / 1000)
+local ok, d = pcall(cjson.decode, raw)
+if ok and type(d) == 'table' then
+  if type(d.teamId) == 'string' then
+    redis.call('ZADD', b..':team:'..d.teamId, seq, id)
+    redis.call('EXPIRE', b..':team:'..d.teamId, ttl)
+  end
+  if type(d.bodySha256) == 'string' then redis.call('HSET', SHA, d.bodySha256, id) end
+end
+for _, key in ipairs({DL, IDS, SEQ, SHA, CNT, AT, BYTES, b..':pool:'..pool}) do redis.call('EXPIRE', key, ttl) end
 return 1`);
 
 export function createRedisDeadLetters(conn: RedisConn, opts?: DeadLetterStoreOptions): DeadLetterRepo {
@@ -95,33 +110,49 @@ export function createRedisDeadLetters(conn: RedisConn, opts?: DeadLetterStoreOp
   const settings = deadLetterSettings(opts);
   const { limits } = settings;
   const ttlMs = limits.ttlSeconds * 1000;
+  const base = `${p}{dl}`;
   const k = {
+    dl: base,
+    ids: `${base}:ids`,
+    count: `${base}:count`,
+    at: `${base}:at`,
+    bytes: `${base}:bytes`,
+    pool: (pool: string) => `${base}:pool:${pool}`,
+    team: (teamId: string) => `${base}:team:${teamId}`,
+    adopted: `${base}:adopted`,
+  };
+  // Where an earlier version kept them (one node only: no hash tag).
+  const old = {
     dl: `${p}dl`,
     ids: `${p}dl:ids`,
     count: `${p}dl:count`,
     at: `${p}dl:at`,
-    bytes: `${p}dl:bytes`,
-    pool: (pool: string) => `${p}dl:pool:${pool}`,
+    others: ['seq', 'sha', 'bytes', 'adopted', 'pool:rejected', 'pool:delivery'].map((s) => `${p}dl:${s}`),
     team: (teamId: string) => `${p}dl:team:${teamId}`,
-    adopted: `${p}dl:adopted`,
   };
 
   /**
-   * Dead letters from before the caps have no pool or age: give them theirs (age from createdAt)
-   * once per Redis, so they are capped and expire like the rest instead of staying forever.
+   * Dead letters kept by an earlier version (under keys without a hash tag, maybe without pools
+   * or ages) move to this version's keys once per Redis, one single-key read at a time, so they
+   * are listed, capped and expire like the rest.
    */
   async function adoptLegacy(): Promise<void> {
     const r = await ready();
     if ((await r.exists(k.adopted)) === 1) return;
-    const entries = await r.zrange(k.ids, 0, -1, 'WITHSCORES');
+    const entries = await r.zrange(old.ids, 0, -1, 'WITHSCORES');
+    const teams = new Set<string>();
     for (let i = 0; i + 1 < entries.length; i += 2) {
       const id = entries[i];
-      if ((await r.zscore(k.at, id)) !== null) continue;
-      const dl = parse<DeadLetter>(await r.hget(k.dl, id));
-      const at = (dl && Date.parse(dl.createdAt)) || settings.now();
-      await run(ADOPT, [], [p, id, entries[i + 1], at, deadLetterPool(dl ?? { source: '' })]);
+      const raw = await r.hget(old.dl, id);
+      if (raw === null) continue;
+      const dl = parse<DeadLetter>(raw);
+      if (dl?.teamId) teams.add(dl.teamId);
+      const at = Number((await r.zscore(old.at, id)) ?? ((dl && Date.parse(dl.createdAt)) || settings.now()));
+      const copies = Number((await r.hget(old.count, id)) ?? 0);
+      await run(ADOPT, [base], [base, id, raw, entries[i + 1], at, deadLetterPool(dl ?? { source: '' }), copies, ttlMs]);
     }
     await r.set(k.adopted, '1');
+    for (const key of [old.dl, old.ids, old.count, old.at, ...old.others, ...[...teams].map(old.team)]) await r.del(key);
   }
   let adopting: Promise<void> | undefined;
   const adopt = () =>
@@ -131,15 +162,15 @@ export function createRedisDeadLetters(conn: RedisConn, opts?: DeadLetterStoreOp
     }));
   const sweep = async () => {
     await adopt();
-    await run(SWEEP, [], [p, settings.now(), ttlMs]);
+    await run(SWEEP, [base], [base, settings.now(), ttlMs]);
   };
 
   return {
     async addDeadLetter(input) {
       const { dl, json, pool, sha } = prepareDeadLetter(input);
       await adopt();
-      const args = [p, dl.id, json, dl.teamId ?? '', sha, pool, limits.maxCount, limits.maxBytes, settings.now(), ttlMs];
-      const [added, id, dropped] = (await run(ADD, [], args)) as [number, string, number];
+      const args = [base, dl.id, json, dl.teamId ?? '', sha, pool, limits.maxCount, limits.maxBytes, settings.now(), ttlMs];
+      const [added, id, dropped] = (await run(ADD, [base], args)) as [number, string, number];
       settings.onDrop(pool, Number(dropped));
       return { id, added: Number(added) === 1 };
     },
@@ -167,7 +198,7 @@ export function createRedisDeadLetters(conn: RedisConn, opts?: DeadLetterStoreOp
       return withCount(dl, 1 + Number(count ?? 0));
     },
     async removeDeadLetter(id) {
-      return Number(await run(DROP, [], [p, id])) === 1;
+      return Number(await run(DROP, [base], [base, id])) === 1;
     },
     async deadLetterStats() {
       await sweep();

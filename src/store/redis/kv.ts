@@ -44,16 +44,20 @@ redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 return 1`);
 
-export function createRedisKeyValue(conn: RedisConn): KeyValue {
-  const { ready, run } = conn;
-  const p = conn.prefix;
-  const k = {
+/** Where each kind of `KeyValue` entry lives on Redis (the inbox's claim script writes claims and counters too). */
+export function kvKeys(p: string) {
+  return {
     claim: (key: string) => `${p}claim:${key}`,
     rec: (key: string) => `${p}rec:${key}`,
     ctr: (key: string) => `${p}ctr:${key}`,
     list: (key: string) => `${p}list:${key}`,
     slot: (key: string) => `${p}slot:${key}`,
   };
+}
+
+export function createRedisKeyValue(conn: RedisConn): KeyValue {
+  const { ready, run } = conn;
+  const k = kvKeys(conn.prefix);
   return {
     async claim(key, ttlSeconds) {
       const res = await (await ready()).set(k.claim(key), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');

@@ -36,13 +36,14 @@ export function createRedisSubscriptions(conn: RedisConn): SubscriptionRepo {
         id = (await r.hsetnx(k.subNatural, nat, sub.id)) === 1 ? sub.id : await r.hget(k.subNatural, nat);
       }
       const stored: Subscription = { ...sub, id: id ?? sub.id };
-      await r
-        .multi()
-        .hset(k.subs, stored.id, JSON.stringify(stored))
-        .sadd(k.subTarget(stored.source, stored.target), stored.id)
-        .sadd(k.subTeam(stored.teamId), stored.id)
-        .sadd(k.subChannel(stored.teamId, stored.channelId), stored.id)
-        .exec();
+      // One command per key (on a Redis Cluster they live in different slots). The record goes
+      // first: an index entry never points at nothing for long, and readers skip one that does.
+      await r.hset(k.subs, stored.id, JSON.stringify(stored));
+      await Promise.all([
+        r.sadd(k.subTarget(stored.source, stored.target), stored.id),
+        r.sadd(k.subTeam(stored.teamId), stored.id),
+        r.sadd(k.subChannel(stored.teamId, stored.channelId), stored.id),
+      ]);
       return stored;
     },
     async removeSubscription(teamId, channelId, source, target) {
@@ -50,15 +51,14 @@ export function createRedisSubscriptions(conn: RedisConn): SubscriptionRepo {
       const nat = natural({ teamId, channelId, source, target });
       const id = await r.hget(k.subNatural, nat);
       if (id === null) return false;
-      const res = await r
-        .multi()
-        .hdel(k.subs, id)
-        .hdel(k.subNatural, nat)
-        .srem(k.subTarget(source, target), id)
-        .srem(k.subTeam(teamId), id)
-        .srem(k.subChannel(teamId, channelId), id)
-        .exec();
-      return Number(res?.[0]?.[1] ?? 0) > 0;
+      const removed = await r.hdel(k.subs, id);
+      await Promise.all([
+        r.hdel(k.subNatural, nat),
+        r.srem(k.subTarget(source, target), id),
+        r.srem(k.subTeam(teamId), id),
+        r.srem(k.subChannel(teamId, channelId), id),
+      ]);
+      return removed > 0;
     },
     async listSubscriptions(filter = {}) {
       const r = await ready();
@@ -70,7 +70,9 @@ export function createRedisSubscriptions(conn: RedisConn): SubscriptionRepo {
     async findSubscriptions(source: string, targets: string[]) {
       if (targets.length === 0) return [];
       const r = await ready();
-      return getSubs(await r.sunion(...targets.map((t) => k.subTarget(source, t))));
+      // A set per target, read one by one: SUNION cannot span Redis Cluster slots.
+      const sets = await Promise.all(targets.map((t) => r.smembers(k.subTarget(source, t))));
+      return getSubs([...new Set(sets.flat())]);
     },
     async getSubscription(id) {
       return parse<Subscription>(await (await ready()).hget(k.subs, id));

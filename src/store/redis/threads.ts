@@ -13,20 +13,20 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
 return false`);
 
-// ARGV: tsMode (keep|null|set), ts, threadKey, the ts index key without the ts, then field/value pairs.
+// ARGV: tsMode (keep|null|set), ts, then field/value pairs. Returns the ts after the update ('' for
+// none), or false when there is no record. Only the record: its ts index is another key, which on a
+// Redis Cluster may live in another slot, so the caller refreshes it after (the record has the
+// final word on a ts, see findThreadByTs).
 const UPDATE_THREAD = script(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 if ARGV[1] == 'set' then
   redis.call('HSET', KEYS[1], 'ts', ARGV[2])
-  redis.call('SET', KEYS[2], ARGV[3], 'EX', ${THREAD_TTL_SECONDS})
 elseif ARGV[1] == 'null' then
   redis.call('HDEL', KEYS[1], 'ts')
 end
-if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
 redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
-local ts = redis.call('HGET', KEYS[1], 'ts')
-if ts and ts ~= '' then redis.call('EXPIRE', ARGV[4] .. ts, ${THREAD_TTL_SECONDS}) end
-return 1`);
+return redis.call('HGET', KEYS[1], 'ts') or ''`);
 
 // Only the holder's claim, and only while no parent was posted.
 const RELEASE_THREAD = script(`
@@ -88,8 +88,11 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
       const fields: string[] = ['updatedAt', new Date().toISOString()];
       if (patch.state !== undefined) fields.push('state', JSON.stringify(patch.state));
       if (patch.stateTimes !== undefined) fields.push('stateTimes', JSON.stringify(patch.stateTimes));
-      const keys = [k.thread(teamId, channelId, threadKey), k.threadTs(teamId, channelId, ts)];
-      await run(UPDATE_THREAD, keys, [mode, ts, threadKey, k.threadTs(teamId, channelId, ''), ...fields]);
+      const current = (await run(UPDATE_THREAD, [k.thread(teamId, channelId, threadKey)], [mode, ts, ...fields])) as string | null;
+      if (current === null) return;
+      const r = await ready();
+      if (mode === 'set') await r.set(k.threadTs(teamId, channelId, ts), threadKey, 'EX', THREAD_TTL_SECONDS);
+      else if (current !== '') await r.expire(k.threadTs(teamId, channelId, current), THREAD_TTL_SECONDS);
     },
     async releaseThread(teamId, channelId, threadKey, owner) {
       return (await run(RELEASE_THREAD, [k.thread(teamId, channelId, threadKey)], [owner])) === 1;

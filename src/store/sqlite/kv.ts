@@ -1,10 +1,11 @@
 /** `KeyValue` on SQLite: TTLs are `expires_at` (ms) columns; expired rows count as absent. */
 
+import type { SqliteClaims } from '../sqlite.js';
 import type Database from 'better-sqlite3';
 import type { ClaimResult, KeyValue } from '../store.js';
 import { preparer } from './schema.js';
 
-export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(now: number): void } {
+export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(now: number): void; claimsInTx: SqliteClaims } {
   const prep = preparer(db);
   const q = {
     claim: prep(
@@ -87,6 +88,14 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     },
     async claimAndCount(key, ttlSeconds, counterKey, aliasKey) {
       return claimAndCountTx.immediate(key, ttlSeconds, counterKey, aliasKey);
+    },
+    /** Synchronous forms, for a caller's own transaction (the embedded queue's `admit`). */
+    claimsInTx: {
+      claimAndCount: (key: string, ttlSeconds: number, counterKey?: string, aliasKey?: string) => claimAndCountTx(key, ttlSeconds, counterKey, aliasKey),
+      confirm: (key: string, ttlSeconds: number) => {
+        const now = Date.now();
+        q.extendClaim.run(now + Math.max(0, ttlSeconds) * 1000, key, now);
+      },
     },
     async extendClaim(key, ttlSeconds) {
       const now = Date.now();

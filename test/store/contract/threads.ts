@@ -46,38 +46,39 @@ export function threadContract(t: ContractState): void {
       expect((await store.getThread('T1', 'C1', 'k'))?.state).toEqual(state);
     });
 
+    // The keys of one claim share a hash tag ({c}), as the store asks of its callers (Redis Cluster).
     it('claims and counts in one step, exactly once under concurrency', async () => {
-      const results = await Promise.all(Array.from({ length: 30 }, () => store.claimAndCount('cc', 60, 'cc-seq')));
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.claimAndCount('{c}cc', 60, '{c}cc-seq')));
       expect(results.filter((r) => r.claimed)).toEqual([{ claimed: true, seq: 1 }]);
       // The losers see a pending claim and its number: a retry can finish what the holder started.
       expect(results.filter((r) => !r.claimed)[0]).toEqual({ claimed: false, pending: true, seq: 1 });
-      expect(await store.getCounter('cc-seq')).toBe(1);
-      expect(await store.claimAndCount('cc2', 60, 'cc-seq')).toEqual({ claimed: true, seq: 2 });
-      expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: true });
-      expect(await store.claimAndCount('cc3', 60)).toEqual({ claimed: false, pending: true });
+      expect(await store.getCounter('{c}cc-seq')).toBe(1);
+      expect(await store.claimAndCount('{c}cc2', 60, '{c}cc-seq')).toEqual({ claimed: true, seq: 2 });
+      expect(await store.claimAndCount('{c}cc3', 60)).toEqual({ claimed: true });
+      expect(await store.claimAndCount('{c}cc3', 60)).toEqual({ claimed: false, pending: true });
       // Confirmed: no longer pending, and the counter is not touched again.
-      expect(await store.extendClaim('cc2', 60)).toBe(true);
-      expect(await store.claimAndCount('cc2', 60, 'cc-seq')).toEqual({ claimed: false, pending: false });
-      expect(await store.getCounter('cc-seq')).toBe(2);
+      expect(await store.extendClaim('{c}cc2', 60)).toBe(true);
+      expect(await store.claimAndCount('{c}cc2', 60, '{c}cc-seq')).toEqual({ claimed: false, pending: false });
+      expect(await store.getCounter('{c}cc-seq')).toBe(2);
     });
 
     it('claims an alias (body hash) with the key in one step: either held makes a duplicate', async () => {
-      expect(await store.claimAndCount('ak1', 60, 'ak-seq', 'alias-1')).toEqual({ claimed: true, seq: 1 });
+      expect(await store.claimAndCount('{c}ak1', 60, '{c}ak-seq', '{c}alias-1')).toEqual({ claimed: true, seq: 1 });
       // Same key (the sender's retry): the pending claim and its number, as without an alias.
-      expect(await store.claimAndCount('ak1', 60, 'ak-seq', 'alias-1')).toEqual({ claimed: false, pending: true, seq: 1 });
+      expect(await store.claimAndCount('{c}ak1', 60, '{c}ak-seq', '{c}alias-1')).toEqual({ claimed: false, pending: true, seq: 1 });
       // New key, same alias (a relabelled replay): a duplicate with nothing to finish, no number taken.
-      expect(await store.claimAndCount('ak2', 60, 'ak-seq', 'alias-1')).toEqual({ claimed: false, pending: false });
-      expect(await store.getCounter('ak-seq')).toBe(1);
+      expect(await store.claimAndCount('{c}ak2', 60, '{c}ak-seq', '{c}alias-1')).toEqual({ claimed: false, pending: false });
+      expect(await store.getCounter('{c}ak-seq')).toBe(1);
       // The losing key was not claimed: once the alias is released, it can win.
-      await store.release('alias-1');
-      expect(await store.claimAndCount('ak2', 60, undefined, 'alias-1')).toEqual({ claimed: true });
+      await store.release('{c}alias-1');
+      expect(await store.claimAndCount('{c}ak2', 60, undefined, '{c}alias-1')).toEqual({ claimed: true });
       // Under concurrency with distinct keys and one alias, exactly one wins.
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimAndCount(`ak-c${i}`, 60, 'ak-seq2', 'alias-c')));
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimAndCount(`{c}ak-c${i}`, 60, '{c}ak-seq2', '{c}alias-c')));
       expect(results.filter((r) => r.claimed)).toHaveLength(1);
-      expect(await store.getCounter('ak-seq2')).toBe(1);
+      expect(await store.getCounter('{c}ak-seq2')).toBe(1);
       // Extending confirms each; an expired alias no longer counts.
-      expect(await store.extendClaim('alias-1', 60)).toBe(true);
-      expect(await store.claimAndCount('ak3', 1, undefined, 'alias-short')).toEqual({ claimed: true });
+      expect(await store.extendClaim('{c}alias-1', 60)).toBe(true);
+      expect(await store.claimAndCount('{c}ak3', 1, undefined, '{c}alias-short')).toEqual({ claimed: true });
     });
 
     it('extends a held claim, and not an expired or missing one', async () => {
