@@ -163,17 +163,18 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const claim = await store.claimThread(teamId, channelId, event.threadKey, owner, event.subject.kind);
     if (claim.won) {
       if (claim.record.ts) return 'posted';
-      const merged = mergeState(claim.record.state ?? {}, claim.record.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
+      // Merged in the store first (atomic, and the same result again on a rerun), then posted.
+      const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
       let ts: string;
       try {
         ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, extras));
       } catch (err) {
         // Slack refused the parent for good (this job ends in a dead letter): free the thread so the
         // next event, or this one retried from App Home, posts the parent instead of waiting forever.
-        if (err instanceof SlackCallError) await store.releaseThread(teamId, channelId, event.threadKey, owner);
+        if (err instanceof SlackCallError && err.kind !== 'transient') await store.releaseThread(teamId, channelId, event.threadKey, owner);
         throw err;
       }
-      await store.updateThread(teamId, channelId, event.threadKey, { ts, state: merged.state, stateTimes: merged.stateTimes });
+      await store.updateThread(teamId, channelId, event.threadKey, { ts });
       return 'posted';
     }
 
@@ -186,7 +187,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const echo = mark !== null;
     const patch = { ...(event.state as Record<string, unknown>) };
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
-    const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
+    // A button and a webhook of this thread may merge at the same moment: the store merges atomically.
+    const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ?? mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const reply = echo ? null : deps.render.reply(event, merged.state, extras);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
     const card = deps.render.card(event, merged.state, extras);
@@ -197,7 +199,6 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       if (err instanceof SlackCallError && err.kind === 'permanent') throw err;
       deps.logger.warn({ type: event.type, channelId, error: (err as Error).message }, 'parent update failed');
     }
-    await store.updateThread(teamId, channelId, event.threadKey, { state: merged.state, stateTimes: merged.stateTimes });
     // Only now: a rerun of this job before this point must still see the echo and stay silent.
     if (echo) await store.deleteRecord(markKey);
     return reply ? 'replied' : 'updated';

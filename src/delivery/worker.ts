@@ -8,7 +8,7 @@
 import type { PipelineEvent } from '../events.js';
 import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { DeadLetterRepo, KeyValue, Subscription, SubscriptionRepo, ThreadRepo } from '../store/store.js';
+import { THREAD_TTL_SECONDS, type DeadLetterRepo, type KeyValue, type Subscription, type SubscriptionRepo, type ThreadRepo } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent } from './route.js';
@@ -18,7 +18,7 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
-import { deliveriesKey, seqBlockedKey, seqDoneKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
+import { deliveriesKey, seqBlockedKey, seqDoneKey, seqKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
 
 /** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
 const PROGRESS_TTL = 7 * 24 * 3600;
@@ -119,6 +119,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   async function markDone(event: PipelineEvent, seq: number | undefined) {
     if (!seq || !event.threadKey) return;
     await store.raiseCounter(seqDoneKey(event.threadKey), seq);
+    // The sequence and its done mark live as long as the thread record (90 days after its last
+    // event), and expire together: a done mark outliving its counter would hold new events back.
+    await store.expireCounter(seqDoneKey(event.threadKey), THREAD_TTL_SECONDS);
+    await store.expireCounter(seqKey(event.threadKey), THREAD_TTL_SECONDS);
     await store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL);
   }
 

@@ -33,6 +33,11 @@ local interval = tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', slot + interval), 'PX', string.format('%d', slot + interval - now + 1000))
 return slot - now`);
 
+// Compare-and-delete: only the lock's holder frees it.
+const RELEASE_IF_OWNER = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
 const PUSH_CAPPED = script(`
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
@@ -67,6 +72,13 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
     async release(key) {
       await (await ready()).del(k.claim(key));
     },
+    async claimAs(key, owner, ttlSeconds) {
+      const res = await (await ready()).set(k.claim(key), `o:${owner}`, 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+      return res === 'OK';
+    },
+    async releaseIfOwner(key, owner) {
+      return Number(await run(RELEASE_IF_OWNER, [k.claim(key)], [`o:${owner}`])) === 1;
+    },
     async setRecord(key, value, ttlSeconds) {
       const r = await ready();
       const json = JSON.stringify(value);
@@ -88,6 +100,10 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
     },
     async raiseCounter(key, value) {
       return Number(await run(RAISE_COUNTER, [k.ctr(key)], [String(value)]));
+    },
+
+    async expireCounter(key, ttlSeconds) {
+      await (await ready()).expire(k.ctr(key), Math.max(1, Math.ceil(ttlSeconds)));
     },
 
     async pushCapped(key, value, max) {

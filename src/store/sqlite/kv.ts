@@ -15,6 +15,12 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     setClaimState: prep('UPDATE claims SET state = ? WHERE key = ?'),
     extendClaim: prep('UPDATE claims SET expires_at = ?, state = NULL WHERE key = ? AND expires_at > ?'),
     release: prep('DELETE FROM claims WHERE key = ?'),
+    // A lock keeps its holder in `state` ('o:<owner>'), apart from pending dedup claims ('p…').
+    claimAs: prep(
+      `INSERT INTO claims (key, expires_at, state) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, state = excluded.state WHERE claims.expires_at <= ?`,
+    ),
+    releaseIfOwner: prep('DELETE FROM claims WHERE key = ? AND state = ?'),
     setRecord: prep(
       `INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
@@ -23,15 +29,26 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       'SELECT value FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
     ),
     deleteRecord: prep('DELETE FROM records WHERE key = ?'),
-    incr: prep<[string], { value: number }>(
-      `INSERT INTO counters (key, value) VALUES (?, 1)
-       ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`,
+    // An expired counter (not swept yet) counts as absent, as on Redis: it starts again at 1.
+    incr: prep<[{ key: string; now: number }], { value: number }>(
+      `INSERT INTO counters (key, value) VALUES (@key, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         value = CASE WHEN counters.expires_at <= @now THEN 1 ELSE counters.value + 1 END,
+         expires_at = CASE WHEN counters.expires_at <= @now THEN NULL ELSE counters.expires_at END
+       RETURNING value`,
     ),
-    getCounter: prep<[string], { value: number }>('SELECT value FROM counters WHERE key = ?'),
-    raise: prep<[string, number], { value: number }>(
-      `INSERT INTO counters (key, value) VALUES (?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value) RETURNING value`,
+    getCounter: prep<[string, number], { value: number }>(
+      'SELECT value FROM counters WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
     ),
+    raise: prep<[{ key: string; value: number; now: number }], { value: number }>(
+      `INSERT INTO counters (key, value) VALUES (@key, @value)
+       ON CONFLICT (key) DO UPDATE SET
+         value = CASE WHEN counters.expires_at <= @now THEN excluded.value ELSE max(counters.value, excluded.value) END,
+         expires_at = CASE WHEN counters.expires_at <= @now THEN NULL ELSE counters.expires_at END
+       RETURNING value`,
+    ),
+    expireCounter: prep('UPDATE counters SET expires_at = ? WHERE key = ?'),
+    sweepCounters: prep('DELETE FROM counters WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     push: prep('INSERT INTO capped (key, value) VALUES (?, ?)'),
     trim: prep(
       `DELETE FROM capped WHERE key = ? AND seq NOT IN (SELECT seq FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?)`,
@@ -55,7 +72,7 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       const pending = state !== null && state.startsWith('p');
       return seq === undefined ? { claimed: false, pending } : { claimed: false, pending, seq };
     }
-    const seq = counterKey ? q.incr.get(counterKey)!.value : undefined;
+    const seq = counterKey ? q.incr.get({ key: counterKey, now })!.value : undefined;
     q.setClaimState.run(seq === undefined ? 'p' : `p:${seq}`, key);
     return seq === undefined ? { claimed: true } : { claimed: true, seq };
   });
@@ -68,6 +85,7 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     sweep(now) {
       q.sweepClaims.run(now);
       q.sweepRecords.run(now);
+      q.sweepCounters.run(now);
       q.sweepSlots.run(now - 60_000);
     },
 
@@ -85,6 +103,13 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     async release(key) {
       q.release.run(key);
     },
+    async claimAs(key, owner, ttlSeconds) {
+      const now = Date.now();
+      return q.claimAs.run(key, now + Math.max(0, ttlSeconds) * 1000, `o:${owner}`, now).changes === 1;
+    },
+    async releaseIfOwner(key, owner) {
+      return q.releaseIfOwner.run(key, `o:${owner}`).changes === 1;
+    },
     async setRecord(key, value, ttlSeconds) {
       const expires = ttlSeconds && ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : null;
       q.setRecord.run(key, JSON.stringify(value), expires);
@@ -98,13 +123,16 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     },
 
     async incr(key) {
-      return q.incr.get(key)!.value;
+      return q.incr.get({ key, now: Date.now() })!.value;
     },
     async getCounter(key) {
-      return q.getCounter.get(key)?.value ?? 0;
+      return q.getCounter.get(key, Date.now())?.value ?? 0;
     },
     async raiseCounter(key, value) {
-      return q.raise.get(key, value)!.value;
+      return q.raise.get({ key, value, now: Date.now() })!.value;
+    },
+    async expireCounter(key, ttlSeconds) {
+      q.expireCounter.run(Date.now() + Math.max(0, ttlSeconds) * 1000, key);
     },
 
     async pushCapped(key, value, max) {

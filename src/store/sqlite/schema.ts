@@ -41,6 +41,8 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX IF NOT EXISTS dead_letters_pool ON dead_letters (pool, seq);
    CREATE INDEX IF NOT EXISTS dead_letters_sha ON dead_letters (pool, sha);
    CREATE INDEX IF NOT EXISTS dead_letters_at ON dead_letters (at);`,
+  // Thread sequence counters expire with their thread (NULL: never).
+  `ALTER TABLE counters ADD COLUMN expires_at INTEGER;`,
 ];
 
 export function migrate(db: Database.Database): void {
