@@ -43,6 +43,10 @@ export interface BullDeliveryQueue extends Queue {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+/** How long the (thread, seq) → job index lives: longer than a failed job is kept. */
+const SEQ_INDEX_TTL_SECONDS = 8 * 24 * 3600;
+/** How many jobs of each state `backlog()` looks at for the oldest (a scrape must stay cheap). */
+const BACKLOG_SAMPLE = 500;
 const STALLED_REASON = 'job stalled more than allowable limit';
 
 /** BullMQ ids must not contain ':' nor be integers; the mapping is reversible so handlers see our id. */
@@ -73,6 +77,8 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   producerConnection.on('error', (err) => onError(err));
   const queue = new BullQueue<DeliveryJob>(name, { connection: producerConnection, prefix });
   queue.on('error', (err) => onError(err));
+
+  const seqIndexKey = (threadKey: string, seq: number) => `${prefix}:${name}:seqjob:${threadKey}:${seq}`;
 
   let worker: Worker<DeliveryJob> | undefined;
   let workerConnection: Redis | undefined;
@@ -118,8 +124,18 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
     const batch = pending;
     pending = [];
     if (!batch.length) return;
-    queue
-      .addBulk(
+    // The index first: if the add then fails, it names a job that is absent, which is the truth.
+    const index = producerConnection.pipeline();
+    for (const b of batch) {
+      if (b.job.seq && b.job.event.threadKey) index.set(seqIndexKey(b.job.event.threadKey, b.job.seq), toBullId(b.jobId), 'EX', SEQ_INDEX_TTL_SECONDS);
+    }
+    index
+      .exec()
+      .then((results) => {
+        const failed = results?.find(([err]) => err);
+        if (failed) throw failed[0];
+      })
+      .then(() => queue.addBulk(
         batch.map((b) => ({
           name: 'deliver',
           data: b.job,
@@ -131,7 +147,7 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
             removeOnFail: { age: 7 * 24 * 3600 },
           },
         })),
-      )
+      ))
       .then(
         () => batch.forEach((b) => b.resolve()),
         (err: unknown) => batch.forEach((b) => b.reject(asError(err))),
@@ -206,6 +222,23 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
         delayed: c.delayed ?? 0,
         failed: c.failed ?? 0,
       };
+    },
+
+    async seqJobState(threadKey, seq) {
+      const bullId = await producerConnection.get(seqIndexKey(threadKey, seq));
+      if (!bullId) return 'absent';
+      const state = await queue.getJobState(bullId);
+      if (state === 'completed' || state === 'failed') return 'finished';
+      return state === 'unknown' ? 'absent' : 'pending';
+    },
+
+    async backlog() {
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed');
+      const pending = Object.values(c).reduce((a, n) => a + n, 0);
+      if (pending === 0) return { pending, oldestAt: null };
+      const jobs = await queue.getJobs(['waiting', 'prioritized', 'active', 'delayed'], 0, BACKLOG_SAMPLE - 1, true);
+      const times = jobs.filter(Boolean).map((j) => j.timestamp);
+      return { pending, oldestAt: times.length ? Math.min(...times) : null };
     },
 
     async drained(timeoutMs) {
