@@ -164,6 +164,14 @@ export interface KeyValue {
    * Returns how many ms the caller must wait before sending (0 if it may send now). Atomic.
    */
   reserveSlot(key: string, intervalMs: number): Promise<number>;
+
+  // --- Counting semaphore ----------------------------------------------------------------------
+  /**
+   * Takes one of `limit` places under `key` for `holder`, for `leaseMs` (a crashed holder's place
+   * comes back then). False when all are taken. Atomic across processes.
+   */
+  acquireLease(key: string, holder: string, limit: number, leaseMs: number): Promise<boolean>;
+  releaseLease(key: string, holder: string): Promise<void>;
 }
 
 export interface SubscriptionRepo {

@@ -62,6 +62,12 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     sweepClaims: prep('DELETE FROM claims WHERE expires_at <= ?'),
     sweepRecords: prep('DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     sweepSlots: prep('DELETE FROM slots WHERE next_at <= ?'),
+    dropExpiredLeases: prep('DELETE FROM leases WHERE key = ? AND expires_at <= ?'),
+    leaseHeld: prep<[string, string], { n: number }>('SELECT count(*) AS n FROM leases WHERE key = ? AND holder = ?'),
+    leaseCount: prep<[string], { n: number }>('SELECT count(*) AS n FROM leases WHERE key = ?'),
+    putLease: prep('INSERT INTO leases (key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, holder) DO UPDATE SET expires_at = excluded.expires_at'),
+    releaseLease: prep('DELETE FROM leases WHERE key = ? AND holder = ?'),
+    sweepLeases: prep('DELETE FROM leases WHERE expires_at <= ?'),
   };
 
   const claimAndCountTx = db.transaction((key: string, ttlSeconds: number, counterKey: string | undefined): ClaimResult => {
@@ -76,6 +82,13 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     q.setClaimState.run(seq === undefined ? 'p' : `p:${seq}`, key);
     return seq === undefined ? { claimed: true } : { claimed: true, seq };
   });
+  const acquireLeaseTx = db.transaction((key: string, holder: string, limit: number, leaseMs: number): boolean => {
+    const now = Date.now();
+    q.dropExpiredLeases.run(key, now);
+    if (q.leaseHeld.get(key, holder)!.n === 0 && q.leaseCount.get(key)!.n >= limit) return false;
+    q.putLease.run(key, holder, now + leaseMs);
+    return true;
+  });
   const pushTx = db.transaction((key: string, value: string, max: number) => {
     q.push.run(key, value);
     q.trim.run(key, key, max);
@@ -86,6 +99,7 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       q.sweepClaims.run(now);
       q.sweepRecords.run(now);
       q.sweepCounters.run(now);
+      q.sweepLeases.run(now);
       q.sweepSlots.run(now - 60_000);
     },
 
@@ -148,6 +162,13 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       const interval = Math.max(0, Math.ceil(intervalMs));
       const next = q.reserve.get({ key, now, interval })!.next_at;
       return Math.max(0, next - interval - now);
+    },
+
+    async acquireLease(key, holder, limit, leaseMs) {
+      return acquireLeaseTx.immediate(key, holder, Math.max(0, Math.floor(limit)), Math.max(1, Math.ceil(leaseMs)));
+    },
+    async releaseLease(key, holder) {
+      q.releaseLease.run(key, holder);
     },
   };
 }

@@ -44,6 +44,31 @@ export function deliveryStateContract(t: ContractState): void {
     });
   });
 
+  describe('leases (a counting semaphore)', () => {
+    it('hands out at most `limit` places among concurrent holders, across two store instances', async () => {
+      const other = await t.h.reopen();
+      t.reopened.push(other);
+      const got = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? other : store).acquireLease('team:T1', `h${i}`, 8, 60_000)));
+      expect(got.filter(Boolean)).toHaveLength(8);
+      const holder = `h${got.indexOf(true)}`;
+      // A holder asking again keeps its place; a release frees one for another.
+      expect(await store.acquireLease('team:T1', holder, 8, 60_000)).toBe(true);
+      expect(await store.acquireLease('team:T1', 'late', 8, 60_000)).toBe(false);
+      await other.releaseLease('team:T1', holder);
+      expect(await store.acquireLease('team:T1', 'late', 8, 60_000)).toBe(true);
+      expect(await store.acquireLease('team:T1', 'later', 8, 60_000)).toBe(false);
+      // Another key has its own places.
+      expect(await store.acquireLease('team:T2', 'x', 8, 60_000)).toBe(true);
+    });
+
+    it("gives a crashed holder's place back when its lease runs out", async () => {
+      expect(await store.acquireLease('team:T3', 'crashed', 1, 500)).toBe(true);
+      expect(await store.acquireLease('team:T3', 'next', 1, 500)).toBe(false);
+      await sleep(700);
+      expect(await store.acquireLease('team:T3', 'next', 1, 60_000)).toBe(true);
+    });
+  });
+
   describe('expiring counters', () => {
     it('read 0 after their TTL and count again from 1; incr keeps the TTL', async () => {
       expect(await store.incr('seq:t')).toBe(1);
