@@ -25,6 +25,7 @@ import { createSlackClients, type SlackClients } from './delivery/slack-client.j
 import type { RetryOptions } from '@slack/web-api';
 import { configuredLinkHosts, createRenderer } from './delivery/render.js';
 import { createDeliveryHandler } from './delivery/worker.js';
+import { createSlackGate } from './delivery/slack-gate.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
 import { createApp, type ThreadlineApp } from './app.js';
@@ -165,6 +166,17 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     channelIntervalMs: config.slack.dryRun ? 0 : config.slack.channelIntervalMs,
     parentWaitMs: opts.parentWaitMs,
     gapTimeoutMs: opts.gapTimeoutMs,
+    queue,
+    gate: createSlackGate({
+      store,
+      metrics,
+      logger,
+      teamConcurrency: config.slack.teamConcurrency,
+      // Longer than a call with its one retry: a crashed worker's place comes back after this.
+      slotLeaseMs: (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 3 + 5000,
+      maxBreakMs: Math.min(60_000, Math.max(1000, Math.floor(config.slack.outageMaxMs / 100))),
+    }),
+    outageMaxMs: config.slack.outageMaxMs,
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
   });

@@ -1,7 +1,7 @@
 /**
  * The Slack Web API as the delivery and the buttons use it. One `WebClient` per token, configured
- * with the client's own retry policy (429 waits for Retry-After; 5xx and network errors back off):
- * there is no second retry loop on top for Slack errors. With no credentials the client is a
+ * with one retry of its own for 5xx and network errors; a 429 is not retried here but handed back
+ * with its Retry-After (see slack-gate.ts). With no credentials the client is a
  * dry-run that logs each call as one JSON line and answers with a plausible fake response.
  */
 
@@ -39,8 +39,11 @@ export class NoSlackTokenError extends Error {
   }
 }
 
-/** ~5 retries over about a minute: long enough for a Slack blip, short enough to free the worker. */
-export const DEFAULT_SLACK_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true };
+/**
+ * One retry: a blip is ridden out here, anything longer goes back to the queue (the delivery waits
+ * out an outage there, without holding a worker). More retries would hold a worker for minutes.
+ */
+export const DEFAULT_SLACK_RETRY: RetryOptions = { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2000, randomize: true };
 
 function loggerAdapter(logger: Logger) {
   const child = logger.child({ component: 'slack-web-api' });
@@ -89,7 +92,9 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
       slackApiUrl: deps.apiUrl,
       retryConfig: deps.retry ?? DEFAULT_SLACK_RETRY,
       timeout: deps.timeoutMs ?? 10_000,
-      rejectRateLimitedCalls: false,
+      // A 429 comes straight back with its Retry-After: the delivery holds the channel (or team) in
+      // the store, for every job and process, instead of one client sleeping in a worker.
+      rejectRateLimitedCalls: true,
       logger: loggerAdapter(deps.logger),
     });
     api = {

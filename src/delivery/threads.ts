@@ -171,7 +171,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       } catch (err) {
         // Slack refused the parent for good (this job ends in a dead letter): free the thread so the
         // next event, or this one retried from App Home, posts the parent instead of waiting forever.
-        if (err instanceof SlackCallError && err.kind !== 'transient') await store.releaseThread(teamId, channelId, event.threadKey, owner);
+        if (err instanceof SlackCallError) await store.releaseThread(teamId, channelId, event.threadKey, owner);
         throw err;
       }
       await store.updateThread(teamId, channelId, event.threadKey, { ts });
@@ -196,7 +196,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       await callWithFallback(slack, 'chat.update', { channel: channelId, ts: parentTs, ...card }, event.type);
     } catch (err) {
       // The reply is out; a parent that can't be edited (deleted, too old) must not fail the event.
-      if (err instanceof SlackCallError && err.kind === 'permanent') throw err;
+      // A hold or rate limit defers the job: the rerun finds the reply posted and edits the card.
+      if (err instanceof DeferError || (err instanceof SlackCallError && err.kind === 'permanent')) throw err;
       deps.logger.warn({ type: event.type, channelId, error: (err as Error).message }, 'parent update failed');
     }
     // Only now: a rerun of this job before this point must still see the echo and stay silent.

@@ -24,7 +24,9 @@ const replies = (svc: TestService, channel: string) => posts(svc, channel).filte
 describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startService(kind);
+    // No waiting out Slack outages here: these tests pin what happens once a failure is final
+    // (test/delivery/outage.test.ts covers the waiting).
+    svc = await startService(kind, { SLACK_OUTAGE_MAX_MS: '0' });
     await installSentry(svc);
   });
   afterAll(async () => svc?.stop());
