@@ -16,7 +16,9 @@ export interface SlackCall {
 export type Fault =
   | { error: string }
   | { status: number; retryAfter?: number }
-  | { hang: true };
+  | { hang: true }
+  /** Answers normally, but only after `delayMs` (a slow Slack). */
+  | { delayMs: number };
 
 export interface FakeSlack {
   url: string;
@@ -79,6 +81,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const auth = String(req.headers.authorization ?? '');
       const call: SlackCall = { method, args, token: auth.replace(/^Bearer /, '') || (args.token as string | undefined), at: Date.now() };
       const f = fake.fault?.(call);
+      if (f && 'delayMs' in f) {
+        setTimeout(() => answer(req, res, call, undefined), f.delayMs);
+        return;
+      }
+      answer(req, res, call, f);
+    });
+  });
+  function answer(req: http.IncomingMessage, res: http.ServerResponse, call: SlackCall, f: Fault | undefined) {
+    const { method, args } = call;
+    {
       if (f && 'hang' in f) {
         hanging.add(res);
         return;
@@ -115,8 +127,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         });
       }
       res.end(JSON.stringify(body));
-    });
-  });
+    }
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
   fake.close = () =>
