@@ -25,6 +25,8 @@ export const BUTTON_EVENT_PREFIX = 'action-';
 const STALE_CLAIM_MS = 3 * 60 * 1000;
 /** Longer pacing waits defer the job instead of sleeping in a worker slot. */
 const MAX_PACING_SLEEP_MS = 1500;
+/** A reserved send slot this far in the past was missed. */
+const MISSED_SLOT_MS = 250;
 
 export interface ChannelDeliveryDeps {
   store: KeyValue & ThreadRepo;
@@ -117,6 +119,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (deps.channelIntervalMs <= 0) return;
     const slotKey = paceSlotKey(job.id, teamId, channelId, part);
     let at = await store.getRecord<number>(slotKey);
+    // A slot missed while the job was deferred (a hold, an outage) is gone: posting now could land
+    // right beside the slot another post holds, so take a new one.
+    if (at !== null && at < Date.now() - MISSED_SLOT_MS) at = null;
     if (at === null) {
       const wait = await store.reserveSlot(paceKey(teamId, channelId), deps.channelIntervalMs);
       at = Date.now() + wait;
