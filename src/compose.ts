@@ -26,6 +26,7 @@ import type { RetryOptions } from '@slack/web-api';
 import { configuredLinkHosts, createRenderer } from './delivery/render.js';
 import { createDeliveryHandler } from './delivery/worker.js';
 import { createSlackGate } from './delivery/slack-gate.js';
+import { createOwnPostFinder } from './delivery/own-post.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
 import { createApp, type ThreadlineApp } from './app.js';
@@ -123,6 +124,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     dryRun: config.slack.dryRun,
     retry: opts.slackRetry,
     timeoutMs: opts.slackTimeoutMs ?? config.slack.timeoutMs,
+    retryPosts: config.slack.lookupsPerMinute === 0,
     tokenForTeam:
       config.slack.mode === 'oauth'
         ? (teamId) => installationStore.botTokenForTeam(teamId)
@@ -177,6 +179,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       maxBreakMs: Math.min(60_000, Math.max(1000, Math.floor(config.slack.outageMaxMs / 100))),
     }),
     outageMaxMs: config.slack.outageMaxMs,
+    ownPosts: createOwnPostFinder({ store, metrics, logger, perMinute: config.slack.lookupsPerMinute }),
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
   });

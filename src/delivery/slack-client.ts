@@ -26,6 +26,11 @@ export interface SlackClientsDeps {
   timeoutMs?: number;
   /** How many per-token clients to keep (least recently used go first). Default 1,000. */
   maxClients?: number;
+  /**
+   * Whether the client retries chat.postMessage itself. Off when reruns look for their own message
+   * (own-post.ts): a retry after a timeout could post twice, a rerun from the queue looks first.
+   */
+  retryPosts?: boolean;
 }
 
 export interface SlackClients {
@@ -88,20 +93,23 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
       byToken.set(token, api);
       return api;
     }
-    const web = new WebClient(token, {
-      slackApiUrl: deps.apiUrl,
-      retryConfig: deps.retry ?? DEFAULT_SLACK_RETRY,
-      timeout: deps.timeoutMs ?? 10_000,
-      // A 429 comes straight back with its Retry-After: the delivery holds the channel (or team) in
-      // the store, for every job and process, instead of one client sleeping in a worker.
-      rejectRateLimitedCalls: true,
-      logger: loggerAdapter(deps.logger),
-    });
+    const client = (retryConfig: RetryOptions) =>
+      new WebClient(token, {
+        slackApiUrl: deps.apiUrl,
+        retryConfig,
+        timeout: deps.timeoutMs ?? 10_000,
+        // A 429 comes straight back with its Retry-After: the delivery holds the channel (or team) in
+        // the store, for every job and process, instead of one client sleeping in a worker.
+        rejectRateLimitedCalls: true,
+        logger: loggerAdapter(deps.logger),
+      });
+    const web = client(deps.retry ?? DEFAULT_SLACK_RETRY);
+    const posts = deps.retryPosts === false ? client({ retries: 0 }) : web;
     api = {
       dryRun: false,
       async call(method, args) {
         try {
-          return (await web.apiCall(method, args)) as never;
+          return (await (method === 'chat.postMessage' ? posts : web).apiCall(method, args)) as never;
         } catch (err) {
           throw classifySlackError(method, err);
         }

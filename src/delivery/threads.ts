@@ -16,7 +16,8 @@ import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
-import { echoKey, paceKey, paceSlotKey, postKey } from '../store/keys.js';
+import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
+import type { OwnPostFinder } from './own-post.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -39,6 +40,8 @@ export interface ChannelDeliveryDeps {
   parentWaitMs: number;
   /** Source definitions, for the echo rule (default: the built-in list). */
   sources?: readonly SourceDefinition[];
+  /** Looks for a message an earlier run may have posted (unset: a rerun posts again). */
+  ownPosts?: OwnPostFinder;
 }
 
 export interface ChannelJob {
@@ -87,7 +90,19 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const key = postKey(job.id, teamId, channelId, part);
     const done = await store.getRecord<string>(key);
     if (done) return done;
+    // An earlier run got as far as posting but recorded no ts: Slack may have the message.
+    const attemptKey = postAttemptKey(job.id, teamId, channelId, part);
+    const attemptedAt = deps.ownPosts ? await store.getRecord<number>(attemptKey) : null;
+    if (attemptedAt !== null && deps.ownPosts) {
+      const found = await deps.ownPosts.find(slack, { teamId, channelId, eventId: event.id, part, threadTs, attemptedAt });
+      if (found) {
+        await persist(() => store.setRecord(key, found, POST_RECORD_TTL));
+        return found;
+      }
+    }
     await pace(job, teamId, channelId, part);
+    // The first attempt's time stays: a message posted then is no older than it.
+    if (deps.ownPosts && attemptedAt === null) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
     metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
     const res = await callWithFallback(
       slack,

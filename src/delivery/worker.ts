@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics.js';
 import { THREAD_TTL_SECONDS, type DeadLetterRepo, type KeyValue, type Subscription, type SubscriptionRepo, type ThreadRepo } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler, type Queue } from '../queue/queue.js';
 import type { SlackGate } from './slack-gate.js';
+import type { OwnPostFinder } from './own-post.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent } from './route.js';
 import type { SourceDefinition } from '../sources/index.js';
@@ -52,6 +53,8 @@ export interface DeliveryDeps {
   gate?: SlackGate;
   /** How long a delivery waits out transient Slack failures before it is dead-lettered. Default 24 h. */
   outageMaxMs?: number;
+  /** Looks for a message an earlier run may have posted before posting again (exactly once). */
+  ownPosts?: OwnPostFinder;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
   fallbackTarget?: Subscription;
 }
@@ -66,6 +69,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     sources: deps.sources,
     channelIntervalMs: deps.channelIntervalMs,
     parentWaitMs: deps.parentWaitMs ?? 2000,
+    ownPosts: deps.ownPosts,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
   const outageMaxMs = deps.outageMaxMs ?? 24 * 3600_000;

@@ -29,6 +29,13 @@ export const postKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) 
   `post:${jobId}:${teamId}:${channelId}:${part}`;
 /** One job's delivery into one channel is complete: a rerun (another channel was deferred) skips it. */
 export const deliveredKey = (jobId: Part, teamId: Part, channelId: Part) => `delivered:${jobId}:${teamId}:${channelId}`;
+/** A post of one part was attempted (Slack may have it even though its ts was never recorded). */
+export const postAttemptKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
+  `postattempt:${jobId}:${teamId}:${channelId}:${part}`;
+/** Lookups of our own messages a team made in one minute (a counter). */
+export const lookupBudgetKey = (teamId: Part, minute: Part) => `lookups:${teamId}:${minute}`;
+/** Set while a team's token lacks the history scopes the lookup needs. */
+export const lookupScopeKey = (teamId: Part) => `lookup-noscope:${teamId}`;
 /** The send slot reserved for one message part, kept across reruns. */
 export const paceSlotKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
   `paceslot:${jobId}:${teamId}:${channelId}:${part}`;

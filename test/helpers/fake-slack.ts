@@ -13,12 +13,21 @@ export interface SlackCall {
   at: number;
 }
 
+export interface PostedMessage {
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  metadata?: unknown;
+}
+
 export type Fault =
   | { error: string }
   | { status: number; retryAfter?: number }
   | { hang: true }
   /** Answers normally, but only after `delayMs` (a slow Slack). */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Slack does the call (the message is posted) but the answer never comes: a timeout after the post. */
+  | { acceptThenHang: true };
 
 export interface FakeSlack {
   url: string;
@@ -29,6 +38,8 @@ export interface FakeSlack {
   of(method: string, channel?: string): SlackCall[];
   /** Decides a fault per call (return undefined to answer normally). */
   fault: ((call: SlackCall) => Fault | undefined) | undefined;
+  /** Messages posted, per channel, as conversations.history/replies return them. */
+  messages: Map<string, PostedMessage[]>;
   /** The bot token `oauth.v2.access` grants (an OAuth install of team T1). */
   oauthBotToken: string;
   reset(): void;
@@ -59,6 +70,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls: [],
     failures: [],
     fault: undefined,
+    messages: new Map(),
     oauthBotToken: 'xoxb-fake-installed',
     of(method, channel) {
       return this.calls.filter((c) => c.method === method && (channel === undefined || c.args.channel === channel));
@@ -67,6 +79,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       this.calls.length = 0;
       this.failures.length = 0;
       this.fault = undefined;
+      this.messages.clear();
     },
     close: async () => undefined,
   };
@@ -109,8 +122,31 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       fake.calls.push(call);
       n += 1;
-      const ts = (args.ts as string | undefined) ?? `${1700000000 + n}.${String(n).padStart(6, '0')}`;
+      const ts = (args.ts as string | undefined) ?? `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`;
       const body: Record<string, unknown> = { ok: true, channel: args.channel, ts };
+      const channel = String(args.channel ?? '');
+      if (method === 'chat.postMessage') {
+        const list = fake.messages.get(channel) ?? [];
+        list.push({ ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string | undefined, metadata: args.metadata });
+        fake.messages.set(channel, list);
+      }
+      if (method === 'conversations.history' || method === 'conversations.replies') {
+        // Newest first, `oldest` inclusive, one page of `limit`; metadata only when asked for.
+        const oldest = Number(args.oldest ?? 0);
+        const all = (fake.messages.get(channel) ?? []).filter((m) =>
+          method === 'conversations.replies' ? m.ts === args.ts || m.thread_ts === args.ts : !m.thread_ts,
+        );
+        const meta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        body.messages = all
+          .filter((m) => Number(m.ts) >= oldest)
+          .reverse()
+          .slice(0, Number(args.limit ?? 100))
+          .map((m) => (meta ? m : { ...m, metadata: undefined }));
+      }
+      if (f && 'acceptThenHang' in f) {
+        hanging.add(res);
+        return;
+      }
       if (method === 'users.info') body.user = { id: args.user, profile: { email: `${String(args.user).toLowerCase()}@example.com` } };
       if (method === 'auth.test') Object.assign(body, { team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
       if (method === 'oauth.v2.access') {
