@@ -186,7 +186,19 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });
   const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
-  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun };
+  const slackDeps = {
+    store,
+    logger,
+    requeueDeadLetter,
+    slack,
+    sentryApi,
+    bugseeApi,
+    sentryTokens: tokens,
+    metrics,
+    deliverDirect,
+    dryRun: config.slack.dryRun,
+    backlog: () => queue.backlog(),
+  };
 
   const app = createApp({
     config,

@@ -10,28 +10,34 @@ import { deliveriesKey } from '../store/keys.js';
 import type { DeadLetterRepo, KeyValue, SubscriptionRepo } from '../store/store.js';
 import { buildHomeView, channel, type DeliveryEntry } from './home-view.js';
 import { esc } from './describe.js';
+import type { Backlog } from '../queue/queue.js';
 
 export interface HomeDeps {
   store: Pick<KeyValue, 'listCapped'> & Pick<SubscriptionRepo, 'listSubscriptions'> & DeadLetterRepo;
   /** Puts the dead letter's job back on the queue (and removes the dead letter). */
   requeueDeadLetter: (id: string, teamId: string) => Promise<void>;
   logger: Logger;
+  /** The delivery queue's backlog (all workspaces), shown so an outage's waiting work is visible. */
+  backlog?: () => Promise<Backlog>;
 }
 
 export { deliveriesKey };
 
 export async function publishHome(client: WebClient, deps: HomeDeps, teamId: string, userId: string, notice?: string): Promise<void> {
-  const [subscriptions, deliveries, deadLetters, deadLetterStats] = await Promise.all([
+  const [subscriptions, deliveries, deadLetters, deadLetterStats, backlog] = await Promise.all([
     deps.store.listSubscriptions({ teamId }),
     deps.store.listCapped<DeliveryEntry>(deliveriesKey(teamId), 20),
     deps.store.listDeadLetters(20, { teamId }),
     deps.store.deadLetterStats(),
+    // The page still opens when the queue does not answer.
+    deps.backlog?.().catch(() => undefined),
   ]);
   const view = buildHomeView({
     subscriptions: subscriptions.filter((s) => s.teamId === teamId),
     deliveries,
     deadLetters: deadLetters.filter((d) => d.teamId === teamId),
     deadLetterStats,
+    backlog,
     notice,
   });
   await client.views.publish({ user_id: userId, view });

@@ -3,6 +3,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import type { Backlog } from '../queue/queue.js';
 import { registerActions, type ActionDeps } from './actions.js';
 import { registerCommands } from './commands.js';
 import { registerHome } from './home.js';
@@ -17,6 +18,8 @@ export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'lo
   idGen?: () => string;
   /** No Slack credentials: handlers avoid Web API calls they can do without. */
   dryRun?: boolean;
+  /** The delivery queue's backlog, for App Home. */
+  backlog?: () => Promise<Backlog>;
 }
 
 export function registerSlackHandlers(bolt: App, deps: SlackHandlerDeps): void {
