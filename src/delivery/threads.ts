@@ -53,6 +53,12 @@ export type ChannelResult = 'posted' | 'replied' | 'updated';
 
 type Msg = { text: string; blocks?: unknown[] };
 
+/** An error after which Slack has certainly not posted (a timeout or a 5xx may have). */
+function notPosted(err: unknown): boolean {
+  if (err instanceof DeferError) return true;
+  return err instanceof SlackCallError && (err.kind !== 'transient' || err.code === 'ratelimited');
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Retries a store write for about half a minute (longer than a Redis restart) before giving up. */
@@ -102,7 +108,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
     await pace(job, teamId, channelId, part);
     // The first attempt's time stays: a message posted then is no older than it.
-    if (deps.ownPosts && attemptedAt === null) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
+    const marked = deps.ownPosts !== undefined && attemptedAt === null;
+    if (marked) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
     metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
     const res = await callWithFallback(
       slack,
@@ -117,7 +124,11 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         metadata: { event_type: 'threadline_event', event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part } },
       },
       event.type,
-    );
+    ).catch(async (err: unknown) => {
+      // Certainly not posted (held, deferred, or Slack answered with an error): no lookup is owed.
+      if (marked && notPosted(err)) await store.deleteRecord(attemptKey).catch(() => undefined);
+      throw err;
+    });
     const ts = res.ts ?? '';
     // Slack has the message now: losing this record would post it again on a rerun, so a store
     // blip (Redis restarting) is waited out here rather than failing the job.

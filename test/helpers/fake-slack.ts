@@ -131,15 +131,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         fake.messages.set(channel, list);
       }
       if (method === 'conversations.history' || method === 'conversations.replies') {
-        // Newest first, `oldest` inclusive, one page of `limit`; metadata only when asked for.
+        // `oldest` inclusive, one page of `limit`; metadata only when asked for.
         const oldest = Number(args.oldest ?? 0);
         const all = (fake.messages.get(channel) ?? []).filter((m) =>
           method === 'conversations.replies' ? m.ts === args.ts || m.thread_ts === args.ts : !m.thread_ts,
         );
         const meta = args.include_all_metadata === true || args.include_all_metadata === 'true';
-        body.messages = all
-          .filter((m) => Number(m.ts) >= oldest)
-          .reverse()
+        // History comes newest first; a thread's replies oldest first, as Slack sends them.
+        const since = all.filter((m) => Number(m.ts) >= oldest);
+        body.messages = (method === 'conversations.history' ? since.reverse() : since)
           .slice(0, Number(args.limit ?? 100))
           .map((m) => (meta ? m : { ...m, metadata: undefined }));
       }

@@ -124,8 +124,8 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
         if (res === null) return null;
         if (!Array.isArray(res)) return threadFromHash({ ...h, state, stateTimes: times, updatedAt });
         h = pairsToObject(res);
-        // Spread the losers out: 200 writers retrying in lockstep would mostly lose again.
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** round)));
+        // Spread the losers out (exponential, jittered): writers retrying in lockstep mostly lose again.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 * 2 ** round)));
       }
       throw new Error(`thread state of ${threadKey} kept changing; merge not applied`);
     },

@@ -139,6 +139,6 @@ export function deliveryStateContract(t: ContractState): void {
       expect(final?.state.lastChangeBy).toBe('u99');
       expect(final?.state.status).toBe('resolved');
       expect(final?.ts).toBe('1700000000.000200');
-    });
+    }, 60_000);
   });
 }
