@@ -13,6 +13,7 @@ import type { KeyValue } from '../store/store.js';
 import { lookupBudgetKey, lookupScopeKey } from '../store/keys.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
+import { DeferError } from '../queue/queue.js';
 
 /** Slack gives apps outside its Marketplace 15 messages a page. */
 const PAGE = 15;
@@ -79,6 +80,8 @@ export function createOwnPostFinder(deps: OwnPostFinderDeps) {
       metrics.slackLookups.inc({ result: mine?.ts ? 'adopted' : 'not_found' });
       return mine?.ts ?? null;
     } catch (err) {
+      // Held or capped (the gate defers the job): look again on the rerun, never post blind.
+      if (err instanceof DeferError) throw err;
       const code = err instanceof SlackCallError ? err.code : 'error';
       if (code === 'missing_scope') {
         await store.setRecord(lookupScopeKey(p.teamId), 1, NO_SCOPE_TTL_SECONDS);
