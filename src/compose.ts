@@ -179,7 +179,13 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       maxBreakMs: Math.min(60_000, Math.max(1000, Math.floor(config.slack.outageMaxMs / 100))),
     }),
     outageMaxMs: config.slack.outageMaxMs,
-    ownPosts: createOwnPostFinder({ store, metrics, logger, perMinute: config.slack.lookupsPerMinute }),
+    ownPosts: createOwnPostFinder({
+      store,
+      metrics,
+      logger,
+      perMinute: config.slack.lookupsPerMinute,
+      windowMs: (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 2 + 10_000,
+    }),
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
   });

@@ -17,6 +17,8 @@ import { DeferError } from '../queue/queue.js';
 
 /** Slack gives apps outside its Marketplace 15 messages a page. */
 const PAGE = 15;
+/** Pages one lookup may read (each counts against the budget). */
+const MAX_PAGES = 10;
 /** How long a missing scope is remembered before trying again (a reinstall may have added it). */
 const NO_SCOPE_TTL_SECONDS = 3600;
 
@@ -26,6 +28,8 @@ export interface OwnPostFinderDeps {
   logger: Logger;
   /** Lookups per workspace per minute (Slack allows non-Marketplace apps one). */
   perMinute: number;
+  /** How long after an attempt its message can appear (longer than a call with its retries). */
+  windowMs: number;
 }
 
 export interface OwnPost {
@@ -37,6 +41,12 @@ export interface OwnPost {
   threadTs?: string;
   /** When the earlier attempt was made (ms): the message cannot be older. */
   attemptedAt: number;
+}
+
+interface Page {
+  messages?: Message[];
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
 }
 
 interface Message {
@@ -69,16 +79,33 @@ export function createOwnPostFinder(deps: OwnPostFinderDeps) {
       metrics.slackLookups.inc({ result: 'fallback_budget' });
       return null;
     }
-    // A second of slack for clocks: Slack's ts is its own time.
+    // Our message can only be from the attempt's window (a second of slack for clocks: Slack's ts is
+    // its own time); a busy channel may still need more than one page, each within the budget.
     const oldest = ((p.attemptedAt - 1000) / 1000).toFixed(6);
-    const args = { channel: p.channelId, oldest, limit: PAGE, include_all_metadata: true, inclusive: true };
+    const latest = ((p.attemptedAt + deps.windowMs) / 1000).toFixed(6);
+    const args = { channel: p.channelId, oldest, latest, limit: PAGE, include_all_metadata: true, inclusive: true };
     try {
-      const res = p.threadTs
-        ? await slack.call<{ messages?: Message[] }>('conversations.replies', { ...args, ts: p.threadTs })
-        : await slack.call<{ messages?: Message[] }>('conversations.history', args);
-      const mine = (res.messages ?? []).find((m) => m.metadata?.event_payload?.event_id === p.eventId && m.metadata.event_payload.part === p.part);
-      metrics.slackLookups.inc({ result: mine?.ts ? 'adopted' : 'not_found' });
-      return mine?.ts ?? null;
+      let cursor: string | undefined;
+      for (let page = 0; ; page++) {
+        if (page > 0 && !(await withinBudget(p.teamId))) {
+          metrics.slackLookups.inc({ result: 'fallback_budget' });
+          return null;
+        }
+        const pageArgs = cursor ? { ...args, cursor } : args;
+        const res = p.threadTs
+          ? await slack.call<Page>('conversations.replies', { ...pageArgs, ts: p.threadTs })
+          : await slack.call<Page>('conversations.history', pageArgs);
+        const mine = (res.messages ?? []).find((m) => m.metadata?.event_payload?.event_id === p.eventId && m.metadata.event_payload.part === p.part);
+        if (mine?.ts) {
+          metrics.slackLookups.inc({ result: 'adopted' });
+          return mine.ts;
+        }
+        cursor = res.has_more ? res.response_metadata?.next_cursor : undefined;
+        if (!cursor || page + 1 >= MAX_PAGES) {
+          metrics.slackLookups.inc({ result: 'not_found' });
+          return null;
+        }
+      }
     } catch (err) {
       // Held or capped (the gate defers the job): look again on the rerun, never post blind.
       if (err instanceof DeferError) throw err;

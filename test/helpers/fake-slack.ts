@@ -139,9 +139,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const meta = args.include_all_metadata === true || args.include_all_metadata === 'true';
         // History comes newest first; a thread's replies oldest first, as Slack sends them.
         const since = all.filter((m) => Number(m.ts) >= oldest);
-        body.messages = (method === 'conversations.history' ? since.reverse() : since)
-          .slice(0, Number(args.limit ?? 100))
-          .map((m) => (meta ? m : { ...m, metadata: undefined }));
+        const latest = args.latest === undefined ? Infinity : Number(args.latest);
+        const ordered = (method === 'conversations.history' ? since.reverse() : since).filter((m) => Number(m.ts) <= latest);
+        const from = Number(args.cursor ?? 0);
+        const limit = Number(args.limit ?? 100);
+        body.messages = ordered.slice(from, from + limit).map((m) => (meta ? m : { ...m, metadata: undefined }));
+        body.has_more = from + limit < ordered.length;
+        if (body.has_more) body.response_metadata = { next_cursor: String(from + limit) };
       }
       if (f && 'acceptThenHang' in f) {
         hanging.add(res);
