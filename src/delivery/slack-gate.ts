@@ -87,15 +87,37 @@ export function createSlackGate(deps: SlackGateDeps) {
   /** `api` as one delivery (team, channel) uses it. */
   function wrap(api: SlackApi, teamId: string, channelId: string): SlackApi {
     if (api.dryRun) return api;
+    // Checks done ahead by `prepare` (while the post waits for its pacing slot), for the next call.
+    let prepared: { breaker: Hold | null; holder: string } | undefined;
+    async function admit() {
+      const [breaker, holder] = [await checkHolds(teamId, channelId), randomUUID()];
+      if (!(await store.acquireLease(teamSlotsKey(teamId), holder, deps.teamConcurrency, deps.slotLeaseMs))) {
+        metrics.slackDeferrals.inc({ reason: 'team_cap' });
+        throw new DeferError(jitter(250));
+      }
+      return { breaker, holder };
+    }
     return {
       dryRun: false,
+      async prepare() {
+        prepared ??= await admit();
+      },
       async call(method, args) {
-        const breaker = await checkHolds(teamId, channelId);
-        const holder = randomUUID();
-        if (!(await store.acquireLease(teamSlotsKey(teamId), holder, deps.teamConcurrency, deps.slotLeaseMs))) {
-          metrics.slackDeferrals.inc({ reason: 'team_cap' });
-          throw new DeferError(jitter(250));
+        const ahead = prepared;
+        prepared = undefined;
+        let admitted: { breaker: Hold | null; holder: string };
+        if (ahead) {
+          // A Retry-After may have come while this call waited for its slot: look again (one round trip).
+          try {
+            admitted = { breaker: await checkHolds(teamId, channelId), holder: ahead.holder };
+          } catch (err) {
+            await store.releaseLease(teamSlotsKey(teamId), ahead.holder).catch(() => undefined);
+            throw err;
+          }
+        } else {
+          admitted = await admit();
         }
+        const { breaker, holder } = admitted;
         try {
           const res = await api.call(method, args);
           if (breaker && breaker.fails > 0) await store.deleteRecord(slackHoldKey(teamId));

@@ -106,10 +106,14 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         return found;
       }
     }
-    await pace(job, teamId, channelId, part);
     // The first attempt's time stays: a message posted then is no older than it.
     const marked = deps.ownPosts !== undefined && attemptedAt === null;
-    if (marked) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
+    // The store round trips before the call (the gate's checks, the marker) are done while waiting
+    // for the channel's slot, so the call itself leaves on time.
+    await pace(job, teamId, channelId, part, async () => {
+      await slack.prepare?.();
+      if (marked) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
+    });
     metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
     const res = await callWithFallback(
       slack,
@@ -139,10 +143,11 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   /**
    * Waits for this post's slot in the channel (about one post per second). A short wait is slept;
    * a long one (a burst into one channel) is kept as a reservation and the job deferred, so the
-   * burst does not hold every worker while other channels wait.
+   * burst does not hold every worker while other channels wait. `ready` runs once the slot is
+   * known, before the wait.
    */
-  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
-    if (deps.channelIntervalMs <= 0) return;
+  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string, ready: () => Promise<void>) {
+    if (deps.channelIntervalMs <= 0) return ready();
     const slotKey = paceSlotKey(job.id, teamId, channelId, part);
     let at = await store.getRecord<number>(slotKey);
     // A slot missed while the job was deferred (a hold, an outage) is gone: posting now could land
@@ -156,6 +161,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         throw new DeferError(wait);
       }
     }
+    await ready();
     const remaining = at - Date.now();
     if (remaining > 0) await sleep(remaining);
   }
