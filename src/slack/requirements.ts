@@ -22,6 +22,10 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.getPermalink': [],
   // Tells a public channel from a private one the bot has not been invited to (channel_not_found).
   'conversations.info': ['channels:read', 'groups:read'],
+  // A rerun looks for its own message before posting again (exactly once; optional: without these
+  // scopes it says so once in the log and posts as before).
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'views.publish': [],
   'views.open': [],
   'views.update': [],
