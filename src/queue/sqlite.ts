@@ -244,7 +244,9 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
         // A pending claim is one an earlier version left without its job: store the job now.
         if (res.claimed || ('pending' in res && res.pending)) {
           const now = Date.now();
-          insert.run(jobId, JSON.stringify(res.seq === undefined ? job : { ...job, seq: res.seq }), now, now);
+          const stored = res.seq === undefined ? job : { ...job, seq: res.seq };
+          // Indexed by (thread, seq) like an enqueued job, for the ordering gate's "is it gone?".
+          insert.run(jobId, JSON.stringify(stored), now, now, stored.seq ? (stored.event.threadKey ?? null) : null, stored.seq ?? null);
           claims.confirm(c.key, c.ttlSeconds);
           if (res.claimed && c.alias) claims.confirm(c.alias, c.ttlSeconds);
         }
