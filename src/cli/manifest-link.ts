@@ -3,9 +3,10 @@
  * page carrying `manifest.yml`, as the README shows it (a test keeps the two equal).
  */
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isMain } from './is-main.js';
 
 export const NEW_APP_URL = 'https://api.slack.com/apps?new_app=1&manifest_yaml=';
 
@@ -14,17 +15,7 @@ export function manifestLink(manifestYaml: string): string {
   return NEW_APP_URL + encodeURIComponent(manifestYaml).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function runDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (runDirectly()) {
+if (isMain(import.meta.url)) {
   // dist/src/cli → the checkout's root.
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   process.stdout.write(`${manifestLink(readFileSync(path.join(root, 'manifest.yml'), 'utf8'))}\n`);

@@ -5,9 +5,10 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isMain } from './is-main.js';
 import {
   buildReplayRequest,
   formatAnswer,
@@ -135,17 +136,7 @@ export async function runReplay(argv: string[], io: ReplayIo = {}): Promise<numb
   }
 }
 
-function runDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (runDirectly()) {
+if (isMain(import.meta.url)) {
   runReplay(process.argv.slice(2), { env: process.env }).then(
     (code) => process.exit(code),
     (e) => {

@@ -6,7 +6,7 @@
 import { bugseeThreadKeys, type BugseeDraft, type BugseeBuildDetail, type BugseeBuildInfo, type BugseeBuildState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { eventTime, actorOf } from './normalize-common.js';
+import { appFields, eventTime, actorOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads, BuildInfo, Person } from './schema.js';
 
 export type BugseeBuildEventType = 'bugsee.build.created' | 'bugsee.build.deleted';
@@ -115,9 +115,7 @@ export function normalizeBuild<T extends BugseeBuildEventType>(
   const appName = opt(app.name) ?? app.key;
 
   const state: Partial<BugseeBuildState> = compact({
-    appKey: app.key,
-    appName: opt(app.name),
-    appUrl: opt(app.url),
+    ...appFields(app),
     current,
     sizeAnalysisStatus: status,
     sizeDiff: sizeDiffOf(raw),

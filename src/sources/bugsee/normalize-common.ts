@@ -41,3 +41,8 @@ export function eventTime(createdOn: string | null | undefined, meta: NormalizeM
   }
   return (meta.sourceTimestamp ?? meta.receivedAt).toISOString();
 }
+
+/** The app fields every Bugsee card shows: its key, and its name and link when Bugsee sent them. */
+export function appFields(app: { key: string; name?: string | null; url?: string | null }): { appKey: string; appName?: string; appUrl?: string } {
+  return { appKey: app.key, appName: opt(app.name), appUrl: opt(app.url) };
+}

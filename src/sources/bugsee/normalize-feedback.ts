@@ -6,7 +6,7 @@
 import { bugseeThreadKeys, type BugseeDraft, type BugseeFeedbackState, type FeedbackMessage } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { eventTime, actorOf, labelOf, personOf } from './normalize-common.js';
+import { appFields, eventTime, actorOf, labelOf, personOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads } from './schema.js';
 
 export type BugseeFeedbackEventType = 'bugsee.feedback.message.in' | 'bugsee.feedback.message.out';
@@ -30,9 +30,7 @@ export function normalizeFeedback<T extends BugseeFeedbackEventType>(
   const appName = opt(app.name) ?? app.key;
 
   const state: Partial<BugseeFeedbackState> = compact({
-    appKey: app.key,
-    appName: opt(app.name),
-    appUrl: opt(app.url),
+    ...appFields(app),
     deviceId,
     threadState: opt(thread.state),
     user: endUser,

@@ -4,7 +4,7 @@ import type { Actor } from '../../events.js';
 import { bugseeThreadKeys, type BugseeDraft, type BugseeIssueDetail, type BugseeIssueState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { eventTime, BUGSEE_SYSTEM_ACTOR, actorOf, personOf } from './normalize-common.js';
+import { appFields, eventTime, BUGSEE_SYSTEM_ACTOR, actorOf, personOf } from './normalize-common.js';
 import type { BugseeEnvelope, BugseePayloads } from './schema.js';
 
 export type BugseeIssueEventType =
@@ -98,9 +98,7 @@ export function normalizeIssue<T extends BugseeIssueEventType>(
     .map((r) => compact({ key: r.key, url: opt(r.url) }));
 
   const state: Partial<BugseeIssueState> = compact({
-    appKey: app.key,
-    appName: opt(app.name),
-    appUrl: opt(app.url),
+    ...appFields(app),
     issueKey: issue.key,
     summary: opt(issue.summary),
     description: opt(issue.description),
