@@ -36,6 +36,7 @@ import { registerSlackHandlers } from './slack/register.js';
 import { createPreview, createPretendWorkspace } from './preview/index.js';
 import { createTenancy, type Tenancy } from './connections/tenancy.js';
 import type { ConnectionContext } from './sources/kit/connection.js';
+import { createOneTeam } from './connections/one-team.js';
 
 const DRY_RUN_TARGET = {
   id: 'dry-run',
@@ -168,7 +169,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url, installationChanges });
 
   // Which workspace may see and change which source account (multi-workspace mode).
-  const connections: ConnectionContext = { store, config, logger, cipher, slack, now: Date.now };
+  const oneTeam = createOneTeam(config, slack, DRY_RUN_TARGET.teamId);
+  const connections: ConnectionContext = { store, config, logger, cipher, slack, oneTeam, now: Date.now };
   const tenancy = createTenancy(connections, sources);
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
@@ -198,6 +200,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
     mayReceive: tenancy.mayReceive,
+    oneTeam,
   });
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });

@@ -12,6 +12,7 @@ import type { DeadLetterRepo, KeyValue, Subscription, SubscriptionRepo, ThreadRe
 import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
+import type { OneTeam } from './route-chosen.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
@@ -42,6 +43,8 @@ export interface DeliveryDeps {
   gapTimeoutMs?: number;
   /** Whether a subscribing team may receive an event (multi-workspace connections); unset: every team may. */
   mayReceive?: MayReceive;
+  /** The one workspace's team, for an alert's bare channel id (see `route-chosen.ts`). */
+  oneTeam?: OneTeam;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
   fallbackTarget?: Subscription;
 }
@@ -163,7 +166,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     }
     const event = runtime ? await runtime.resolve(received) : received;
     await deps.render.recordSize(event);
-    let route = await routeEvent(store, event, only, deps.sources, deps.mayReceive);
+    let route = await routeEvent(store, event, only, deps.sources, deps.mayReceive, deps.oneTeam);
     if (!route.ok && route.reason === 'no_subscriber' && deps.fallbackTarget) route = { ok: true, targets: [deps.fallbackTarget] };
     if (!route.ok) {
       metrics.drops.inc({ type: event.type, reason: route.reason });

@@ -22,6 +22,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.getPermalink': [],
   // Tells a public channel from a private one the bot has not been invited to (channel_not_found).
   'conversations.info': ['channels:read', 'groups:read'],
+  // The channel list of a Sentry alert rule's Threadline action (public, and private ones the bot is in).
+  'conversations.list': ['channels:read', 'groups:read'],
   'views.publish': [],
   'views.open': [],
   'views.update': [],

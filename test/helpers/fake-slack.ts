@@ -27,6 +27,8 @@ export interface FakeSlack {
   of(method: string, channel?: string): SlackCall[];
   /** Decides a fault per call (return undefined to answer normally). */
   fault: ((call: SlackCall) => Fault | undefined) | undefined;
+  /** Fields added to a normal answer (a channel list for `conversations.list`, say). */
+  answer: ((call: SlackCall) => Record<string, unknown> | undefined) | undefined;
   /** The bot token `oauth.v2.access` grants (an OAuth install of team T1). */
   oauthBotToken: string;
   reset(): void;
@@ -57,6 +59,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls: [],
     failures: [],
     fault: undefined,
+    answer: undefined,
     oauthBotToken: 'xoxb-fake-installed',
     of(method, channel) {
       return this.calls.filter((c) => c.method === method && (channel === undefined || c.args.channel === channel));
@@ -65,6 +68,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       this.calls.length = 0;
       this.failures.length = 0;
       this.fault = undefined;
+      this.answer = undefined;
     },
     close: async () => undefined,
   };
@@ -125,6 +129,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           is_enterprise_install: false,
         });
       }
+      Object.assign(body, fake.answer?.(call) ?? {});
       res.end(JSON.stringify(body));
     });
   });
