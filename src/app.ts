@@ -104,6 +104,8 @@ export function createApp(deps: AppDeps): ThreadlineApp {
       try {
         const c = await deps.queue.counts();
         for (const [state, n] of Object.entries(c)) metrics.queueDepth.set({ state }, n);
+        const { oldestAt } = await deps.queue.backlog();
+        metrics.backlogOldestSeconds.set(oldestAt === null ? 0 : Math.max(0, Date.now() - oldestAt) / 1000);
       } catch {
         // A scrape must not fail because the queue is down; /readyz reports that.
       }

@@ -28,6 +28,8 @@ import { configuredLinkHosts, createRenderer } from './delivery/render.js';
 import { createMentions } from './slack/mentions.js';
 import { createChannelSettings } from './slack/settings.js';
 import { createDeliveryHandler } from './delivery/worker.js';
+import { createSlackGate } from './delivery/slack-gate.js';
+import { createOwnPostFinder } from './delivery/own-post.js';
 import { createRequeue } from './delivery/requeue.js';
 import { createDirectDelivery } from './delivery/direct.js';
 import { createApp, type ThreadlineApp } from './app.js';
@@ -137,6 +139,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     dryRun: config.slack.dryRun,
     retry: opts.slackRetry,
     timeoutMs: opts.slackTimeoutMs ?? config.slack.timeoutMs,
+    retryPosts: config.slack.lookupsPerMinute === 0,
     tokenForTeam:
       config.slack.mode === 'oauth'
         ? (teamId) => installationStore.botTokenForTeam(teamId)
@@ -197,6 +200,24 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     channelIntervalMs: config.slack.dryRun ? 0 : config.slack.channelIntervalMs,
     parentWaitMs: opts.parentWaitMs,
     gapTimeoutMs: opts.gapTimeoutMs,
+    queue,
+    gate: createSlackGate({
+      store,
+      metrics,
+      logger,
+      teamConcurrency: config.slack.teamConcurrency,
+      // Longer than a call with its one retry: a crashed worker's place comes back after this.
+      slotLeaseMs: (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 3 + 5000,
+      maxBreakMs: Math.min(60_000, Math.max(1000, Math.floor(config.slack.outageMaxMs / 100))),
+    }),
+    outageMaxMs: config.slack.outageMaxMs,
+    ownPosts: createOwnPostFinder({
+      store,
+      metrics,
+      logger,
+      perMinute: config.slack.lookupsPerMinute,
+      windowMs: (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 2 + 10_000,
+    }),
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
     mayReceive: tenancy.mayReceive,
@@ -205,7 +226,21 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });
   const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
-  const slackDeps = { store, logger, requeueDeadLetter, slack, sentryApi, bugseeApi, sentryTokens: tokens, metrics, deliverDirect, dryRun: config.slack.dryRun, sources, tenancy };
+  const slackDeps = {
+    store,
+    logger,
+    requeueDeadLetter,
+    slack,
+    sentryApi,
+    bugseeApi,
+    sentryTokens: tokens,
+    metrics,
+    deliverDirect,
+    dryRun: config.slack.dryRun,
+    backlog: () => queue.backlog(),
+    sources,
+    tenancy,
+  };
 
   const preview = workspace
     ? createPreview({ config, workspace, logger, metrics, queue, sources, handlers: slackDeps, ...opts.preview })

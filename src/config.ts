@@ -107,6 +107,9 @@ const schema = z.object({
     .prefault('5'),
   SHUTDOWN_TIMEOUT_MS: intIn(0, 600_000).prefault('25000'),
   SLACK_TIMEOUT_MS: intIn(100, 120_000).prefault('10000'),
+  SLACK_OUTAGE_MAX_MS: intIn(0, 30 * 24 * 3600_000).prefault('86400000'),
+  TEAM_CONCURRENCY: intIn(1, 256).prefault('8'),
+  SLACK_LOOKUPS_PER_MINUTE: intIn(0, 10_000).prefault('1'),
   QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
   DEAD_LETTER_MAX_COUNT: intIn(1, 10_000_000).prefault('10000'),
   DEAD_LETTER_MAX_BYTES: intIn(1024, Number.MAX_SAFE_INTEGER).prefault(String(256 * 1024 * 1024)),
@@ -147,6 +150,12 @@ export interface Config {
     apiUrl: string;
     channelIntervalMs: number;
     timeoutMs: number;
+    /** How long a delivery waits out transient Slack failures (5xx, timeouts, 429) before it is dead-lettered. */
+    outageMaxMs: number;
+    /** Slack calls in flight per team, across processes: a slow workspace delays only itself. */
+    teamConcurrency: number;
+    /** Own-message lookups (conversations.history/replies) per workspace per minute; 0 turns them off. */
+    lookupsPerMinute: number;
     /** No bot token and no OAuth: every Slack call is logged instead of sent. */
     dryRun: boolean;
     mode: 'single' | 'oauth' | 'dry-run';
@@ -228,6 +237,9 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       apiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/`,
       channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
       timeoutMs: c.SLACK_TIMEOUT_MS,
+      outageMaxMs: c.SLACK_OUTAGE_MAX_MS,
+      teamConcurrency: c.TEAM_CONCURRENCY,
+      lookupsPerMinute: c.SLACK_LOOKUPS_PER_MINUTE,
       dryRun: mode === 'dry-run',
       mode,
     },

@@ -71,6 +71,23 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['action', 'result'] as const,
       registers: [registry],
     }),
+    slackDeferrals: new Counter({
+      name: 'threadline_slack_deferrals_total',
+      help: 'Deliveries put back on the queue instead of calling Slack, by reason (held, ratelimited, team_cap, outage)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    slackLookups: new Counter({
+      name: 'threadline_slack_lookups_total',
+      help: 'Reruns that looked for their own message before posting again, by result (adopted, not_found, fallback_budget, fallback_scope, fallback_error)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    backlogOldestSeconds: new Gauge({
+      name: 'threadline_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest delivery job not yet done (sampled on scrape; 0 when none)',
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'threadline_queue_jobs',
       help: 'Delivery jobs by state (sampled on scrape)',

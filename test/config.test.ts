@@ -35,6 +35,13 @@ describe('readConfig', () => {
     expect(problems({ DEAD_LETTER_MAX_BYTES: 'lots' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_BYTES']);
   });
 
+  it('waits out Slack outages for 24 h and caps a workspace at 8 calls in flight unless told otherwise', () => {
+    expect(readConfig({}).slack).toMatchObject({ outageMaxMs: 86_400_000, teamConcurrency: 8 });
+    expect(readConfig({ SLACK_OUTAGE_MAX_MS: '0', TEAM_CONCURRENCY: '2' }).slack).toMatchObject({ outageMaxMs: 0, teamConcurrency: 2 });
+    expect(problems({ TEAM_CONCURRENCY: '0' }).map((p) => p.variable)).toEqual(['TEAM_CONCURRENCY']);
+    expect(problems({ SLACK_OUTAGE_MAX_MS: 'a day' }).map((p) => p.variable)).toEqual(['SLACK_OUTAGE_MAX_MS']);
+  });
+
   it('splits SENTRY_CLIENT_SECRET on commas for rotation', () => {
     // Was 'old, new ,': secrets now need 8 characters and an empty entry refuses to start (issue 16).
     expect(readConfig({ SENTRY_CLIENT_SECRET: 'old-secret, new-secret ' }).sentry.clientSecrets).toEqual(['old-secret', 'new-secret']);

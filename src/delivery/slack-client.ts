@@ -1,7 +1,7 @@
 /**
  * The Slack Web API as the delivery and the buttons use it. One `WebClient` per token, configured
- * with the client's own retry policy (429 waits for Retry-After; 5xx and network errors back off):
- * there is no second retry loop on top for Slack errors. With no credentials the client is a
+ * with one retry of its own for 5xx and network errors; a 429 is not retried here but handed back
+ * with its Retry-After (see slack-gate.ts). With no credentials the client is a
  * dry-run that logs each call as one JSON line and answers with a plausible fake response.
  */
 
@@ -12,6 +12,8 @@ import { classifySlackError } from './slack-errors.js';
 export interface SlackApi {
   readonly dryRun: boolean;
   call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T & { ok: boolean }>;
+  /** Does ahead of time what the next `call` would check first (see slack-gate.ts); optional. */
+  prepare?(): Promise<void>;
 }
 
 export interface SlackClientsDeps {
@@ -28,6 +30,11 @@ export interface SlackClientsDeps {
   maxClients?: number;
   /** Dry-run only: sees every call (the preview page keeps them) and may add fields to the answer. */
   observeDryRun?: DryRunObserver;
+  /**
+   * Whether the client retries chat.postMessage itself. Off when reruns look for their own message
+   * (own-post.ts): a retry after a timeout could post twice, a rerun from the queue looks first.
+   */
+  retryPosts?: boolean;
 }
 
 /** Fields it returns are merged into the fake answer (a pretend user's profile for `users.info`). */
@@ -44,8 +51,11 @@ export class NoSlackTokenError extends Error {
   }
 }
 
-/** ~5 retries over about a minute: long enough for a Slack blip, short enough to free the worker. */
-export const DEFAULT_SLACK_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 20_000, randomize: true };
+/**
+ * One retry: a blip is ridden out here, anything longer goes back to the queue (the delivery waits
+ * out an outage there, without holding a worker). More retries would hold a worker for minutes.
+ */
+export const DEFAULT_SLACK_RETRY: RetryOptions = { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2000, randomize: true };
 
 function loggerAdapter(logger: Logger) {
   const child = logger.child({ component: 'slack-web-api' });
@@ -90,18 +100,23 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
       byToken.set(token, api);
       return api;
     }
-    const web = new WebClient(token, {
-      slackApiUrl: deps.apiUrl,
-      retryConfig: deps.retry ?? DEFAULT_SLACK_RETRY,
-      timeout: deps.timeoutMs ?? 10_000,
-      rejectRateLimitedCalls: false,
-      logger: loggerAdapter(deps.logger),
-    });
+    const client = (retryConfig: RetryOptions) =>
+      new WebClient(token, {
+        slackApiUrl: deps.apiUrl,
+        retryConfig,
+        timeout: deps.timeoutMs ?? 10_000,
+        // A 429 comes straight back with its Retry-After: the delivery holds the channel (or team) in
+        // the store, for every job and process, instead of one client sleeping in a worker.
+        rejectRateLimitedCalls: true,
+        logger: loggerAdapter(deps.logger),
+      });
+    const web = client(deps.retry ?? DEFAULT_SLACK_RETRY);
+    const posts = deps.retryPosts === false ? client({ retries: 0 }) : web;
     api = {
       dryRun: false,
       async call(method, args) {
         try {
-          return (await web.apiCall(method, args)) as never;
+          return (await (method === 'chat.postMessage' ? posts : web).apiCall(method, args)) as never;
         } catch (err) {
           throw classifySlackError(method, err);
         }

@@ -28,6 +28,8 @@ export class SlackCallError extends Error {
     readonly method: string,
     readonly code: string,
     readonly kind: SlackFailureKind,
+    /** Slack's Retry-After, for a rate-limited call. */
+    readonly retryAfterMs?: number,
   ) {
     super(`${method} failed: ${code}`);
     this.name = 'SlackCallError';
@@ -44,7 +46,10 @@ export function classifySlackError(method: string, err: unknown): SlackCallError
     return new SlackCallError(method, code, kind);
   }
   if (e?.code === 'slack_webapi_http_error') return new SlackCallError(method, `http_${e.statusCode ?? 'error'}`, 'transient');
-  if (e?.code === 'slack_webapi_rate_limited_error') return new SlackCallError(method, 'ratelimited', 'transient');
+  if (e?.code === 'slack_webapi_rate_limited_error') {
+    const retryAfter = (err as { retryAfter?: number }).retryAfter;
+    return new SlackCallError(method, 'ratelimited', 'transient', typeof retryAfter === 'number' ? retryAfter * 1000 : undefined);
+  }
   if (e?.code === 'slack_webapi_request_error') return new SlackCallError(method, 'request_error', 'transient');
   return new SlackCallError(method, e?.message ?? 'unknown_error', 'transient');
 }

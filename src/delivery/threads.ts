@@ -16,7 +16,8 @@ import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
-import { echoKey, paceKey, paceSlotKey, postKey } from '../store/keys.js';
+import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
+import type { OwnPostFinder } from './own-post.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -25,6 +26,8 @@ export const BUTTON_EVENT_PREFIX = 'action-';
 const STALE_CLAIM_MS = 3 * 60 * 1000;
 /** Longer pacing waits defer the job instead of sleeping in a worker slot. */
 const MAX_PACING_SLEEP_MS = 1500;
+/** A reserved send slot this far in the past was missed. */
+const MISSED_SLOT_MS = 250;
 
 export interface ChannelDeliveryDeps {
   store: KeyValue & ThreadRepo;
@@ -37,6 +40,8 @@ export interface ChannelDeliveryDeps {
   parentWaitMs: number;
   /** Source definitions, for the echo rule (default: the built-in list). */
   sources?: readonly SourceDefinition[];
+  /** Looks for a message an earlier run may have posted (unset: a rerun posts again). */
+  ownPosts?: OwnPostFinder;
 }
 
 export interface ChannelJob {
@@ -47,6 +52,12 @@ export interface ChannelJob {
 export type ChannelResult = 'posted' | 'replied' | 'updated';
 
 type Msg = { text: string; blocks?: unknown[] };
+
+/** An error after which Slack has certainly not posted (a timeout or a 5xx may have). */
+function notPosted(err: unknown): boolean {
+  if (err instanceof DeferError) return true;
+  return err instanceof SlackCallError && (err.kind !== 'transient' || err.code === 'ratelimited');
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,7 +96,24 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const key = postKey(job.id, teamId, channelId, part);
     const done = await store.getRecord<string>(key);
     if (done) return done;
-    await pace(job, teamId, channelId, part);
+    // An earlier run got as far as posting but recorded no ts: Slack may have the message.
+    const attemptKey = postAttemptKey(job.id, teamId, channelId, part);
+    const attemptedAt = deps.ownPosts ? await store.getRecord<number>(attemptKey) : null;
+    if (attemptedAt !== null && deps.ownPosts) {
+      const found = await deps.ownPosts.find(slack, { teamId, channelId, eventId: event.id, part, threadTs, attemptedAt });
+      if (found) {
+        await persist(() => store.setRecord(key, found, POST_RECORD_TTL));
+        return found;
+      }
+    }
+    // The first attempt's time stays: a message posted then is no older than it.
+    const marked = deps.ownPosts !== undefined && attemptedAt === null;
+    // The store round trips before the call (the gate's checks, the marker) are done while waiting
+    // for the channel's slot, so the call itself leaves on time.
+    await pace(job, teamId, channelId, part, async () => {
+      await slack.prepare?.();
+      if (marked) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
+    });
     metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
     const res = await callWithFallback(
       slack,
@@ -100,7 +128,11 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         metadata: { event_type: 'threadline_event', event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part } },
       },
       event.type,
-    );
+    ).catch(async (err: unknown) => {
+      // Certainly not posted (held, deferred, or Slack answered with an error): no lookup is owed.
+      if (marked && notPosted(err)) await store.deleteRecord(attemptKey).catch(() => undefined);
+      throw err;
+    });
     const ts = res.ts ?? '';
     // Slack has the message now: losing this record would post it again on a rerun, so a store
     // blip (Redis restarting) is waited out here rather than failing the job.
@@ -111,12 +143,16 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   /**
    * Waits for this post's slot in the channel (about one post per second). A short wait is slept;
    * a long one (a burst into one channel) is kept as a reservation and the job deferred, so the
-   * burst does not hold every worker while other channels wait.
+   * burst does not hold every worker while other channels wait. `ready` runs once the slot is
+   * known, before the wait.
    */
-  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
-    if (deps.channelIntervalMs <= 0) return;
+  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string, ready: () => Promise<void>) {
+    if (deps.channelIntervalMs <= 0) return ready();
     const slotKey = paceSlotKey(job.id, teamId, channelId, part);
     let at = await store.getRecord<number>(slotKey);
+    // A slot missed while the job was deferred (a hold, an outage) is gone: posting now could land
+    // right beside the slot another post holds, so take a new one.
+    if (at !== null && at < Date.now() - MISSED_SLOT_MS) at = null;
     if (at === null) {
       const wait = await store.reserveSlot(paceKey(teamId, channelId), deps.channelIntervalMs);
       at = Date.now() + wait;
@@ -125,6 +161,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         throw new DeferError(wait);
       }
     }
+    await ready();
     const remaining = at - Date.now();
     if (remaining > 0) await sleep(remaining);
   }
@@ -163,7 +200,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const claim = await store.claimThread(teamId, channelId, event.threadKey, owner, event.subject.kind);
     if (claim.won) {
       if (claim.record.ts) return 'posted';
-      const merged = mergeState(claim.record.state ?? {}, claim.record.stateTimes ?? {}, event.state as Record<string, unknown>, event.time);
+      // Merged in the store first (atomic, and the same result again on a rerun), then posted.
+      const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
       const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
       let ts: string;
       try {
@@ -174,7 +212,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         if (err instanceof SlackCallError) await store.releaseThread(teamId, channelId, event.threadKey, owner);
         throw err;
       }
-      await store.updateThread(teamId, channelId, event.threadKey, { ts, state: merged.state, stateTimes: merged.stateTimes });
+      await store.updateThread(teamId, channelId, event.threadKey, { ts });
       return 'posted';
     }
 
@@ -187,7 +225,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const echo = mark !== null;
     const patch = { ...(event.state as Record<string, unknown>) };
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
-    const merged = mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
+    // A button and a webhook of this thread may merge at the same moment: the store merges atomically.
+    const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ?? mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
     const reply = echo ? null : deps.render.reply(event, merged.state, channelExtras);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
@@ -196,10 +235,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       await callWithFallback(slack, 'chat.update', { channel: channelId, ts: parentTs, ...card }, event.type);
     } catch (err) {
       // The reply is out; a parent that can't be edited (deleted, too old) must not fail the event.
-      if (err instanceof SlackCallError && err.kind === 'permanent') throw err;
+      // A hold or rate limit defers the job: the rerun finds the reply posted and edits the card.
+      if (err instanceof DeferError || (err instanceof SlackCallError && err.kind === 'permanent')) throw err;
       deps.logger.warn({ type: event.type, channelId, error: (err as Error).message }, 'parent update failed');
     }
-    await store.updateThread(teamId, channelId, event.threadKey, { state: merged.state, stateTimes: merged.stateTimes });
     // Only now: a rerun of this job before this point must still see the echo and stay silent.
     if (echo) await store.deleteRecord(markKey);
     return reply ? 'replied' : 'updated';

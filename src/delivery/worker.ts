@@ -8,8 +8,10 @@
 import type { PipelineEvent } from '../events.js';
 import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { DeadLetterRepo, KeyValue, Subscription, SubscriptionRepo, ThreadRepo } from '../store/store.js';
-import { DeferError, type JobContext, type JobHandler } from '../queue/queue.js';
+import { THREAD_TTL_SECONDS, type DeadLetterRepo, type KeyValue, type Subscription, type SubscriptionRepo, type ThreadRepo } from '../store/store.js';
+import { DeferError, type JobContext, type JobHandler, type Queue } from '../queue/queue.js';
+import type { SlackGate } from './slack-gate.js';
+import type { OwnPostFinder } from './own-post.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
 import type { OneTeam } from './route-chosen.js';
@@ -19,10 +21,12 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
-import { deliveriesKey, seqBlockedKey, seqDoneKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
+import { deliveredKey, deliveriesKey, seqBlockedKey, seqDoneKey, seqKey, seqProgressKey, seqSkipKey, slackOutageKey } from '../store/keys.js';
 
 /** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
 const PROGRESS_TTL = 7 * 24 * 3600;
+/** As long as the post records: a rerun within it skips the channels already delivered. */
+const DELIVERED_TTL = 7 * 24 * 3600;
 
 /** Errors that mean the team's token is dead, not just this channel. */
 const TEAM_WIDE = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed', 'team_access_not_granted', 'no_installation']);
@@ -39,12 +43,23 @@ export interface DeliveryDeps {
   channelIntervalMs: number;
   /** How long a later event waits in-process for a parent being posted. Default 5 s. */
   parentWaitMs?: number;
-  /** After this long, an event stops waiting for an earlier one of its thread that never came. Default 30 s. */
+  /**
+   * After this long without progress, an event stops waiting for an earlier one of its thread that
+   * is not in the queue (never stored). One that is in the queue is waited for however long. Default 30 s.
+   */
   gapTimeoutMs?: number;
   /** Whether a subscribing team may receive an event (multi-workspace connections); unset: every team may. */
   mayReceive?: MayReceive;
   /** The one workspace's team, for an alert's bare channel id (see `route-chosen.ts`). */
   oneTeam?: OneTeam;
+  /** Where the job of an earlier event of a thread is (the queue). Without it, only `gapTimeoutMs` applies. */
+  queue?: Pick<Queue, 'seqJobState'>;
+  /** Holds, rate limits and the per-team cap around every Slack call (unset: calls go straight out). */
+  gate?: SlackGate;
+  /** How long a delivery waits out transient Slack failures before it is dead-lettered. Default 24 h. */
+  outageMaxMs?: number;
+  /** Looks for a message an earlier run may have posted before posting again (exactly once). */
+  ownPosts?: OwnPostFinder;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
   fallbackTarget?: Subscription;
 }
@@ -59,8 +74,32 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     sources: deps.sources,
     channelIntervalMs: deps.channelIntervalMs,
     parentWaitMs: deps.parentWaitMs ?? 2000,
+    ownPosts: deps.ownPosts,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
+  const outageMaxMs = deps.outageMaxMs ?? 24 * 3600_000;
+  // Retries of a delivery in an outage back off up to this (5 min by default; a compressed outage
+  // in tests gets a proportionally shorter step, so the catch-up is not one long backoff late).
+  const outageBackoffCapMs = Math.min(300_000, Math.max(1000, Math.floor(outageMaxMs / 100)));
+
+  /**
+   * A transient Slack failure (5xx, timeout, network, 429 past its hold) that outlasted the client's
+   * own retry: the delivery goes back to the queue with a growing backoff until it has waited out
+   * `outageMaxMs`; after that this returns, and the caller dead-letters it.
+   */
+  async function deferWithinOutage(origin: string, channelId: string, err: SlackCallError, log: Logger): Promise<void> {
+    const key = slackOutageKey(origin, channelId);
+    const now = Date.now();
+    const seen = await store.getRecord<{ since: number; n: number; last: number }>(key);
+    // A record from an earlier episode (this delivery got through since, or went quiet) starts afresh.
+    const episode = seen && now - seen.last <= 2 * outageBackoffCapMs + 60_000 ? seen : { since: now, n: 0, last: now };
+    if (now - episode.since >= outageMaxMs) return;
+    await store.setRecord(key, { since: episode.since, n: episode.n + 1, last: now }, Math.ceil(outageMaxMs / 1000) + 3600);
+    const delay = Math.min(outageBackoffCapMs, 1000 * 2 ** Math.min(episode.n, 20));
+    metrics.slackDeferrals.inc({ reason: 'outage' });
+    if (episode.n === 0) log.warn({ channelId, error: err.code }, 'Slack is failing; the delivery waits and tries again');
+    throw new DeferError(Math.round(delay * (0.8 + Math.random() * 0.4)));
+  }
 
   async function disable(sub: Subscription, code: string, log: Logger) {
     const at = new Date().toISOString();
@@ -97,10 +136,15 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(deliveriesKey(sub.teamId), { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
+    const doneKey = deliveredKey(origin, sub.teamId, sub.channelId);
+    // A rerun after another channel of this event was deferred: this one is complete.
+    if (await store.getRecord(doneKey)) return;
     try {
-      const slack = await deps.slack.forTeam(sub.teamId);
+      const raw = await deps.slack.forTeam(sub.teamId);
+      const slack = deps.gate ? deps.gate.wrap(raw, sub.teamId, sub.channelId) : raw;
       const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId, extras);
       metrics.deliveries.inc({ type: event.type, result });
+      await store.setRecord(doneKey, 1, DELIVERED_TTL);
       await record(result);
       // A retry that got through makes an earlier dead letter of this channel stale. (A stale one
       // left by a deferred rerun is harmless: retrying it finds every part already posted.)
@@ -110,6 +154,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       const slackErr = err instanceof SlackCallError ? err : err instanceof NoSlackTokenError ? new SlackCallError('auth', 'no_installation', 'permanent') : null;
       if (!slackErr) throw err;
       metrics.slackErrors.inc({ method: slackErr.method, error: slackErr.code });
+      if (slackErr.kind === 'transient') await deferWithinOutage(origin, sub.channelId, slackErr, log);
       if (slackErr.kind === 'permanent') await disable(sub, slackErr.code, log);
       await deadLetter(`dl-${origin}-${sub.channelId}`, job, `slack_${slackErr.code}`, {
         teamId: sub.teamId,
@@ -124,6 +169,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   async function markDone(event: PipelineEvent, seq: number | undefined) {
     if (!seq || !event.threadKey) return;
     await store.raiseCounter(seqDoneKey(event.threadKey), seq);
+    // The sequence and its done mark live as long as the thread record (90 days after its last
+    // event), and expire together: a done mark outliving its counter would hold new events back.
+    await store.expireCounter(seqDoneKey(event.threadKey), THREAD_TTL_SECONDS);
+    await store.expireCounter(seqKey(event.threadKey), THREAD_TTL_SECONDS);
     await store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL);
   }
 
@@ -150,7 +199,18 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     }
     const progress = (await store.getRecord<number>(seqProgressKey(threadKey))) ?? 0;
     const stalledFor = Date.now() - Math.max(since, progress);
-    if (stalledFor < gapTimeoutMs) throw new DeferError(Math.min(1000, 50 + Math.floor(stalledFor / 20)));
+    const delay = Math.min(1000, 50 + Math.floor(stalledFor / 20));
+    const earlier = deps.queue ? await deps.queue.seqJobState(threadKey, next) : 'absent';
+    // Still in the queue (deferred through a Slack outage, or its worker died and the lease has
+    // not run out yet): it will run, so wait for it however long that takes.
+    if (earlier === 'pending') throw new DeferError(delay);
+    // Its job ended (done, or dead-lettered) without its mark: nothing more will come for it.
+    if (earlier === 'finished') {
+      await store.raiseCounter(seqDoneKey(threadKey), next);
+      throw new DeferError(10);
+    }
+    // Not in the queue: its webhook may still be being stored, or it was lost for good.
+    if (stalledFor < gapTimeoutMs) throw new DeferError(delay);
     log.warn({ seq, done, stalledForMs: stalledFor }, 'an earlier event of this thread never arrived; delivering out of order');
   }
 

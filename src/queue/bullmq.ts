@@ -54,6 +54,10 @@ export interface BullDeliveryQueue extends Queue {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+/** How long the (thread, seq) → job index lives: longer than a failed job is kept. */
+const SEQ_INDEX_TTL_SECONDS = 8 * 24 * 3600;
+/** How many jobs of each state `backlog()` looks at for the oldest (a scrape must stay cheap). */
+const BACKLOG_SAMPLE = 500;
 const STALLED_REASON = 'job stalled more than allowable limit';
 
 /** BullMQ ids must not contain ':' nor be integers; the mapping is reversible so handlers see our id. */
@@ -87,6 +91,9 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
 
   const admission = deps.inbox ? createInboxAdmission(producerConnection, deps.inbox.storePrefix) : undefined;
   let pump: InboxPump | undefined;
+  // Under BullMQ's prefix (one hash tag), so the index and the jobs share a Cluster slot.
+  const seqIndexKey = (threadKey: string, seq: number) => `${prefix}:${name}:seqjob:${threadKey}:${seq}`;
+
   let worker: Worker<DeliveryJob> | undefined;
   let workerConnection: RedisClient | undefined;
   const background = new Set<Promise<void>>();
@@ -130,7 +137,16 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   // once its job is stored, so the 200 still means "durable".
   let pending: { job: DeliveryJob; jobId: string; resolve: () => void; reject: (err: Error) => void }[] = [];
   let flushScheduled = false;
+  // Whether from the webhook path or the inbox pump, a job is indexed by (thread, seq) before it
+  // is added: if the add then fails, the index names a job that is absent, which is the truth.
   const addMany = async (items: { job: DeliveryJob; jobId: string }[]) => {
+    const index = producerConnection.pipeline();
+    for (const b of items) {
+      if (b.job.seq && b.job.event.threadKey) index.set(seqIndexKey(b.job.event.threadKey, b.job.seq), toBullId(b.jobId), 'EX', SEQ_INDEX_TTL_SECONDS);
+    }
+    const results = await index.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
     await queue.addBulk(
       items.map((b) => ({
         name: 'deliver',
@@ -240,6 +256,24 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
         delayed: c.delayed ?? 0,
         failed: c.failed ?? 0,
       };
+    },
+
+    async seqJobState(threadKey, seq) {
+      const bullId = await producerConnection.get(seqIndexKey(threadKey, seq));
+      // Still in the inbox on its way to BullMQ: alive ("gone" means absent from both).
+      if (!bullId) return (await admission?.holdsEarlier(threadKey, seq + 1)) ? 'pending' : 'absent';
+      const state = await queue.getJobState(bullId);
+      if (state === 'completed' || state === 'failed') return 'finished';
+      return state === 'unknown' ? 'absent' : 'pending';
+    },
+
+    async backlog() {
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'paused', 'active', 'delayed');
+      const pending = Object.values(c).reduce((a, n) => a + n, 0);
+      if (pending === 0) return { pending, oldestAt: null };
+      const jobs = await queue.getJobs(['waiting', 'prioritized', 'active', 'delayed'], 0, BACKLOG_SAMPLE - 1, true);
+      const times = jobs.filter(Boolean).map((j) => j.timestamp);
+      return { pending, oldestAt: times.length ? Math.min(...times) : null };
     },
 
     async drained(timeoutMs) {

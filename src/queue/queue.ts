@@ -68,6 +68,20 @@ export interface QueueCounts {
   failed: number;
 }
 
+/**
+ * Where the job holding one sequence number of a thread is: still to run (waiting, deferred,
+ * running, or held by a worker that died and whose lease has not run out), finished (done or
+ * failed for good), or not in the queue at all (never stored, or pruned long after it finished).
+ */
+export type SeqJobState = 'pending' | 'finished' | 'absent';
+
+export interface Backlog {
+  /** Jobs waiting, deferred or running. */
+  pending: number;
+  /** When the oldest of them was enqueued (ms since epoch); null when there is none. */
+  oldestAt: number | null;
+}
+
 export interface Queue {
   readonly kind: 'bullmq' | 'sqlite';
   /** Durably stores the job before resolving. A job id already queued or done is not added again. */
@@ -89,6 +103,10 @@ export interface Queue {
   /** Stops taking jobs and waits for the ones in flight. */
   stop(): Promise<void>;
   counts(): Promise<QueueCounts>;
+  /** Where the job of a thread's sequence number is (jobs are indexed by it as they are enqueued). */
+  seqJobState(threadKey: string, seq: number): Promise<SeqJobState>;
+  /** How much is waiting and since when (metrics, App Home). */
+  backlog(): Promise<Backlog>;
   /** Resolves when nothing is waiting, delayed or active (tests and drains). */
   drained(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;

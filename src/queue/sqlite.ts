@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteClaims } from '../store/sqlite.js';
 import type { AdmitClaims, AdmitResult } from './inbox.js';
+import { migrate } from './sqlite-schema.js';
 import {
   DeferError,
   RetryableError,
@@ -65,26 +66,6 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
-function migrate(db: BetterSqlite3.Database): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS jobs (
-      id TEXT PRIMARY KEY,
-      data TEXT,
-      status TEXT NOT NULL,
-      run_at INTEGER NOT NULL,
-      lease_until INTEGER,
-      lease_owner TEXT,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      last_error TEXT,
-      created_at INTEGER NOT NULL,
-      finished_at INTEGER
-    );
-    CREATE INDEX IF NOT EXISTS jobs_status_run_at ON jobs (status, run_at);
-    CREATE INDEX IF NOT EXISTS jobs_status_lease ON jobs (status, lease_until);
-    CREATE INDEX IF NOT EXISTS jobs_status_finished ON jobs (status, finished_at);
-  `);
-}
-
 export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQueue {
   const { db } = deps;
   const options = deps.options ?? {};
@@ -96,8 +77,10 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
 
   migrate(db);
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO jobs (id, data, status, run_at, attempts, created_at) VALUES (?, ?, 'waiting', ?, 0, ?)`,
+    `INSERT OR IGNORE INTO jobs (id, data, status, run_at, attempts, created_at, thread_key, seq) VALUES (?, ?, 'waiting', ?, 0, ?, ?, ?)`,
   );
+  const seqStatus = db.prepare<[string, number]>(`SELECT status FROM jobs WHERE thread_key = ? AND seq = ?`);
+  const backlogRow = db.prepare(`SELECT count(*) AS n, min(created_at) AS oldest FROM jobs WHERE status IN ('waiting', 'active')`);
   const claim = db.prepare<[{ now: number; until: number; owner: string; limit: number }]>(`
     UPDATE jobs SET status = 'active', lease_until = @until, lease_owner = @owner, attempts = attempts + 1
     WHERE id IN (
@@ -261,7 +244,9 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
         // A pending claim is one an earlier version left without its job: store the job now.
         if (res.claimed || ('pending' in res && res.pending)) {
           const now = Date.now();
-          insert.run(jobId, JSON.stringify(res.seq === undefined ? job : { ...job, seq: res.seq }), now, now);
+          const stored = res.seq === undefined ? job : { ...job, seq: res.seq };
+          // The (thread, seq) columns too, as `enqueue` writes them: the ordering gate looks jobs up by them.
+          insert.run(jobId, JSON.stringify(stored), now, now, stored.seq ? (stored.event.threadKey ?? null) : null, stored.seq ?? null);
           claims.confirm(c.key, c.ttlSeconds);
           if (res.claimed && c.alias) claims.confirm(c.alias, c.ttlSeconds);
         }
@@ -284,7 +269,7 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
 
     async enqueue(job, jobId) {
       const now = Date.now();
-      insert.run(jobId, JSON.stringify(job), now, now);
+      insert.run(jobId, JSON.stringify(job), now, now, job.seq ? (job.event.threadKey ?? null) : null, job.seq ?? null);
       if (running && inFlight.size < concurrency) schedule(0);
     },
 
@@ -311,6 +296,17 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
     },
 
     counts,
+
+    async seqJobState(threadKey, seq) {
+      const statuses = (seqStatus.all(threadKey, seq) as { status: string }[]).map((r) => r.status);
+      if (statuses.some((st) => st === 'waiting' || st === 'active')) return 'pending';
+      return statuses.length ? 'finished' : 'absent';
+    },
+
+    async backlog() {
+      const row = backlogRow.get() as { n: number; oldest: number | null };
+      return { pending: row.n, oldestAt: row.oldest ?? null };
+    },
 
     async drained(timeoutMs) {
       const deadline = Date.now() + timeoutMs;

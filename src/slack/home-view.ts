@@ -3,6 +3,7 @@
  * over 100 blocks or a section over 3000 characters, so every list here is capped.
  */
 
+import type { Backlog } from '../queue/queue.js';
 import type { types } from '@slack/bolt';
 import type { DeadLetter, DeadLetterStats, Subscription } from '../store/store.js';
 import { cutText, clip as clipRaw } from '../../templates/blocks.js';
@@ -27,6 +28,10 @@ export interface HomeData {
   deadLetterStats?: DeadLetterStats;
   /** One line at the top, e.g. the outcome of a Retry click. */
   notice?: string;
+  /** Deliveries not done yet (all workspaces) and since when the oldest waits. */
+  backlog?: Backlog;
+  /** For the oldest's age (tests). */
+  now?: number;
 }
 
 export const MAX_BLOCKS = 100;
@@ -147,6 +152,22 @@ function deadLetterBlocks(deadLetters: DeadLetter[]): Block[] {
 const n = (x: number) => x.toLocaleString('en-US');
 const mib = (bytes: number) => `${n(Math.round((bytes / 1024 / 1024) * 10) / 10)} MiB`;
 
+function age(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 360) / 10} h`;
+}
+
+/** What waits in the queue: during a Slack outage, deliveries wait here instead of failing. */
+function backlogBlock(b: Backlog, now: number): Block {
+  const text =
+    b.pending === 0
+      ? 'Queue: nothing waiting'
+      : `Queue: ${n(b.pending)} ${b.pending === 1 ? 'delivery' : 'deliveries'} waiting${b.oldestAt === null ? '' : ` · oldest for ${age(now - b.oldestAt)}`}`;
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
 /** The counts against the caps, so an admin sees a pool filling up before it drops anything. */
 function deadLetterStatsBlock(stats: DeadLetterStats): Block {
   const { rejected, delivery, limits } = stats;
@@ -166,7 +187,9 @@ export function buildHomeView(data: HomeData): types.HomeView {
     blocks.push(header('Connections'), section(fitLines('*This workspace gets*', data.connections.length ? data.connections : [none])));
   }
   blocks.push(header('Subscriptions'), ...subscriptionBlocks(data.subscriptions));
-  blocks.push({ type: 'divider' }, header('Recent deliveries'), ...deliveryBlocks(data.deliveries));
+  blocks.push({ type: 'divider' }, header('Recent deliveries'));
+  if (data.backlog) blocks.push(backlogBlock(data.backlog, data.now ?? Date.now()));
+  blocks.push(...deliveryBlocks(data.deliveries));
   blocks.push({ type: 'divider' }, header('Dead letters'));
   if (data.deadLetterStats) blocks.push(deadLetterStatsBlock(data.deadLetterStats));
   blocks.push(...deadLetterBlocks(data.deadLetters));

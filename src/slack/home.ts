@@ -12,6 +12,7 @@ import { buildHomeView, channel, type DeliveryEntry } from './home-view.js';
 import { esc } from './describe.js';
 import type { Tenancy } from '../connections/tenancy.js';
 import { markPaused } from './commands-connect.js';
+import type { Backlog } from '../queue/queue.js';
 
 export interface HomeDeps {
   store: Pick<KeyValue, 'listCapped'> & Pick<SubscriptionRepo, 'listSubscriptions'> & DeadLetterRepo;
@@ -20,16 +21,20 @@ export interface HomeDeps {
   logger: Logger;
   /** Connections (multi-workspace): shown above the subscriptions, and paused subscriptions marked. */
   tenancy?: Pick<Tenancy, 'multiWorkspace' | 'paused' | 'connectionLines'>;
+  /** The delivery queue's backlog (all workspaces), shown so an outage's waiting work is visible. */
+  backlog?: () => Promise<Backlog>;
 }
 
 export { deliveriesKey };
 
 export async function publishHome(client: WebClient, deps: HomeDeps, teamId: string, userId: string, notice?: string): Promise<void> {
-  const [subscriptions, deliveries, deadLetters, deadLetterStats] = await Promise.all([
+  const [subscriptions, deliveries, deadLetters, deadLetterStats, backlog] = await Promise.all([
     deps.store.listSubscriptions({ teamId }),
     deps.store.listCapped<DeliveryEntry>(deliveriesKey(teamId), 20),
     deps.store.listDeadLetters(20, { teamId }),
     deps.store.deadLetterStats(),
+    // The page still opens when the queue does not answer.
+    deps.backlog?.().catch(() => undefined),
   ]);
   const own = subscriptions.filter((s) => s.teamId === teamId);
   const multi = deps.tenancy?.multiWorkspace ? deps.tenancy : undefined;
@@ -39,6 +44,7 @@ export async function publishHome(client: WebClient, deps: HomeDeps, teamId: str
     deliveries,
     deadLetters: deadLetters.filter((d) => d.teamId === teamId),
     deadLetterStats,
+    backlog,
     notice,
   });
   await client.views.publish({ user_id: userId, view });

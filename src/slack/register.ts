@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { SourceDefinition } from '../sources/index.js';
 import type { Store } from '../store/store.js';
+import type { Backlog } from '../queue/queue.js';
 import { registerActions, type ActionDeps } from './actions.js';
 import { registerCommands } from './commands.js';
 import { createChannelSettings } from './settings.js';
@@ -24,6 +25,8 @@ export interface SlackHandlerDeps extends Partial<Omit<ActionDeps, 'store' | 'lo
   dryRun?: boolean;
   /** The sources a channel can subscribe to (default: the built-in list). */
   sources?: readonly SourceDefinition[];
+  /** The delivery queue's backlog, for App Home. */
+  backlog?: () => Promise<Backlog>;
 }
 
 export function registerSlackHandlers(bolt: App, deps: SlackHandlerDeps): void {

@@ -24,6 +24,10 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.info': ['channels:read', 'groups:read'],
   // The channel list of a Sentry alert rule's Threadline action (public, and private ones the bot is in).
   'conversations.list': ['channels:read', 'groups:read'],
+  // A rerun looks for its own message before posting again (exactly once; optional: without these
+  // scopes it says so once in the log and posts as before).
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'views.publish': [],
   'views.open': [],
   'views.update': [],

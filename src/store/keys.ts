@@ -43,11 +43,27 @@ export const seqBlockedKey = (jobId: Part) => `seqblocked:${jobId}`;
 /** The ts of one posted message part of a job, so a rerun does not post it twice. */
 export const postKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
   `post:${jobId}:${teamId}:${channelId}:${part}`;
+/** One job's delivery into one channel is complete: a rerun (another channel was deferred) skips it. */
+export const deliveredKey = (jobId: Part, teamId: Part, channelId: Part) => `delivered:${jobId}:${teamId}:${channelId}`;
+/** A post of one part was attempted (Slack may have it even though its ts was never recorded). */
+export const postAttemptKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
+  `postattempt:${jobId}:${teamId}:${channelId}:${part}`;
+/** Lookups of our own messages a team made in one minute (a counter). */
+export const lookupBudgetKey = (teamId: Part, minute: Part) => `lookups:${teamId}:${minute}`;
+/** Set while a team's token lacks the history scopes the lookup needs. */
+export const lookupScopeKey = (teamId: Part) => `lookup-noscope:${teamId}`;
 /** The send slot reserved for one message part, kept across reruns. */
 export const paceSlotKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
   `paceslot:${jobId}:${teamId}:${channelId}:${part}`;
 /** A channel's pacing slot. */
 export const paceKey = (teamId: Part, channelId: Part) => `pace:${teamId}:${channelId}`;
+
+/** Slack told us to wait (Retry-After), or is failing: no call to the channel, or the whole team, until then. */
+export const slackHoldKey = (teamId: Part, channelId?: Part) => (channelId ? `slackhold:${teamId}:${channelId}` : `slackhold:${teamId}`);
+/** The Slack calls in flight of one team (a lease per call). */
+export const teamSlotsKey = (teamId: Part) => `slack-inflight:${teamId}`;
+/** Since when one delivery (job, channel) has been waiting out a Slack outage, and how often it tried. */
+export const slackOutageKey = (jobId: Part, channelId: Part) => `slackoutage:${jobId}:${channelId}`;
 
 /** A change our own button made, waiting for the source's webhook that echoes it. */
 export const echoKey = (teamId: Part, channelId: Part, threadKey: Part, type: Part) =>

@@ -131,6 +131,16 @@ export interface KeyValue {
   extendClaim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Drops a claim, e.g. when the delivery could not be stored and the sender must retry. */
   release(key: string): Promise<void>;
+  /**
+   * A lock: set-if-absent with a TTL, holding `owner` (a random token). True for exactly one caller
+   * while it is held. Release it with `releaseIfOwner`, never `release`.
+   */
+  claimAs(key: string, owner: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Deletes the lock only while `owner` holds it (compare-and-delete, atomic): a holder whose lock
+   * expired and was taken by another never frees the other's. True if deleted.
+   */
+  releaseIfOwner(key: string, owner: string): Promise<boolean>;
   /** Key/value with an optional TTL; values are JSON-serialisable. */
   setRecord(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
   getRecord<T = unknown>(key: string): Promise<T | null>;
@@ -142,6 +152,11 @@ export interface KeyValue {
   getCounter(key: string): Promise<number>;
   /** Atomically raises the counter to `value` if it is lower; returns the resulting value. */
   raiseCounter(key: string, value: number): Promise<number>;
+  /**
+   * Makes the counter expire `ttlSeconds` from now (it then reads 0, and `incr` starts again at 1).
+   * `incr` keeps the expiry; `raiseCounter` may drop it, so callers set it after raising.
+   */
+  expireCounter(key: string, ttlSeconds: number): Promise<void>;
 
   // --- Capped lists (recent deliveries, size history) ----------------------------------------
   /** Prepends `value` and keeps the newest `max` entries. */
@@ -155,6 +170,14 @@ export interface KeyValue {
    * Returns how many ms the caller must wait before sending (0 if it may send now). Atomic.
    */
   reserveSlot(key: string, intervalMs: number): Promise<number>;
+
+  // --- Counting semaphore ----------------------------------------------------------------------
+  /**
+   * Takes one of `limit` places under `key` for `holder`, for `leaseMs` (a crashed holder's place
+   * comes back then). False when all are taken. Atomic across processes.
+   */
+  acquireLease(key: string, holder: string, limit: number, leaseMs: number): Promise<boolean>;
+  releaseLease(key: string, holder: string): Promise<void>;
 }
 
 export interface SubscriptionRepo {
@@ -189,6 +212,18 @@ export interface ThreadRepo {
     threadKey: string,
     patch: Partial<Pick<ThreadRecord, 'ts' | 'state' | 'stateTimes'>>,
   ): Promise<void>;
+  /**
+   * Merges `patch` (the state one event knows, at event time `time`; see `mergeState`) into the
+   * thread's state in one atomic step, so a button and a webhook merging at once both keep their
+   * fields. Returns the record as merged, or null when there is no thread record.
+   */
+  mergeThreadState(
+    teamId: string,
+    channelId: string,
+    threadKey: string,
+    patch: Record<string, unknown>,
+    time: string,
+  ): Promise<ThreadRecord | null>;
   /**
    * Drops a claim whose parent was never posted (ts still null), if `owner` still holds it: the
    * claimer failed for good, so the next event of the thread may post the parent. True if dropped.

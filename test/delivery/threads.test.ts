@@ -35,7 +35,10 @@ const replies = (svc: TestService, channel: string) => posts(svc, channel).filte
 describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) => {
   let svc: TestService;
   beforeAll(async () => {
-    svc = await startService(kind);
+    // No waiting out Slack outages and no own-message lookups (so the client retries posts itself)
+    // here: these tests pin what happens once a failure is final (test/delivery/outage.test.ts and
+    // exactly-once.test.ts cover the waiting and the lookups).
+    svc = await startService(kind, { SLACK_OUTAGE_MAX_MS: '0', SLACK_LOOKUPS_PER_MINUTE: '0' });
     await installSentry(svc);
   });
   afterAll(async () => svc?.stop());

@@ -13,10 +13,21 @@ export interface SlackCall {
   at: number;
 }
 
+export interface PostedMessage {
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  metadata?: unknown;
+}
+
 export type Fault =
   | { error: string }
   | { status: number; retryAfter?: number }
-  | { hang: true };
+  | { hang: true }
+  /** Answers normally, but only after `delayMs` (a slow Slack). */
+  | { delayMs: number }
+  /** Slack does the call (the message is posted) but the answer never comes: a timeout after the post. */
+  | { acceptThenHang: true };
 
 export interface FakeSlack {
   url: string;
@@ -29,6 +40,8 @@ export interface FakeSlack {
   fault: ((call: SlackCall) => Fault | undefined) | undefined;
   /** Fields added to a normal answer (a channel list for `conversations.list`, say). */
   answer: ((call: SlackCall) => Record<string, unknown> | undefined) | undefined;
+  /** Messages posted, per channel, as conversations.history/replies return them. */
+  messages: Map<string, PostedMessage[]>;
   /** The bot token `oauth.v2.access` grants (an OAuth install of team T1). */
   oauthBotToken: string;
   reset(): void;
@@ -60,6 +73,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     failures: [],
     fault: undefined,
     answer: undefined,
+    messages: new Map(),
     oauthBotToken: 'xoxb-fake-installed',
     of(method, channel) {
       return this.calls.filter((c) => c.method === method && (channel === undefined || c.args.channel === channel));
@@ -69,6 +83,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       this.failures.length = 0;
       this.fault = undefined;
       this.answer = undefined;
+      this.messages.clear();
     },
     close: async () => undefined,
   };
@@ -83,6 +98,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const auth = String(req.headers.authorization ?? '');
       const call: SlackCall = { method, args, token: auth.replace(/^Bearer /, '') || (args.token as string | undefined), at: Date.now() };
       const f = fake.fault?.(call);
+      if (f && 'delayMs' in f) {
+        setTimeout(() => answer(req, res, call, undefined), f.delayMs);
+        return;
+      }
+      answer(req, res, call, f);
+    });
+  });
+  function answer(req: http.IncomingMessage, res: http.ServerResponse, call: SlackCall, f: Fault | undefined) {
+    const { method, args } = call;
+    {
       if (f && 'hang' in f) {
         hanging.add(res);
         return;
@@ -101,8 +126,35 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       fake.calls.push(call);
       n += 1;
-      const ts = (args.ts as string | undefined) ?? `${1700000000 + n}.${String(n).padStart(6, '0')}`;
+      const ts = (args.ts as string | undefined) ?? `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`;
       const body: Record<string, unknown> = { ok: true, channel: args.channel, ts };
+      const channel = String(args.channel ?? '');
+      if (method === 'chat.postMessage') {
+        const list = fake.messages.get(channel) ?? [];
+        list.push({ ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string | undefined, metadata: args.metadata });
+        fake.messages.set(channel, list);
+      }
+      if (method === 'conversations.history' || method === 'conversations.replies') {
+        // `oldest` inclusive, one page of `limit`; metadata only when asked for.
+        const oldest = Number(args.oldest ?? 0);
+        const all = (fake.messages.get(channel) ?? []).filter((m) =>
+          method === 'conversations.replies' ? m.ts === args.ts || m.thread_ts === args.ts : !m.thread_ts,
+        );
+        const meta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+        // History comes newest first; a thread's replies oldest first, as Slack sends them.
+        const since = all.filter((m) => Number(m.ts) >= oldest);
+        const latest = args.latest === undefined ? Infinity : Number(args.latest);
+        const ordered = (method === 'conversations.history' ? since.reverse() : since).filter((m) => Number(m.ts) <= latest);
+        const from = Number(args.cursor ?? 0);
+        const limit = Number(args.limit ?? 100);
+        body.messages = ordered.slice(from, from + limit).map((m) => (meta ? m : { ...m, metadata: undefined }));
+        body.has_more = from + limit < ordered.length;
+        if (body.has_more) body.response_metadata = { next_cursor: String(from + limit) };
+      }
+      if (f && 'acceptThenHang' in f) {
+        hanging.add(res);
+        return;
+      }
       if (method === 'users.info') body.user = { id: args.user, profile: { email: `${String(args.user).toLowerCase()}@example.com` } };
       if (method === 'users.lookupByEmail') {
         // Everyone is in the workspace except addresses at unknown.example: U + the local part.
@@ -131,8 +183,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       Object.assign(body, fake.answer?.(call) ?? {});
       res.end(JSON.stringify(body));
-    });
-  });
+    }
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
   fake.close = () =>

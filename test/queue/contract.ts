@@ -334,6 +334,55 @@ export function queueContract(name: string, newStore: () => Promise<QueueStore>)
       expect(seen.map((j) => [j.id, j.data])).toEqual([0, 1, 2].map((i) => [`persist:${i}`, deliveryJob(i)]));
     });
 
+    it("tells whether a thread's sequence number is still to run, finished, or absent", async () => {
+      const { open } = await setup({ maxAttempts: 1, backoffMs: 10 });
+      const a = open();
+      const b = open();
+      expect(await b.seqJobState('sentry:issue:5', 5)).toBe('absent');
+      await a.enqueue(deliveryJob(5), 'seq:5');
+      await a.enqueue(deliveryJob(6), 'seq:6');
+      // Another instance (process) sees the waiting job.
+      expect(await b.seqJobState('sentry:issue:5', 5)).toBe('pending');
+      expect(await b.seqJobState('sentry:issue:5', 4)).toBe('absent');
+      const hang = newGate();
+      const started: string[] = [];
+      let deferred = 0;
+      a.start(
+        async (job) => {
+          started.push(job.id);
+          if (job.id === 'seq:5' && deferred++ === 0) throw new DeferError(50);
+          if (job.id === 'seq:5') await hang.promise;
+          if (job.id === 'seq:6') throw new Error('for good');
+        },
+        { concurrency: 2 },
+      );
+      await waitFor(() => started.filter((id) => id === 'seq:5').length === 2);
+      // Deferred, then running: still to run.
+      expect(await b.seqJobState('sentry:issue:5', 5)).toBe('pending');
+      hang.open();
+      await waitFor(() => started.includes('seq:6'));
+      expect(await a.drained(5000)).toBe(true);
+      expect(await b.seqJobState('sentry:issue:5', 5)).toBe('finished');
+      expect(await b.seqJobState('sentry:issue:6', 6)).toBe('finished');
+    });
+
+    it('reports the backlog and when its oldest job was enqueued', async () => {
+      const { q } = await setup();
+      expect(await q.backlog()).toEqual({ pending: 0, oldestAt: null });
+      const before = Date.now();
+      await q.enqueue(deliveryJob(1), 'b:1');
+      const stored = Date.now();
+      await sleep(20);
+      await q.enqueue(deliveryJob(2), 'b:2');
+      const b = await q.backlog();
+      expect(b.pending).toBe(2);
+      expect(b.oldestAt).toBeGreaterThanOrEqual(before - 5);
+      expect(b.oldestAt).toBeLessThanOrEqual(stored);
+      q.start(async () => undefined, { concurrency: 2 });
+      expect(await q.drained(5000)).toBe(true);
+      expect(await q.backlog()).toEqual({ pending: 0, oldestAt: null });
+    });
+
     it('two instances on one store handle each of 200 jobs exactly once', async () => {
       const { open } = await setup();
       const a = open();

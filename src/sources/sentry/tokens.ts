@@ -4,6 +4,7 @@
  * in-memory promise map covers callers in this process, a short store claim covers processes.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { KeyValue } from '../../store/store.js';
 import type { SentryInstallationRecord, SentryInstallationRepo } from './installations-repo.js';
 import { apiPath, joinUrl, sentryRequest, SentryApiError, type FetchLike } from './http.js';
@@ -33,7 +34,7 @@ export interface SentryTokens {
 }
 
 export interface SentryTokensOptions {
-  store: Pick<KeyValue, 'claim' | 'release'> & SentryInstallationRepo;
+  store: Pick<KeyValue, 'claimAs' | 'releaseIfOwner'> & SentryInstallationRepo;
   baseUrl: string;
   clientId?: string;
   clientSecret?: string;
@@ -121,7 +122,9 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
     const lock = tokenRefreshLockKey(uuid);
     const deadline = now() + (lockTtlSec + 2) * 1000;
     for (;;) {
-      if (await store.claim(lock, lockTtlSec)) {
+      // A token of our own: a refresh slower than the lock must not free another process's lock.
+      const owner = randomUUID();
+      if (await store.claimAs(lock, owner, lockTtlSec)) {
         try {
           const rec = await store.getSentryInstallation(uuid);
           const token = open(uuid, 'token', rec?.token);
@@ -142,7 +145,7 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
             throw err;
           }
         } finally {
-          await store.release(lock);
+          await store.releaseIfOwner(lock, owner);
         }
       }
       await sleep(lockPollMs);

@@ -39,6 +39,22 @@ local interval = tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', slot + interval), 'PX', string.format('%d', slot + interval - now + 1000))
 return slot - now`);
 
+// Compare-and-delete: only the lock's holder frees it.
+const RELEASE_IF_OWNER = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
+// A sorted set of holders scored by lease expiry (Redis's clock): expired holders drop out first.
+const ACQUIRE_LEASE = script(`
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 1000)
+return 1`);
+
 const PUSH_CAPPED = script(`
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
@@ -52,6 +68,7 @@ export function kvKeys(p: string) {
     ctr: (key: string) => `${p}ctr:${key}`,
     list: (key: string) => `${p}list:${key}`,
     slot: (key: string) => `${p}slot:${key}`,
+    lease: (key: string) => `${p}lease:${key}`,
   };
 }
 
@@ -78,6 +95,13 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
     async release(key) {
       await (await ready()).del(k.claim(key));
     },
+    async claimAs(key, owner, ttlSeconds) {
+      const res = await (await ready()).set(k.claim(key), `o:${owner}`, 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+      return res === 'OK';
+    },
+    async releaseIfOwner(key, owner) {
+      return Number(await run(RELEASE_IF_OWNER, [k.claim(key)], [`o:${owner}`])) === 1;
+    },
     async setRecord(key, value, ttlSeconds) {
       const r = await ready();
       const json = JSON.stringify(value);
@@ -101,6 +125,10 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
       return Number(await run(RAISE_COUNTER, [k.ctr(key)], [String(value)]));
     },
 
+    async expireCounter(key, ttlSeconds) {
+      await (await ready()).expire(k.ctr(key), Math.max(1, Math.ceil(ttlSeconds)));
+    },
+
     async pushCapped(key, value, max) {
       await run(PUSH_CAPPED, [k.list(key)], [JSON.stringify(value), Math.max(1, Math.floor(max))]);
     },
@@ -112,6 +140,13 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
 
     async reserveSlot(key, intervalMs) {
       return Number(await run(RESERVE_SLOT, [k.slot(key)], [Math.max(0, Math.ceil(intervalMs))]));
+    },
+
+    async acquireLease(key, holder, limit, leaseMs) {
+      return Number(await run(ACQUIRE_LEASE, [k.lease(key)], [holder, Math.max(0, Math.floor(limit)), Math.max(1, Math.ceil(leaseMs))])) === 1;
+    },
+    async releaseLease(key, holder) {
+      await (await ready()).zrem(k.lease(key), holder);
     },
   };
 }

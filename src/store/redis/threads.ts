@@ -2,6 +2,7 @@
 
 import type { ThreadRecord, ThreadRepo } from '../store.js';
 import { THREAD_TTL_SECONDS } from '../store.js';
+import { mergeState } from '../merge.js';
 import { script, type RedisConn } from './conn.js';
 
 // Returns the existing record's fields, or nil after creating it: one round trip, no window.
@@ -27,6 +28,19 @@ end
 if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
 redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
 return redis.call('HGET', KEYS[1], 'ts') or ''`);
+
+// Compare-and-set of the merged state: written only if the state is still the one the merge read,
+// else the current fields come back and the caller merges again. ARGV: state and times read, then
+// written, updatedAt, the ts index key without the ts.
+const SWAP_STATE = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local cur = redis.call('HMGET', KEYS[1], 'state', 'stateTimes')
+if (cur[1] or '{}') ~= ARGV[1] or (cur[2] or '{}') ~= ARGV[2] then return redis.call('HGETALL', KEYS[1]) end
+redis.call('HSET', KEYS[1], 'state', ARGV[3], 'stateTimes', ARGV[4], 'updatedAt', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
+local ts = redis.call('HGET', KEYS[1], 'ts')
+if ts and ts ~= '' then redis.call('EXPIRE', ARGV[6] .. ts, ${THREAD_TTL_SECONDS}) end
+return 1`);
 
 // Only the holder's claim, and only while no parent was posted.
 const RELEASE_THREAD = script(`
@@ -93,6 +107,30 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
       const r = await ready();
       if (mode === 'set') await r.set(k.threadTs(teamId, channelId, ts), threadKey, 'EX', THREAD_TTL_SECONDS);
       else if (current !== '') await r.expire(k.threadTs(teamId, channelId, current), THREAD_TTL_SECONDS);
+    },
+    async mergeThreadState(teamId, channelId, threadKey, patch, time) {
+      const key = k.thread(teamId, channelId, threadKey);
+      let h = await (await ready()).hgetall(key);
+      // Every lost race means another writer got through, so this ends; the bound is a safety net.
+      for (let round = 0; round < 10_000; round++) {
+        if (!h.owner) return null;
+        const seenState = h.state ?? '{}';
+        const seenTimes = h.stateTimes ?? '{}';
+        const merged = mergeState(JSON.parse(seenState), JSON.parse(seenTimes), patch, time);
+        const state = JSON.stringify(merged.state);
+        const times = JSON.stringify(merged.stateTimes);
+        const updatedAt = new Date().toISOString();
+        const res = (await run(SWAP_STATE, [key], [seenState, seenTimes, state, times, updatedAt, k.threadTs(teamId, channelId, '')])) as
+          | number
+          | string[]
+          | null;
+        if (res === null) return null;
+        if (!Array.isArray(res)) return threadFromHash({ ...h, state, stateTimes: times, updatedAt });
+        h = pairsToObject(res);
+        // Spread the losers out (exponential, jittered): writers retrying in lockstep mostly lose again.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 * 2 ** round)));
+      }
+      throw new Error(`thread state of ${threadKey} kept changing; merge not applied`);
     },
     async releaseThread(teamId, channelId, threadKey, owner) {
       return (await run(RELEASE_THREAD, [k.thread(teamId, channelId, threadKey)], [owner])) === 1;

@@ -16,6 +16,12 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     setClaimState: prep('UPDATE claims SET state = ? WHERE key = ?'),
     extendClaim: prep('UPDATE claims SET expires_at = ?, state = NULL WHERE key = ? AND expires_at > ?'),
     release: prep('DELETE FROM claims WHERE key = ?'),
+    // A lock keeps its holder in `state` ('o:<owner>'), apart from pending dedup claims ('p…').
+    claimAs: prep(
+      `INSERT INTO claims (key, expires_at, state) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, state = excluded.state WHERE claims.expires_at <= ?`,
+    ),
+    releaseIfOwner: prep('DELETE FROM claims WHERE key = ? AND state = ?'),
     setRecord: prep(
       `INSERT INTO records (key, value, expires_at) VALUES (?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
@@ -24,15 +30,26 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       'SELECT value FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
     ),
     deleteRecord: prep('DELETE FROM records WHERE key = ?'),
-    incr: prep<[string], { value: number }>(
-      `INSERT INTO counters (key, value) VALUES (?, 1)
-       ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`,
+    // An expired counter (not swept yet) counts as absent, as on Redis: it starts again at 1.
+    incr: prep<[{ key: string; now: number }], { value: number }>(
+      `INSERT INTO counters (key, value) VALUES (@key, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         value = CASE WHEN counters.expires_at <= @now THEN 1 ELSE counters.value + 1 END,
+         expires_at = CASE WHEN counters.expires_at <= @now THEN NULL ELSE counters.expires_at END
+       RETURNING value`,
     ),
-    getCounter: prep<[string], { value: number }>('SELECT value FROM counters WHERE key = ?'),
-    raise: prep<[string, number], { value: number }>(
-      `INSERT INTO counters (key, value) VALUES (?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value) RETURNING value`,
+    getCounter: prep<[string, number], { value: number }>(
+      'SELECT value FROM counters WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
     ),
+    raise: prep<[{ key: string; value: number; now: number }], { value: number }>(
+      `INSERT INTO counters (key, value) VALUES (@key, @value)
+       ON CONFLICT (key) DO UPDATE SET
+         value = CASE WHEN counters.expires_at <= @now THEN excluded.value ELSE max(counters.value, excluded.value) END,
+         expires_at = CASE WHEN counters.expires_at <= @now THEN NULL ELSE counters.expires_at END
+       RETURNING value`,
+    ),
+    expireCounter: prep('UPDATE counters SET expires_at = ? WHERE key = ?'),
+    sweepCounters: prep('DELETE FROM counters WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     push: prep('INSERT INTO capped (key, value) VALUES (?, ?)'),
     trim: prep(
       `DELETE FROM capped WHERE key = ? AND seq NOT IN (SELECT seq FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?)`,
@@ -46,6 +63,12 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     sweepClaims: prep('DELETE FROM claims WHERE expires_at <= ?'),
     sweepRecords: prep('DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     sweepSlots: prep('DELETE FROM slots WHERE next_at <= ?'),
+    dropExpiredLeases: prep('DELETE FROM leases WHERE key = ? AND expires_at <= ?'),
+    leaseHeld: prep<[string, string], { n: number }>('SELECT count(*) AS n FROM leases WHERE key = ? AND holder = ?'),
+    leaseCount: prep<[string], { n: number }>('SELECT count(*) AS n FROM leases WHERE key = ?'),
+    putLease: prep('INSERT INTO leases (key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, holder) DO UPDATE SET expires_at = excluded.expires_at'),
+    releaseLease: prep('DELETE FROM leases WHERE key = ? AND holder = ?'),
+    sweepLeases: prep('DELETE FROM leases WHERE expires_at <= ?'),
   };
 
   const claimAndCountTx = db.transaction(
@@ -63,13 +86,20 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       if (aliasKey && q.liveClaim.get(aliasKey, now)) return { claimed: false, pending: false };
       q.claim.run(key, expires, now);
       if (aliasKey) q.claim.run(aliasKey, expires, now);
-      const seq = counterKey ? q.incr.get(counterKey)!.value : undefined;
+      const seq = counterKey ? q.incr.get({ key: counterKey, now })!.value : undefined;
       const state = seq === undefined ? 'p' : `p:${seq}`;
       q.setClaimState.run(state, key);
       if (aliasKey) q.setClaimState.run(state, aliasKey);
       return seq === undefined ? { claimed: true } : { claimed: true, seq };
     },
   );
+  const acquireLeaseTx = db.transaction((key: string, holder: string, limit: number, leaseMs: number): boolean => {
+    const now = Date.now();
+    q.dropExpiredLeases.run(key, now);
+    if (q.leaseHeld.get(key, holder)!.n === 0 && q.leaseCount.get(key)!.n >= limit) return false;
+    q.putLease.run(key, holder, now + leaseMs);
+    return true;
+  });
   const pushTx = db.transaction((key: string, value: string, max: number) => {
     q.push.run(key, value);
     q.trim.run(key, key, max);
@@ -79,6 +109,8 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     sweep(now) {
       q.sweepClaims.run(now);
       q.sweepRecords.run(now);
+      q.sweepCounters.run(now);
+      q.sweepLeases.run(now);
       q.sweepSlots.run(now - 60_000);
     },
 
@@ -104,6 +136,13 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     async release(key) {
       q.release.run(key);
     },
+    async claimAs(key, owner, ttlSeconds) {
+      const now = Date.now();
+      return q.claimAs.run(key, now + Math.max(0, ttlSeconds) * 1000, `o:${owner}`, now).changes === 1;
+    },
+    async releaseIfOwner(key, owner) {
+      return q.releaseIfOwner.run(key, `o:${owner}`).changes === 1;
+    },
     async setRecord(key, value, ttlSeconds) {
       const expires = ttlSeconds && ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : null;
       q.setRecord.run(key, JSON.stringify(value), expires);
@@ -117,13 +156,16 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     },
 
     async incr(key) {
-      return q.incr.get(key)!.value;
+      return q.incr.get({ key, now: Date.now() })!.value;
     },
     async getCounter(key) {
-      return q.getCounter.get(key)?.value ?? 0;
+      return q.getCounter.get(key, Date.now())?.value ?? 0;
     },
     async raiseCounter(key, value) {
-      return q.raise.get(key, value)!.value;
+      return q.raise.get({ key, value, now: Date.now() })!.value;
+    },
+    async expireCounter(key, ttlSeconds) {
+      q.expireCounter.run(Date.now() + Math.max(0, ttlSeconds) * 1000, key);
     },
 
     async pushCapped(key, value, max) {
@@ -139,6 +181,13 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       const interval = Math.max(0, Math.ceil(intervalMs));
       const next = q.reserve.get({ key, now, interval })!.next_at;
       return Math.max(0, next - interval - now);
+    },
+
+    async acquireLease(key, holder, limit, leaseMs) {
+      return acquireLeaseTx.immediate(key, holder, Math.max(0, Math.floor(limit)), Math.max(1, Math.ceil(leaseMs)));
+    },
+    async releaseLease(key, holder) {
+      q.releaseLease.run(key, holder);
     },
   };
 }

@@ -41,6 +41,10 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX IF NOT EXISTS dead_letters_pool ON dead_letters (pool, seq);
    CREATE INDEX IF NOT EXISTS dead_letters_sha ON dead_letters (pool, sha);
    CREATE INDEX IF NOT EXISTS dead_letters_at ON dead_letters (at);`,
+  // Thread sequence counters expire with their thread (NULL: never). Leases: a counting semaphore
+  // (Slack calls in flight per team) whose places come back when a holder's lease runs out.
+  `ALTER TABLE counters ADD COLUMN expires_at INTEGER;
+   CREATE TABLE IF NOT EXISTS leases (key TEXT NOT NULL, holder TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (key, holder));`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -2,6 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import { THREAD_TTL_SECONDS, type ThreadRecord, type ThreadRepo } from '../store.js';
+import { mergeState } from '../merge.js';
 import { preparer } from './schema.js';
 
 interface ThreadRow {
@@ -47,7 +48,23 @@ export function createSqliteThreads(db: Database.Database): ThreadRepo & { sweep
       'SELECT * FROM threads WHERE team_id = ? AND channel_id = ? AND ts = ? LIMIT 1',
     ),
     sweep: prep('DELETE FROM threads WHERE updated_at < ?'),
+    writeState: prep(
+      'UPDATE threads SET state = ?, state_times = ?, updated_at = ? WHERE team_id = ? AND channel_id = ? AND thread_key = ?',
+    ),
   };
+  // Read, merge and write in one IMMEDIATE transaction: other connections (processes) wait.
+  const mergeStateTx = db.transaction(
+    (teamId: string, channelId: string, threadKey: string, patch: Record<string, unknown>, time: string): ThreadRecord | null => {
+      const row = q.getThread.get(teamId, channelId, threadKey);
+      if (!row) return null;
+      const merged = mergeState(JSON.parse(row.state), JSON.parse(row.state_times), patch, time);
+      const updatedAt = new Date().toISOString();
+      const state = JSON.stringify(merged.state);
+      const times = JSON.stringify(merged.stateTimes);
+      q.writeState.run(state, times, updatedAt, teamId, channelId, threadKey);
+      return threadFromRow({ ...row, state, state_times: times, updated_at: updatedAt });
+    },
+  );
   const claimThreadTx = db.transaction(
     (teamId: string, channelId: string, threadKey: string, owner: string, subjectKind: string | undefined) => {
       const now = new Date().toISOString();
@@ -80,6 +97,9 @@ export function createSqliteThreads(db: Database.Database): ThreadRepo & { sweep
         channelId,
         threadKey,
       );
+    },
+    async mergeThreadState(teamId, channelId, threadKey, patch, time) {
+      return mergeStateTx.immediate(teamId, channelId, threadKey, patch, time);
     },
     async releaseThread(teamId, channelId, threadKey, owner) {
       const res = db

@@ -130,6 +130,26 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
     expect(await store.claim(`sentry:token-refresh:${UUID}`, 5)).toBe(true);
   });
 
+  it('frees only its own refresh lock: a refresh slower than the lock leaves the next holder locked', async () => {
+    await installed('old', 'ref-old', inMs(-5_000));
+    const lock = `sentry:token-refresh:${UUID}`;
+    nock(BASE).post(AUTH_PATH).delay(1600).reply(201, { token: 'new', refreshToken: 'ref-new', expiresAt: inMs(8 * 3600_000) });
+    const slow = createSentryTokens(options({ lockTtlSec: 1 })).tokenForOrg('acme');
+    // The slow refresher's lock runs out; another process takes it for itself.
+    let taken = false;
+    for (let i = 0; i < 100 && !taken; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      taken = await store.claimAs(lock, 'other-process', 30);
+    }
+    expect(taken).toBe(true);
+    expect(await slow).toBe('new');
+    // The slow one is done and released: the other's lock is still held, and only the other frees it.
+    expect(await store.claimAs(lock, 'third', 30)).toBe(false);
+    expect(await store.releaseIfOwner(lock, 'third')).toBe(false);
+    expect(await store.releaseIfOwner(lock, 'other-process')).toBe(true);
+    expect(await store.claimAs(lock, 'third', 30)).toBe(true);
+  });
+
   it('fails an expired token whose refresh is refused, but still uses one that has not quite expired', async () => {
     await installed('old', 'ref-old', inMs(-1));
     nock(BASE).post(AUTH_PATH).reply(401, { detail: 'revoked' });

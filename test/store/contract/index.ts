@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
 import { connectionContract } from './connections.js';
+import { deliveryStateContract } from './delivery-state.js';
 import { deadLetterContract, deadLetterPolicyContract } from './dead-letters.js';
 import type { ContractState, MakeStore, StoreHarness } from './harness.js';
 import { installationContract } from './installations.js';
@@ -55,5 +56,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     deadLetterContract(t);
     deadLetterPolicyContract(t);
     persistenceContract(t);
+    deliveryStateContract(t);
   });
 }

@@ -1,0 +1,136 @@
+/**
+ * What stands between a delivery and Slack, shared by every job and process through the store:
+ * - a hold: Slack's Retry-After holds the channel (chat.postMessage, chat.update: Slack's per-channel
+ *   limit) or the whole team (other methods: per-workspace tiers); a team whose Slack keeps failing
+ *   (timeouts, 5xx, network) is held briefly too, a circuit breaker that lets one probe through;
+ * - a cap on the calls in flight per team (`TEAM_CONCURRENCY`), leased so a crashed worker's places
+ *   come back: one slow workspace cannot take every worker.
+ * Held, capped and rate-limited calls defer the job (no worker waits, no attempt is counted).
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { DeferError } from '../queue/queue.js';
+import type { KeyValue } from '../store/store.js';
+import { slackHoldKey, teamSlotsKey } from '../store/keys.js';
+import type { SlackApi } from './slack-client.js';
+import { SlackCallError } from './slack-errors.js';
+
+/** Methods Slack limits per channel; the rest are limited per workspace. */
+const CHANNEL_LIMITED = new Set(['chat.postMessage', 'chat.update']);
+
+interface Hold {
+  /** ms since epoch */
+  until: number;
+  /** Failures in a row (circuit breaker); 0 for a Retry-After. */
+  fails: number;
+}
+
+export interface SlackGateDeps {
+  store: Pick<KeyValue, 'getRecord' | 'setRecord' | 'deleteRecord' | 'acquireLease' | 'releaseLease'>;
+  metrics: Metrics;
+  logger: Logger;
+  /** Slack calls in flight per team, across processes. */
+  teamConcurrency: number;
+  /** How long a call's place is kept if its worker dies (longer than a call with its retries). */
+  slotLeaseMs: number;
+  /** The longest a failing team is held before the next probe. */
+  maxBreakMs: number;
+}
+
+export type SlackGate = ReturnType<typeof createSlackGate>;
+
+const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
+
+export function createSlackGate(deps: SlackGateDeps) {
+  const { store, metrics } = deps;
+
+  async function hold(key: string, until: number, fails: number) {
+    await store.setRecord(key, { until, fails } satisfies Hold, Math.ceil((until - Date.now()) / 1000) + 60);
+  }
+
+  /** Defers the job while the team or the channel is held. Returns the team's breaker state. */
+  async function checkHolds(teamId: string, channelId: string): Promise<Hold | null> {
+    const [team, channel] = await Promise.all([
+      store.getRecord<Hold>(slackHoldKey(teamId)),
+      store.getRecord<Hold>(slackHoldKey(teamId, channelId)),
+    ]);
+    const until = Math.max(team?.until ?? 0, channel?.until ?? 0);
+    const wait = until - Date.now();
+    if (wait > 0) {
+      metrics.slackDeferrals.inc({ reason: 'held' });
+      throw new DeferError(jitter(wait) + 10);
+    }
+    return team;
+  }
+
+  async function onFailure(err: SlackCallError, teamId: string, channelId: string, method: string, breaker: Hold | null) {
+    // A lookup of our own messages over its limit falls back (see own-post.ts); it never holds posting.
+    if (err.code === 'ratelimited' && method.startsWith('conversations.')) return;
+    if (err.code === 'ratelimited') {
+      const ms = err.retryAfterMs ?? 1000;
+      const key = CHANNEL_LIMITED.has(method) ? slackHoldKey(teamId, channelId) : slackHoldKey(teamId);
+      await hold(key, Date.now() + ms, 0);
+      metrics.slackDeferrals.inc({ reason: 'ratelimited' });
+      deps.logger.info({ teamId, channelId: CHANNEL_LIMITED.has(method) ? channelId : undefined, method, retryAfterMs: ms }, 'Slack rate limit: holding calls');
+      throw new DeferError(ms + 10);
+    }
+    if (err.kind !== 'transient') return;
+    // Slack is failing for this team: hold the team, a little longer each time, so its other jobs
+    // defer instead of each spending a timeout. The first call after the hold is the probe.
+    const fails = (breaker?.fails ?? 0) + 1;
+    const ms = Math.min(deps.maxBreakMs, 500 * 2 ** Math.min(fails - 1, 16));
+    await hold(slackHoldKey(teamId), Date.now() + ms, fails);
+  }
+
+  /** `api` as one delivery (team, channel) uses it. */
+  function wrap(api: SlackApi, teamId: string, channelId: string): SlackApi {
+    if (api.dryRun) return api;
+    // Checks done ahead by `prepare` (while the post waits for its pacing slot), for the next call.
+    let prepared: { breaker: Hold | null; holder: string } | undefined;
+    async function admit() {
+      const [breaker, holder] = [await checkHolds(teamId, channelId), randomUUID()];
+      if (!(await store.acquireLease(teamSlotsKey(teamId), holder, deps.teamConcurrency, deps.slotLeaseMs))) {
+        metrics.slackDeferrals.inc({ reason: 'team_cap' });
+        throw new DeferError(jitter(250));
+      }
+      return { breaker, holder };
+    }
+    return {
+      dryRun: false,
+      async prepare() {
+        prepared ??= await admit();
+      },
+      async call(method, args) {
+        const ahead = prepared;
+        prepared = undefined;
+        let admitted: { breaker: Hold | null; holder: string };
+        if (ahead) {
+          // A Retry-After may have come while this call waited for its slot: look again (one round trip).
+          try {
+            admitted = { breaker: await checkHolds(teamId, channelId), holder: ahead.holder };
+          } catch (err) {
+            await store.releaseLease(teamSlotsKey(teamId), ahead.holder).catch(() => undefined);
+            throw err;
+          }
+        } else {
+          admitted = await admit();
+        }
+        const { breaker, holder } = admitted;
+        try {
+          const res = await api.call(method, args);
+          if (breaker && breaker.fails > 0) await store.deleteRecord(slackHoldKey(teamId));
+          return res as never;
+        } catch (err) {
+          if (err instanceof SlackCallError) await onFailure(err, teamId, channelId, method, breaker);
+          throw err;
+        } finally {
+          await store.releaseLease(teamSlotsKey(teamId), holder).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  return { wrap };
+}

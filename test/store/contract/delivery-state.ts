@@ -1,0 +1,144 @@
+/**
+ * Store contract: the delivery's shared state under races and over time: owner-only locks, thread
+ * sequence counters that expire, and thread state merged atomically.
+ */
+
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/store.js';
+import type { ContractState } from './harness.js';
+import { sleep } from './harness.js';
+
+export function deliveryStateContract(t: ContractState): void {
+  let store: Store;
+  beforeEach(() => {
+    store = t.store;
+  });
+
+  describe('owned locks', () => {
+    it('are held by one owner, and only that owner releases them', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimAs('lock', `o${i}`, 60)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const holder = `o${results.indexOf(true)}`;
+      const other = holder === 'o0' ? 'o1' : 'o0';
+      expect(await store.releaseIfOwner('lock', other)).toBe(false);
+      expect(await store.claimAs('lock', other, 60)).toBe(false);
+      expect(await store.releaseIfOwner('lock', holder)).toBe(true);
+      expect(await store.releaseIfOwner('lock', holder)).toBe(false);
+      expect(await store.claimAs('lock', other, 60)).toBe(true);
+    });
+
+    it('expire, and a holder whose lock expired and was taken frees nothing', async () => {
+      expect(await store.claimAs('slow', 'first', 1)).toBe(true);
+      await sleep(1200);
+      expect(await store.claimAs('slow', 'second', 60)).toBe(true);
+      expect(await store.releaseIfOwner('slow', 'first')).toBe(false);
+      expect(await store.claimAs('slow', 'third', 60)).toBe(false);
+    });
+
+    it('are told apart from a plain claim on another key and from pending dedup claims', async () => {
+      expect(await store.claim('plain', 60)).toBe(true);
+      expect(await store.releaseIfOwner('plain', '1')).toBe(false);
+      expect(await store.claim('plain', 60)).toBe(false);
+      expect((await store.claimAndCount('pending', 60, 'ctr')).claimed).toBe(true);
+      expect(await store.releaseIfOwner('pending', 'p:1')).toBe(false);
+    });
+  });
+
+  describe('leases (a counting semaphore)', () => {
+    it('hands out at most `limit` places among concurrent holders, across two store instances', async () => {
+      const other = await t.h.reopen();
+      t.reopened.push(other);
+      const got = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? other : store).acquireLease('team:T1', `h${i}`, 8, 60_000)));
+      expect(got.filter(Boolean)).toHaveLength(8);
+      const holder = `h${got.indexOf(true)}`;
+      // A holder asking again keeps its place; a release frees one for another.
+      expect(await store.acquireLease('team:T1', holder, 8, 60_000)).toBe(true);
+      expect(await store.acquireLease('team:T1', 'late', 8, 60_000)).toBe(false);
+      await other.releaseLease('team:T1', holder);
+      expect(await store.acquireLease('team:T1', 'late', 8, 60_000)).toBe(true);
+      expect(await store.acquireLease('team:T1', 'later', 8, 60_000)).toBe(false);
+      // Another key has its own places.
+      expect(await store.acquireLease('team:T2', 'x', 8, 60_000)).toBe(true);
+    });
+
+    it("gives a crashed holder's place back when its lease runs out", async () => {
+      expect(await store.acquireLease('team:T3', 'crashed', 1, 500)).toBe(true);
+      expect(await store.acquireLease('team:T3', 'next', 1, 500)).toBe(false);
+      await sleep(700);
+      expect(await store.acquireLease('team:T3', 'next', 1, 60_000)).toBe(true);
+    });
+  });
+
+  describe('expiring counters', () => {
+    it('read 0 after their TTL and count again from 1; incr keeps the TTL', async () => {
+      expect(await store.incr('seq:t')).toBe(1);
+      await store.expireCounter('seq:t', 1);
+      expect(await store.incr('seq:t')).toBe(2);
+      expect(await store.raiseCounter('seqdone:t', 2)).toBe(2);
+      await store.expireCounter('seqdone:t', 1);
+      expect(await store.getCounter('seq:t')).toBe(2);
+      expect(await store.getCounter('seqdone:t')).toBe(2);
+      await sleep(1300);
+      expect(await store.getCounter('seq:t')).toBe(0);
+      expect(await store.getCounter('seqdone:t')).toBe(0);
+      expect(await store.incr('seq:t')).toBe(1);
+      expect(await store.raiseCounter('seqdone:t', 1)).toBe(1);
+    });
+
+    it('outlive their TTL when it is set again (a thread that keeps moving)', async () => {
+      await store.incr('seq:moving');
+      await store.expireCounter('seq:moving', 1);
+      await sleep(600);
+      await store.expireCounter('seq:moving', 2);
+      await sleep(700);
+      expect(await store.getCounter('seq:moving')).toBe(1);
+    });
+
+    it('count on with a claim after they expired', async () => {
+      await store.claimAndCount('d1', 60, 'seq:c');
+      await store.expireCounter('seq:c', 1);
+      await sleep(1200);
+      expect(await store.claimAndCount('d2', 60, 'seq:c')).toEqual({ claimed: true, seq: 1 });
+    });
+  });
+
+  describe('mergeThreadState', () => {
+    it('merges by event time and answers the merged record; null without a thread', async () => {
+      expect(await store.mergeThreadState('T1', 'C1', 'none', { a: 1 }, '2024-01-01T00:00:00Z')).toBeNull();
+      await store.claimThread('T1', 'C1', 'k', 'job:C1');
+      await store.updateThread('T1', 'C1', 'k', { ts: '1700000000.000100' });
+      const a = await store.mergeThreadState('T1', 'C1', 'k', { status: 'resolved', title: 'Boom' }, '2024-01-02T00:00:00Z');
+      expect(a).toMatchObject({ ts: '1700000000.000100', state: { status: 'resolved', title: 'Boom' } });
+      // An older event fills in what it alone knows, and does not roll the status back.
+      const b = await store.mergeThreadState('T1', 'C1', 'k', { status: 'unresolved', culprit: 'x.js' }, '2024-01-01T00:00:00Z');
+      expect(b?.state).toEqual({ status: 'resolved', title: 'Boom', culprit: 'x.js' });
+      expect((await store.getThread('T1', 'C1', 'k'))?.state).toEqual(b?.state);
+      expect((await store.findThreadByTs('T1', 'C1', '1700000000.000100'))?.state).toEqual(b?.state);
+    });
+
+    it('keeps every field of 100 concurrent button/webhook pairs on one thread, across two store instances', async () => {
+      await store.claimThread('T1', 'C1', 'race', 'job:C1');
+      await store.updateThread('T1', 'C1', 'race', { ts: '1700000000.000200' });
+      const other = await t.h.reopen();
+      t.reopened.push(other);
+      const at = (i: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString();
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => [
+          // The button (one process) and the webhook (another) for one change, each with its own fields.
+          store.mergeThreadState('T1', 'C1', 'race', { [`button${i}`]: i, lastChangeBy: `u${i}` }, at(i)),
+          other.mergeThreadState('T1', 'C1', 'race', { [`hook${i}`]: { n: i }, status: i % 2 ? 'resolved' : 'unresolved' }, at(i)),
+        ]).flat(),
+      );
+      expect(results.every((r) => r !== null)).toBe(true);
+      const final = await store.getThread('T1', 'C1', 'race');
+      for (let i = 0; i < 100; i++) {
+        expect(final?.state[`button${i}`]).toBe(i);
+        expect(final?.state[`hook${i}`]).toEqual({ n: i });
+      }
+      // The newest event's values win whatever order the merges ran in.
+      expect(final?.state.lastChangeBy).toBe('u99');
+      expect(final?.state.status).toBe('resolved');
+      expect(final?.ts).toBe('1700000000.000200');
+    }, 60_000);
+  });
+}
