@@ -39,6 +39,7 @@ import { createPreview, createPretendWorkspace } from './preview/index.js';
 import { createTenancy, type Tenancy } from './connections/tenancy.js';
 import type { ConnectionContext } from './sources/kit/connection.js';
 import { createOneTeam } from './connections/one-team.js';
+import { createThreadControl } from './delivery/thread-control.js';
 
 const DRY_RUN_TARGET = {
   id: 'dry-run',
@@ -179,7 +180,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
   // The dry-run preview answers every source API call itself (pretend token), so its buttons all show.
   const actionable = sources.filter((s) => workspace !== undefined || (s.actionable?.(config) ?? true)).map((s) => s.name);
-  const mentions = createMentions({ store, settings: createChannelSettings(store), sources, logger });
+  const channelSettings = createChannelSettings(store);
+  const mentions = createMentions({ store, settings: channelSettings, sources, logger });
   const render = createRenderer({
     store,
     regressionThresholdPct: config.sizeRegressionThresholdPct,
@@ -222,6 +224,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
     mayReceive: tenancy.mayReceive,
     oneTeam,
+    threadControl: createThreadControl(channelSettings),
   });
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });

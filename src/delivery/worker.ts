@@ -15,6 +15,7 @@ import type { OwnPostFinder } from './own-post.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
 import type { OneTeam } from './route-chosen.js';
+import type { ThreadControlOf } from './thread-control.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
@@ -52,6 +53,8 @@ export interface DeliveryDeps {
   mayReceive?: MayReceive;
   /** The one workspace's team, for an alert's bare channel id (see `route-chosen.ts`). */
   oneTeam?: OneTeam;
+  /** The channel's `--threads` and `--broadcast` settings (see `thread-control.ts`). */
+  threadControl?: ThreadControlOf;
   /** Where the job of an earlier event of a thread is (the queue). Without it, only `gapTimeoutMs` applies. */
   queue?: Pick<Queue, 'seqJobState'>;
   /** Holds, rate limits and the per-team cap around every Slack call (unset: calls go straight out). */
@@ -75,6 +78,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     channelIntervalMs: deps.channelIntervalMs,
     parentWaitMs: deps.parentWaitMs ?? 2000,
     ownPosts: deps.ownPosts,
+    threadControl: deps.threadControl,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
   const outageMaxMs = deps.outageMaxMs ?? 24 * 3600_000;

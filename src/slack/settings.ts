@@ -3,8 +3,8 @@
  * event posts there once, so these belong to the channel, not to a subscription. One record per
  * channel in the KeyValue store (both stores), so every instance reads the same.
  *
- * Today: `--mention`. CONTRACT "Channel settings" also fixes `--threads`, `--broadcast` and
- * `--new-thread-after`; each is one entry of SETTING_SPECS (and one field here) when built.
+ * Today: `--mention`, `--threads` and `--broadcast`. CONTRACT "Channel settings" also fixes
+ * `--new-thread-after`; it is one entry of SETTING_SPECS (and one field here) when built.
  */
 
 import { z } from 'zod';
@@ -14,7 +14,14 @@ import { channelSettingsKey } from '../store/keys.js';
 export interface ChannelSettings {
   /** `off`: the assignee is named, never @-mentioned. Default on. */
   mention?: 'on' | 'off';
+  /** `off`: every event is its own message (the card, current), no thread. Default on. */
+  threads?: 'on' | 'off';
+  /** Which replies are also sent to the channel (`reply_broadcast`). Default off. */
+  broadcast?: Broadcast;
 }
+
+export const BROADCASTS = ['regressions', 'critical', 'all', 'off'] as const;
+export type Broadcast = (typeof BROADCASTS)[number];
 
 export type SettingName = keyof ChannelSettings;
 
@@ -40,6 +47,24 @@ export const SETTING_SPECS: { [N in SettingName]: SettingSpec<N> } = {
     describe: (v) => (v === 'off' ? 'assignees named, not mentioned' : 'assignees @-mentioned'),
     help: '`--mention=on|off`: @-mention the Slack user an issue is assigned to (on by default)',
   },
+  threads: {
+    value: onOff,
+    default: 'on',
+    example: '--threads=off',
+    describe: (v) => (v === 'off' ? 'every event its own message' : 'one thread per issue, run, alert or build'),
+    help: '`--threads=on|off`: `off` posts every event as its own message instead of threading it (on by default)',
+  },
+  broadcast: {
+    value: z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.enum(BROADCASTS, { message: `must be one of ${BROADCASTS.join(', ')}` })),
+    default: 'off',
+    example: '--broadcast=regressions',
+    describe: (v) =>
+      v === 'regressions' ? 'regressions also sent to the channel' : v === 'critical' ? 'critical alerts also sent to the channel' : v === 'all' ? 'every reply also sent to the channel' : 'replies stay in their thread',
+    help: '`--broadcast=regressions|critical|all|off`: also send those thread replies to the channel (off by default)',
+  },
 };
 
 export const SETTING_NAMES = Object.keys(SETTING_SPECS) as SettingName[];
@@ -48,7 +73,7 @@ export function isSettingName(name: string): name is SettingName {
   return Object.hasOwn(SETTING_SPECS, name);
 }
 
-const stored = z.looseObject({ mention: z.enum(['on', 'off']).optional() });
+const stored = z.looseObject({ mention: z.enum(['on', 'off']).optional(), threads: z.enum(['on', 'off']).optional(), broadcast: z.enum(BROADCASTS).optional() });
 
 export interface ChannelSettingsRepo {
   get(teamId: string, channelId: string): Promise<ChannelSettings>;

@@ -17,7 +17,10 @@ describe('settings command', () => {
     ['settings --mention', 'must be on or off'],
     ['settings --mention=yes', 'must be on or off'],
     ['settings --mention=on --mention=off', 'given twice'],
-    ['settings --threads=off', 'Unknown setting "--threads"'],
+    // Not built yet (CONTRACT names it): refused like any unknown setting.
+    ['settings --new-thread-after=3', 'Unknown setting "--new-thread-after"'],
+    ['settings --threads=maybe', 'must be on or off'],
+    ['settings --broadcast=loud', 'must be one of regressions, critical, all, off'],
   ])('%s is refused: %s', (text, said) => {
     const r = parseCommand(text);
     expect(r.ok).toBe(false);
@@ -28,8 +31,23 @@ describe('settings command', () => {
   });
 
   it('describes defaults and values; help lists the setting', () => {
-    expect(describeSettings({})).toEqual(['`--mention=on` (assignees @-mentioned)']);
-    expect(describeSettings({ mention: 'off' })).toEqual(['`--mention=off` (assignees named, not mentioned)']);
+    expect(describeSettings({})[0]).toEqual('`--mention=on` (assignees @-mentioned)');
+    expect(describeSettings({ mention: 'off' })[0]).toEqual('`--mention=off` (assignees named, not mentioned)');
     expect(helpText()).toContain('--mention=on|off');
+    expect(describeSettings({})).toEqual([
+      '`--mention=on` (assignees @-mentioned)',
+      '`--threads=on` (one thread per issue, run, alert or build)',
+      '`--broadcast=off` (replies stay in their thread)',
+    ]);
+    expect(describeSettings({ threads: 'off', broadcast: 'regressions' }).slice(1)).toEqual([
+      '`--threads=off` (every event its own message)',
+      '`--broadcast=regressions` (regressions also sent to the channel)',
+    ]);
+    expect(helpText()).toContain('--threads=on|off');
+    expect(helpText()).toContain('--broadcast=regressions|critical|all|off');
+  });
+
+  it('sets threads and broadcast', () => {
+    expect(parseCommand('settings --threads=OFF --broadcast=critical')).toEqual({ ok: true, command: { verb: 'settings', patch: { threads: 'off', broadcast: 'critical' } } });
   });
 });

@@ -65,6 +65,9 @@ export const sentrySource: SourceDefinition = {
     if (deps.connections) sentryAlertRoutes(router, deps.connections);
   },
 
+  broadcastKind: (event) =>
+    event.type === 'sentry.issue.unresolved' ? 'regression' : event.type === 'sentry.metric_alert.critical' ? 'critical' : null,
+
   // Sentry names the integration that made a change as an `application` actor: maybe us.
   maybeEcho: (event) => event.actor?.type === 'application',
 
