@@ -10,6 +10,8 @@ import { sourceNamed, type SourceDefinition } from '../sources/index.js';
 export interface ThreadControl {
   threads: 'on' | 'off';
   broadcast: Broadcast;
+  /** 0: never. */
+  newThreadAfterDays: number;
 }
 
 export type ThreadControlOf = (teamId: string, channelId: string) => Promise<ThreadControl>;
@@ -17,9 +19,11 @@ export type ThreadControlOf = (teamId: string, channelId: string) => Promise<Thr
 export function createThreadControl(settings: Pick<ChannelSettingsRepo, 'get'>): ThreadControlOf {
   return async (teamId, channelId) => {
     const s = await settings.get(teamId, channelId);
-    return { threads: s.threads ?? 'on', broadcast: s.broadcast ?? 'off' };
+    return { threads: s.threads ?? 'on', broadcast: s.broadcast ?? 'off', newThreadAfterDays: s['new-thread-after'] ?? 0 };
   };
 }
+
+export const isRegression = (event: PipelineEvent, sources: readonly SourceDefinition[]) => sourceNamed(sources, event.source)?.broadcastKind?.(event) === 'regression';
 
 /** Whether the event's reply is also sent to the channel under `control`. */
 export function broadcastsReply(control: ThreadControl | undefined, event: PipelineEvent, sources: readonly SourceDefinition[]): boolean {

@@ -18,7 +18,8 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
 import type { OwnPostFinder } from './own-post.js';
-import { broadcastsReply, type ThreadControlOf } from './thread-control.js';
+import { broadcastsReply, isRegression, type ThreadControl, type ThreadControlOf } from './thread-control.js';
+import { threadGeneration } from './thread-generation.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -202,6 +203,23 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const owner = `${job.id}:${channelId}`;
     const control = await deps.threadControl?.(teamId, channelId);
     if (control?.threads === 'off') return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner);
+    // A rerun finds the generation its first run chose (the regression then is the thread's newest change).
+    const generation = await threadGeneration(store, teamId, channelId, event, control, isRegression(event, sources));
+    const threaded = { ...event, threadKey: generation.key };
+    return deliverThreaded(slack, job, threaded, teamId, channelId, extras, owner, control, generation.previousTs);
+  }
+
+  async function deliverThreaded(
+    slack: SlackApi,
+    job: ChannelJob,
+    event: PipelineEvent & { threadKey: string },
+    teamId: string,
+    channelId: string,
+    extras: RenderExtras,
+    owner: string,
+    control: ThreadControl | undefined,
+    previousTs: string | undefined,
+  ): Promise<ChannelResult> {
     const claim = await store.claimThread(teamId, channelId, event.threadKey, owner, event.subject.kind);
     if (claim.won) {
       if (claim.record.ts) return 'posted';
@@ -218,6 +236,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         throw err;
       }
       await store.updateThread(teamId, channelId, event.threadKey, { ts });
+      if (previousTs) await linkPrevious(slack, job, event, teamId, channelId, ts, previousTs);
       return 'posted';
     }
 
@@ -248,6 +267,19 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     // Only now: a rerun of this job before this point must still see the echo and stay silent.
     if (echo) await store.deleteRecord(markKey);
     return reply ? 'replied' : 'updated';
+  }
+
+  /** The first reply of a new generation's thread: a link to the thread it follows. */
+  async function linkPrevious(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, parentTs: string, previousTs: string) {
+    let link: string | undefined;
+    try {
+      link = (await slack.call<{ permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: previousTs })).permalink;
+    } catch (err) {
+      if (err instanceof DeferError) throw err;
+      deps.logger.warn({ channelId, error: (err as Error).message }, 'no permalink for the previous thread');
+    }
+    const text = link ? `↩️ This came back after it was resolved. Earlier thread: <${link}|here>` : '↩️ This came back after it was resolved; the earlier thread is further up this channel.';
+    await post(slack, job, event, teamId, channelId, 'previous-thread', { text }, parentTs);
   }
 
   /**
