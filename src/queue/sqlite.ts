@@ -245,7 +245,7 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
         if (res.claimed || ('pending' in res && res.pending)) {
           const now = Date.now();
           const stored = res.seq === undefined ? job : { ...job, seq: res.seq };
-          // The (thread, seq) columns too, as `enqueue` writes them: the ordering gate looks jobs up by them.
+          // Indexed by (thread, seq) like an enqueued job, for the ordering gate's "is it gone?".
           insert.run(jobId, JSON.stringify(stored), now, now, stored.seq ? (stored.event.threadKey ?? null) : null, stored.seq ?? null);
           claims.confirm(c.key, c.ttlSeconds);
           if (res.claimed && c.alias) claims.confirm(c.alias, c.ttlSeconds);
