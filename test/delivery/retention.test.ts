@@ -1,3 +1,4 @@
+import { seqDoneKey, seqKey } from '../../src/store/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startService, eventually, type StoreKind, type TestService } from '../helpers/service.js';
@@ -38,8 +39,8 @@ describe.each<StoreKind>(['redis', 'sqlite'])('thread sequence retention on %s',
     for (let i = 0; i < 3; i++) expect((await sendSentry(svc, 'comment', comment(gid, `c${i}`))).status).toBe(200);
     await eventually(() => svc.slack.of('chat.postMessage', channelId).length === 3, '3 posts');
     const threadKey = `sentry:issue:${gid}`;
-    await eventually(async () => (await svc.t.store.getCounter(`seqdone:${threadKey}`)) === 3, 'all done');
-    for (const key of [`seq:${threadKey}`, `seqdone:${threadKey}`]) {
+    await eventually(async () => (await svc.t.store.getCounter(seqDoneKey(threadKey))) === 3, 'all done');
+    for (const key of [seqKey(threadKey), seqDoneKey(threadKey)]) {
       const ttl = await counterTtl(svc, key);
       expect(ttl, key).not.toBeNull();
       expect(ttl as number).toBeGreaterThan(THREAD_TTL_SECONDS - 600);

@@ -31,15 +31,13 @@ return redis.call('HGET', KEYS[1], 'ts') or ''`);
 
 // Compare-and-set of the merged state: written only if the state is still the one the merge read,
 // else the current fields come back and the caller merges again. ARGV: state and times read, then
-// written, updatedAt, the ts index key without the ts.
+// written, updatedAt. Only the record: the caller refreshes its ts index (another slot on a Cluster).
 const SWAP_STATE = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local cur = redis.call('HMGET', KEYS[1], 'state', 'stateTimes')
 if (cur[1] or '{}') ~= ARGV[1] or (cur[2] or '{}') ~= ARGV[2] then return redis.call('HGETALL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'state', ARGV[3], 'stateTimes', ARGV[4], 'updatedAt', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ${THREAD_TTL_SECONDS})
-local ts = redis.call('HGET', KEYS[1], 'ts')
-if ts and ts ~= '' then redis.call('EXPIRE', ARGV[6] .. ts, ${THREAD_TTL_SECONDS}) end
 return 1`);
 
 // Only the holder's claim, and only while no parent was posted.
@@ -120,12 +118,12 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
         const state = JSON.stringify(merged.state);
         const times = JSON.stringify(merged.stateTimes);
         const updatedAt = new Date().toISOString();
-        const res = (await run(SWAP_STATE, [key], [seenState, seenTimes, state, times, updatedAt, k.threadTs(teamId, channelId, '')])) as
-          | number
-          | string[]
-          | null;
+        const res = (await run(SWAP_STATE, [key], [seenState, seenTimes, state, times, updatedAt])) as number | string[] | null;
         if (res === null) return null;
-        if (!Array.isArray(res)) return threadFromHash({ ...h, state, stateTimes: times, updatedAt });
+        if (!Array.isArray(res)) {
+          if (h.ts) await (await ready()).expire(k.threadTs(teamId, channelId, h.ts), THREAD_TTL_SECONDS);
+          return threadFromHash({ ...h, state, stateTimes: times, updatedAt });
+        }
         h = pairsToObject(res);
         // Spread the losers out (exponential, jittered): writers retrying in lockstep mostly lose again.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 * 2 ** round)));

@@ -39,8 +39,9 @@ export function deliveryStateContract(t: ContractState): void {
       expect(await store.claim('plain', 60)).toBe(true);
       expect(await store.releaseIfOwner('plain', '1')).toBe(false);
       expect(await store.claim('plain', 60)).toBe(false);
-      expect((await store.claimAndCount('pending', 60, 'ctr')).claimed).toBe(true);
-      expect(await store.releaseIfOwner('pending', 'p:1')).toBe(false);
+      // One hash tag: a claim and its counter are one script, which a Cluster runs within one slot.
+      expect((await store.claimAndCount('pending{s1}', 60, 'ctr{s1}')).claimed).toBe(true);
+      expect(await store.releaseIfOwner('pending{s1}', 'p:1')).toBe(false);
     });
   });
 
@@ -95,10 +96,10 @@ export function deliveryStateContract(t: ContractState): void {
     });
 
     it('count on with a claim after they expired', async () => {
-      await store.claimAndCount('d1', 60, 'seq:c');
-      await store.expireCounter('seq:c', 1);
+      await store.claimAndCount('d1{s2}', 60, 'seq:{s2}:c');
+      await store.expireCounter('seq:{s2}:c', 1);
       await sleep(1200);
-      expect(await store.claimAndCount('d2', 60, 'seq:c')).toEqual({ claimed: true, seq: 1 });
+      expect(await store.claimAndCount('d2{s2}', 60, 'seq:{s2}:c')).toEqual({ claimed: true, seq: 1 });
     });
   });
 
