@@ -16,7 +16,7 @@ const UUID_B = randomUUID();
 
 async function options(svc: TestService, installationId: string) {
   const res = await fetch(`${svc.url}/sentry/options/channels?installationId=${installationId}`, { headers: { 'sentry-app-signature': sentrySignature('', SENTRY_SECRET) } });
-  return { status: res.status, body: (await res.json()) as unknown };
+  return { status: res.status, body: (await res.json()) };
 }
 
 async function validate(svc: TestService, channel: string, installationId: string) {
