@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteClaims } from '../store/sqlite.js';
 import type { AdmitClaims, AdmitResult } from './inbox.js';
-import { migrate } from './sqlite-schema.js';
+import { prepareJobStatements } from './sqlite-statements.js';
 import {
   DeferError,
   RetryableError,
@@ -75,39 +75,7 @@ export function createSqliteQueue(deps: CreateSqliteQueueDeps): SqliteDeliveryQu
   const pollMs = options.pollMs ?? 50;
   const onError = options.onError ?? (() => undefined);
 
-  migrate(db);
-  const insert = db.prepare(
-    `INSERT OR IGNORE INTO jobs (id, data, status, run_at, attempts, created_at, thread_key, seq) VALUES (?, ?, 'waiting', ?, 0, ?, ?, ?)`,
-  );
-  const seqStatus = db.prepare<[string, number]>(`SELECT status FROM jobs WHERE thread_key = ? AND seq = ?`);
-  const backlogRow = db.prepare(`SELECT count(*) AS n, min(created_at) AS oldest FROM jobs WHERE status IN ('waiting', 'active')`);
-  const claim = db.prepare<[{ now: number; until: number; owner: string; limit: number }]>(`
-    UPDATE jobs SET status = 'active', lease_until = @until, lease_owner = @owner, attempts = attempts + 1
-    WHERE id IN (
-      SELECT id FROM jobs
-      WHERE (status = 'waiting' AND run_at <= @now) OR (status = 'active' AND lease_until < @now)
-      ORDER BY run_at, rowid LIMIT @limit
-    )
-    RETURNING id, data, attempts`);
-  const renew = db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'active'`);
-  const finish = db.prepare(
-    `UPDATE jobs SET status = 'done', data = NULL, lease_until = NULL, lease_owner = NULL, finished_at = ?
-     WHERE id = ? AND lease_owner = ? AND status = 'active'`,
-  );
-  const reschedule = db.prepare(
-    `UPDATE jobs SET status = 'waiting', run_at = ?, attempts = attempts - ?, last_error = coalesce(?, last_error),
-       lease_until = NULL, lease_owner = NULL
-     WHERE id = ? AND lease_owner = ? AND status = 'active'`,
-  );
-  const fail = db.prepare(
-    `UPDATE jobs SET status = 'failed', last_error = ?, lease_until = NULL, lease_owner = NULL, finished_at = ?
-     WHERE id = ? AND lease_owner = ? AND status = 'active'`,
-  );
-  const prune = db.prepare(`DELETE FROM jobs WHERE status = ? AND finished_at < ?`);
-  const countOf = db.prepare<[string]>(`SELECT count(*) AS n FROM jobs WHERE status = ?`);
-  const countReady = db.prepare<[number]>(
-    `SELECT count(*) AS n FROM jobs WHERE status = 'waiting' AND run_at <= ?`,
-  );
+  const { insert, seqStatus, backlogRow, claim, renew, finish, reschedule, fail, prune, countOf, countReady } = prepareJobStatements(db);
 
   let handler: JobHandler | undefined;
   let concurrency = 1;
