@@ -38,6 +38,8 @@ import { registerSlackHandlers } from './slack/register.js';
 import { createPreview, createPretendWorkspace } from './preview/index.js';
 import { createTenancy, type Tenancy } from './connections/tenancy.js';
 import type { ConnectionContext } from './sources/kit/connection.js';
+import { createOneTeam } from './connections/one-team.js';
+import { createThreadControl } from './delivery/thread-control.js';
 
 const DRY_RUN_TARGET = {
   id: 'dry-run',
@@ -171,13 +173,15 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   runtimes.sentry = createSentryRuntime({ store, tokens, api: sentryApi, logger, sentryUrl: config.sentry.url, installationChanges });
 
   // Which workspace may see and change which source account (multi-workspace mode).
-  const connections: ConnectionContext = { store, config, logger, cipher, slack, now: Date.now };
+  const oneTeam = createOneTeam(config, slack, DRY_RUN_TARGET.teamId);
+  const connections: ConnectionContext = { store, config, logger, cipher, slack, oneTeam, now: Date.now };
   const tenancy = createTenancy(connections, sources);
 
   const ingest = createIngest({ plugins, sources, store, queue, metrics, logger });
   // The dry-run preview answers every source API call itself (pretend token), so its buttons all show.
   const actionable = sources.filter((s) => workspace !== undefined || (s.actionable?.(config) ?? true)).map((s) => s.name);
-  const mentions = createMentions({ store, settings: createChannelSettings(store), sources, logger });
+  const channelSettings = createChannelSettings(store);
+  const mentions = createMentions({ store, settings: channelSettings, sources, logger });
   const render = createRenderer({
     store,
     regressionThresholdPct: config.sizeRegressionThresholdPct,
@@ -219,6 +223,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
     mayReceive: tenancy.mayReceive,
+    oneTeam,
+    threadControl: createThreadControl(channelSettings),
   });
   handlerRef = handler;
   const requeueDeadLetter = createRequeue({ store, queue });

@@ -1,13 +1,15 @@
 /**
  * Which channels an event goes to: subscriptions on its source and target (each source's
- * definition says which targets an event reaches), its kind, and its filters. One delivery per (team, channel) even
- * when several of a channel's subscriptions match.
+ * definition says which targets an event reaches), its kind, and its filters; and the channels the
+ * event chose itself (`routing.channels`, an alert rule's action), which need no subscription.
+ * One delivery per (team, channel) even when several of a channel's subscriptions match.
  */
 
 import type { PipelineEvent } from '../events.js';
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { matchesFilters } from '../slack/filters.js';
+import { chosenTargets, type OneTeam } from './route-chosen.js';
 
 export type RouteOutcome =
   | { ok: true; targets: Subscription[] }
@@ -27,15 +29,17 @@ export async function routeEvent(
   only?: { teamId: string; channelId: string },
   sources: readonly SourceDefinition[] = SOURCES,
   mayReceive?: MayReceive,
+  oneTeam?: OneTeam,
 ): Promise<RouteOutcome> {
   if (event.kind === 'installation') return { ok: false, reason: 'internal' };
   const targets = targetsOf(event, sources);
   if (!targets) return { ok: false, reason: 'unroutable' };
+  const chosen = await chosenTargets(event, only, oneTeam, mayReceive);
   const found = (await store.findSubscriptions(event.source, targets)).filter(
     (s) => !s.disabled && (!only || (s.teamId === only.teamId && s.channelId === only.channelId)),
   );
   const subs = mayReceive ? await receiving(found, event, mayReceive) : found;
-  if (subs.length === 0) return { ok: false, reason: 'no_subscriber' };
+  if (subs.length === 0 && chosen.length === 0) return { ok: false, reason: 'no_subscriber' };
   const kindMatched = subs.filter((s) => s.kinds.length === 0 || s.kinds.includes(event.kind));
   const matched = kindMatched.filter((s) => matchesFilters(s.filters, event.filters, event.kind));
   const byChannel = new Map<string, Subscription>();
@@ -43,6 +47,7 @@ export async function routeEvent(
     const key = `${s.teamId}/${s.channelId}`;
     if (!byChannel.has(key)) byChannel.set(key, s);
   }
+  for (const s of chosen) if (!byChannel.has(`${s.teamId}/${s.channelId}`)) byChannel.set(`${s.teamId}/${s.channelId}`, s);
   if (byChannel.size === 0) return { ok: false, reason: kindMatched.length ? 'filtered' : 'no_subscriber' };
   return { ok: true, targets: [...byChannel.values()] };
 }

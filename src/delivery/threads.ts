@@ -18,6 +18,8 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
 import type { OwnPostFinder } from './own-post.js';
+import { broadcastsReply, isRegression, type ThreadControl, type ThreadControlOf } from './thread-control.js';
+import { threadGeneration } from './thread-generation.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -42,6 +44,8 @@ export interface ChannelDeliveryDeps {
   sources?: readonly SourceDefinition[];
   /** Looks for a message an earlier run may have posted (unset: a rerun posts again). */
   ownPosts?: OwnPostFinder;
+  /** The channel's `--threads` and `--broadcast` settings (unset: threaded, nothing broadcast). */
+  threadControl?: ThreadControlOf;
 }
 
 export interface ChannelJob {
@@ -51,7 +55,7 @@ export interface ChannelJob {
 
 export type ChannelResult = 'posted' | 'replied' | 'updated';
 
-type Msg = { text: string; blocks?: unknown[] };
+type Msg = { text: string; blocks?: unknown[]; reply_broadcast?: boolean };
 
 /** An error after which Slack has certainly not posted (a timeout or a 5xx may have). */
 function notPosted(err: unknown): boolean {
@@ -197,6 +201,25 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       return 'posted';
     }
     const owner = `${job.id}:${channelId}`;
+    const control = await deps.threadControl?.(teamId, channelId);
+    if (control?.threads === 'off') return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner);
+    // A rerun finds the generation its first run chose (the regression then is the thread's newest change).
+    const generation = await threadGeneration(store, teamId, channelId, event, control, isRegression(event, sources));
+    const threaded = { ...event, threadKey: generation.key };
+    return deliverThreaded(slack, job, threaded, teamId, channelId, extras, owner, control, generation.previousTs);
+  }
+
+  async function deliverThreaded(
+    slack: SlackApi,
+    job: ChannelJob,
+    event: PipelineEvent & { threadKey: string },
+    teamId: string,
+    channelId: string,
+    extras: RenderExtras,
+    owner: string,
+    control: ThreadControl | undefined,
+    previousTs: string | undefined,
+  ): Promise<ChannelResult> {
     const claim = await store.claimThread(teamId, channelId, event.threadKey, owner, event.subject.kind);
     if (claim.won) {
       if (claim.record.ts) return 'posted';
@@ -213,6 +236,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         throw err;
       }
       await store.updateThread(teamId, channelId, event.threadKey, { ts });
+      if (previousTs) await linkPrevious(slack, job, event, teamId, channelId, ts, previousTs);
       return 'posted';
     }
 
@@ -229,7 +253,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ?? mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
     const reply = echo ? null : deps.render.reply(event, merged.state, channelExtras);
-    if (reply) await post(slack, job, event, teamId, channelId, 'reply', reply, parentTs);
+    const broadcast = reply !== null && broadcastsReply(control, event, sources);
+    if (reply) await post(slack, job, event, teamId, channelId, 'reply', broadcast ? { ...reply, reply_broadcast: true } : reply, parentTs);
     const card = deps.render.card(event, merged.state, channelExtras);
     try {
       await callWithFallback(slack, 'chat.update', { channel: channelId, ts: parentTs, ...card }, event.type);
@@ -242,6 +267,33 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     // Only now: a rerun of this job before this point must still see the echo and stay silent.
     if (echo) await store.deleteRecord(markKey);
     return reply ? 'replied' : 'updated';
+  }
+
+  /** The first reply of a new generation's thread: a link to the thread it follows. */
+  async function linkPrevious(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, parentTs: string, previousTs: string) {
+    let link: string | undefined;
+    try {
+      link = (await slack.call<{ permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: previousTs })).permalink;
+    } catch (err) {
+      if (err instanceof DeferError) throw err;
+      deps.logger.warn({ channelId, error: (err as Error).message }, 'no permalink for the previous thread');
+    }
+    const text = link ? `↩️ This came back after it was resolved. Earlier thread: <${link}|here>` : '↩️ This came back after it was resolved; the earlier thread is further up this channel.';
+    await post(slack, job, event, teamId, channelId, 'previous-thread', { text }, parentTs);
+  }
+
+  /**
+   * `--threads=off`: the event's card, current, as its own message. The thread record still keeps
+   * the merged state, and its ts follows the newest message, whose buttons act on it.
+   */
+  async function deliverUnthreaded(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, extras: RenderExtras, owner: string): Promise<ChannelResult> {
+    const threadKey = event.threadKey as string;
+    const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
+    const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
+    const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
+    const ts = await post(slack, job, event, teamId, channelId, 'own', deps.render.card(event, merged.state, channelExtras));
+    await store.updateThread(teamId, channelId, threadKey, { ts });
+    return 'posted';
   }
 
   return { deliver };

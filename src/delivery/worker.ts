@@ -14,6 +14,8 @@ import type { SlackGate } from './slack-gate.js';
 import type { OwnPostFinder } from './own-post.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
+import type { OneTeam } from './route-chosen.js';
+import type { ThreadControlOf } from './thread-control.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
@@ -49,6 +51,10 @@ export interface DeliveryDeps {
   gapTimeoutMs?: number;
   /** Whether a subscribing team may receive an event (multi-workspace connections); unset: every team may. */
   mayReceive?: MayReceive;
+  /** The one workspace's team, for an alert's bare channel id (see `route-chosen.ts`). */
+  oneTeam?: OneTeam;
+  /** The channel's `--threads` and `--broadcast` settings (see `thread-control.ts`). */
+  threadControl?: ThreadControlOf;
   /** Where the job of an earlier event of a thread is (the queue). Without it, only `gapTimeoutMs` applies. */
   queue?: Pick<Queue, 'seqJobState'>;
   /** Holds, rate limits and the per-team cap around every Slack call (unset: calls go straight out). */
@@ -72,6 +78,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     channelIntervalMs: deps.channelIntervalMs,
     parentWaitMs: deps.parentWaitMs ?? 2000,
     ownPosts: deps.ownPosts,
+    threadControl: deps.threadControl,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
   const outageMaxMs = deps.outageMaxMs ?? 24 * 3600_000;
@@ -223,7 +230,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     }
     const event = runtime ? await runtime.resolve(received) : received;
     await deps.render.recordSize(event);
-    let route = await routeEvent(store, event, only, deps.sources, deps.mayReceive);
+    let route = await routeEvent(store, event, only, deps.sources, deps.mayReceive, deps.oneTeam);
     if (!route.ok && route.reason === 'no_subscriber' && deps.fallbackTarget) route = { ok: true, targets: [deps.fallbackTarget] };
     if (!route.ok) {
       metrics.drops.inc({ type: event.type, reason: route.reason });

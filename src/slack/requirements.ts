@@ -22,6 +22,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.getPermalink': [],
   // Tells a public channel from a private one the bot has not been invited to (channel_not_found).
   'conversations.info': ['channels:read', 'groups:read'],
+  // The channel list of a Sentry alert rule's Threadline action (public, and private ones the bot is in).
+  'conversations.list': ['channels:read', 'groups:read'],
   // A rerun looks for its own message before posting again (exactly once; optional: without these
   // scopes it says so once in the log and posts as before).
   'conversations.history': ['channels:history', 'groups:history'],

@@ -3,8 +3,7 @@
  * event posts there once, so these belong to the channel, not to a subscription. One record per
  * channel in the KeyValue store (both stores), so every instance reads the same.
  *
- * Today: `--mention`. CONTRACT "Channel settings" also fixes `--threads`, `--broadcast` and
- * `--new-thread-after`; each is one entry of SETTING_SPECS (and one field here) when built.
+ * `--mention`, `--threads`, `--broadcast` and `--new-thread-after`, as CONTRACT "Channel settings" fixes them.
  */
 
 import { z } from 'zod';
@@ -14,7 +13,16 @@ import { channelSettingsKey } from '../store/keys.js';
 export interface ChannelSettings {
   /** `off`: the assignee is named, never @-mentioned. Default on. */
   mention?: 'on' | 'off';
+  /** `off`: every event is its own message (the card, current), no thread. Default on. */
+  threads?: 'on' | 'off';
+  /** Which replies are also sent to the channel (`reply_broadcast`). Default off. */
+  broadcast?: Broadcast;
+  /** Days after the resolve from which a regression starts a new thread; 0: never (the default). */
+  'new-thread-after'?: number;
 }
+
+export const BROADCASTS = ['regressions', 'critical', 'all', 'off'] as const;
+export type Broadcast = (typeof BROADCASTS)[number];
 
 export type SettingName = keyof ChannelSettings;
 
@@ -40,6 +48,37 @@ export const SETTING_SPECS: { [N in SettingName]: SettingSpec<N> } = {
     describe: (v) => (v === 'off' ? 'assignees named, not mentioned' : 'assignees @-mentioned'),
     help: '`--mention=on|off`: @-mention the Slack user an issue is assigned to (on by default)',
   },
+  threads: {
+    value: onOff,
+    default: 'on',
+    example: '--threads=off',
+    describe: (v) => (v === 'off' ? 'every event its own message' : 'one thread per issue, run, alert or build'),
+    help: '`--threads=on|off`: `off` posts every event as its own message instead of threading it (on by default)',
+  },
+  broadcast: {
+    value: z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.enum(BROADCASTS, { message: `must be one of ${BROADCASTS.join(', ')}` })),
+    default: 'off',
+    example: '--broadcast=regressions',
+    describe: (v) =>
+      v === 'regressions' ? 'regressions also sent to the channel' : v === 'critical' ? 'critical alerts also sent to the channel' : v === 'all' ? 'every reply also sent to the channel' : 'replies stay in their thread',
+    help: '`--broadcast=regressions|critical|all|off`: also send those thread replies to the channel (off by default)',
+  },
+  'new-thread-after': {
+    value: z.string().transform((s, ctx) => {
+      const v = s.trim().toLowerCase();
+      if (v === 'off') return 0;
+      if (/^\d{1,4}$/.test(v) && Number(v) <= 3650) return Number(v);
+      ctx.addIssue({ code: 'custom', message: 'must be a number of days (0 to 3650) or off' });
+      return z.NEVER;
+    }),
+    default: 0,
+    example: '--new-thread-after=30',
+    describe: (v) => (v ? `a regression ${v} days or more after the resolve starts a new thread` : 'a regression continues its thread'),
+    help: '`--new-thread-after=<days>|off`: a regression that many days after the resolve starts a new thread, whose first reply links the old one (off by default)',
+  },
 };
 
 export const SETTING_NAMES = Object.keys(SETTING_SPECS) as SettingName[];
@@ -48,7 +87,7 @@ export function isSettingName(name: string): name is SettingName {
   return Object.hasOwn(SETTING_SPECS, name);
 }
 
-const stored = z.looseObject({ mention: z.enum(['on', 'off']).optional() });
+const stored = z.looseObject({ mention: z.enum(['on', 'off']).optional(), threads: z.enum(['on', 'off']).optional(), broadcast: z.enum(BROADCASTS).optional(), 'new-thread-after': z.number().int().min(0).optional() });
 
 export interface ChannelSettingsRepo {
   get(teamId: string, channelId: string): Promise<ChannelSettings>;

@@ -69,6 +69,9 @@ export const slackOutageKey = (jobId: Part, channelId: Part) => `slackoutage:${j
 export const echoKey = (teamId: Part, channelId: Part, threadKey: Part, type: Part) =>
   `echo:${teamId}:${channelId}:${threadKey}:${type}`;
 
+/** A thread key's generation in one channel (`--new-thread-after`) and the previous generation's parent ts. */
+export const threadGenerationKey = (teamId: Part, channelId: Part, threadKey: Part) => `threadgen:${teamId}:${channelId}:${threadKey}`;
+
 /** A team's recent deliveries (capped list, App Home). */
 export const deliveriesKey = (teamId: Part) => `deliveries:${teamId}`;
 

@@ -38,6 +38,8 @@ export interface FakeSlack {
   of(method: string, channel?: string): SlackCall[];
   /** Decides a fault per call (return undefined to answer normally). */
   fault: ((call: SlackCall) => Fault | undefined) | undefined;
+  /** Fields added to a normal answer (a channel list for `conversations.list`, say). */
+  answer: ((call: SlackCall) => Record<string, unknown> | undefined) | undefined;
   /** Messages posted, per channel, as conversations.history/replies return them. */
   messages: Map<string, PostedMessage[]>;
   /** The bot token `oauth.v2.access` grants (an OAuth install of team T1). */
@@ -70,6 +72,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls: [],
     failures: [],
     fault: undefined,
+    answer: undefined,
     messages: new Map(),
     oauthBotToken: 'xoxb-fake-installed',
     of(method, channel) {
@@ -79,6 +82,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       this.calls.length = 0;
       this.failures.length = 0;
       this.fault = undefined;
+      this.answer = undefined;
       this.messages.clear();
     },
     close: async () => undefined,
@@ -177,6 +181,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           is_enterprise_install: false,
         });
       }
+      Object.assign(body, fake.answer?.(call) ?? {});
       res.end(JSON.stringify(body));
     }
   }

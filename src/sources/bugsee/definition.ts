@@ -52,6 +52,7 @@ export const bugseeSource: SourceDefinition = {
 
   // Bugsee names the API token's owner, a user, as the actor of a change our button made.
   maybeEcho: () => true,
+  broadcastKind: (event) => (event.type === 'bugsee.issue.regressed' || event.type === 'bugsee.issue.reopened' ? 'regression' : null),
 
   subscription: {
     noun: 'an app key',

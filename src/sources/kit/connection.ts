@@ -20,6 +20,8 @@ export interface ConnectionContext {
   cipher: Cipher;
   /** For asking Slack about the clicking user (membership checks); absent in tests of other parts. */
   slack?: SlackClients;
+  /** The one workspace's team (single-workspace or dry-run mode); absent with several. */
+  oneTeam?: () => Promise<string | undefined>;
   now: () => number;
 }
 

@@ -70,6 +70,11 @@ export interface SourceDefinition {
    * request mentions the assignee of its issue's thread. Null or absent: none.
    */
   relatedThread?(event: PipelineEvent): string | null;
+  /**
+   * What a reply of this event is, for a channel's `--broadcast` setting: a regression (an issue
+   * back after it was resolved) or a critical alert. Null or absent: neither (only `all` broadcasts it).
+   */
+  broadcastKind?(event: PipelineEvent): 'regression' | 'critical' | null;
   /** A build event's size, for the trend sparkline; absent for sources without builds. */
   sizeSample?(event: PipelineEvent): SizeSample | null;
   /** Templates for event types that `templates/index.ts` does not list (a source kept outside it). */

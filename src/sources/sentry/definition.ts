@@ -8,6 +8,7 @@ import { escapeMrkdwn } from '../kit/text.js';
 import { SENTRY_EVENTS, SENTRY_KINDS } from './events.js';
 import { sentryConnection } from './connect.js';
 import { sentryConnectRoutes } from './connect-routes.js';
+import { sentryAlertRoutes } from './alert-routes.js';
 import { createSentryPlugin } from './plugin.js';
 import { sentryThreadKeys, type PreprodState } from './subjects.js';
 
@@ -61,7 +62,11 @@ export const sentrySource: SourceDefinition = {
   connection: sentryConnection,
   routes(router, deps) {
     if (deps.connections) sentryConnectRoutes(router, deps.connections);
+    if (deps.connections) sentryAlertRoutes(router, deps.connections);
   },
+
+  broadcastKind: (event) =>
+    event.type === 'sentry.issue.unresolved' ? 'regression' : event.type === 'sentry.metric_alert.critical' ? 'critical' : null,
 
   // Sentry names the integration that made a change as an `application` actor: maybe us.
   maybeEcho: (event) => event.actor?.type === 'application',

@@ -6,6 +6,7 @@ import { buildEvent, compact, links, opt } from '../kit/normalize.js';
 import { idString, mapActor, pickTime, toIso, toNumber } from './normalize-common.js';
 import type { SentryMetricAlertPayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
+import { alertChannelsField, metricAlertChannels } from './alert-settings.js';
 
 export type MetricAlertType = 'sentry.metric_alert.critical' | 'sentry.metric_alert.warning' | 'sentry.metric_alert.resolved';
 
@@ -55,7 +56,13 @@ export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: Sent
   return buildEvent(type, meta, {
     subjectId: incidentId,
     threadKey: sentryThreadKeys.metricAlert(incidentId),
-    routing: { installationUuid: opt(p.installation?.uuid), org, project: projects[0], projects: projects.length > 1 ? [...projects] : undefined },
+    routing: {
+      installationUuid: opt(p.installation?.uuid),
+      org,
+      project: projects[0],
+      projects: projects.length > 1 ? [...projects] : undefined,
+      ...alertChannelsField(metricAlertChannels(rule?.triggers, action)),
+    },
     time,
     actor: mapActor(p.actor),
     title,

@@ -14,6 +14,7 @@ import {
 } from './schema.js';
 import { factsFromUrls } from './urls.js';
 import { stackOf } from './normalize-stack.js';
+import { alertChannelsField, issueAlertChannels } from './alert-settings.js';
 
 export type IssueLifecycleType =
   | 'sentry.issue.created'
@@ -112,7 +113,13 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
   return buildEvent(type, meta, {
     subjectId: groupId,
     threadKey: sentryThreadKeys.issue(groupId),
-    routing: { installationUuid: opt(p.installation?.uuid), groupId, org: urls.org, project },
+    routing: {
+      installationUuid: opt(p.installation?.uuid),
+      groupId,
+      org: urls.org,
+      project,
+      ...alertChannelsField(type === 'sentry.event_alert.triggered' ? issueAlertChannels((p.data as SentryEventAlertPayload['data']).issue_alert?.settings) : []),
+    },
     time,
     actor: mapActor(p.actor),
     title,

@@ -24,3 +24,12 @@ export const envelope = {
   actor: actorSchema,
 };
 
+
+/**
+ * An alert-rule action's saved settings, `[{name, value}]`. Anything else reads as none: a
+ * settings list we can't read must not cost the alert its delivery.
+ */
+export const settingList = z
+  .array(z.looseObject({ name: str, value: z.unknown() }))
+  .nullish()
+  .catch(undefined);

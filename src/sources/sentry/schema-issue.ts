@@ -1,7 +1,7 @@
 /** Schemas of issue-threaded deliveries: issue lifecycle, error/event_alert events, comments. */
 
 import { z } from 'zod';
-import { envelope, numLike, optId, record, sentryId, str } from './schema-common.js';
+import { envelope, numLike, optId, record, sentryId, settingList, str } from './schema-common.js';
 import { parseSentryUrl } from './urls.js';
 
 // --- issue ----------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ export const eventAlertSchema = z.looseObject({
   data: z.looseObject({
     event: sentryEventSchema,
     triggered_rule: str,
-    issue_alert: z.looseObject({ title: str }).nullish(),
+    issue_alert: z.looseObject({ title: str, settings: settingList }).nullish(),
   }),
 });
 

@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import { envelope, names, numLike, optId, sentryId, str } from './schema-common.js';
+import { envelope, names, numLike, optId, sentryId, settingList, str } from './schema-common.js';
 import { commentSchema, errorSchema, eventAlertSchema, issueSchema } from './schema-issue.js';
 import { preprodDistributionSchema, preprodSizeSchema } from './schema-preprod.js';
 import { seerSchema } from './schema-seer.js';
@@ -52,7 +52,17 @@ export const metricAlertSchema = z.looseObject({
           aggregate: str,
           query: str,
           projects: names,
-          triggers: z.array(z.looseObject({ label: str, alert_threshold: numLike, resolve_threshold: numLike })).nullish(),
+          triggers: z
+            .array(
+              z.looseObject({
+                label: str,
+                alert_threshold: numLike,
+                resolve_threshold: numLike,
+                // Alert-rule actions (ours carry a channel); unreadable ones read as none.
+                actions: z.array(z.looseObject({ type: str, settings: settingList })).nullish().catch(undefined),
+              }),
+            )
+            .nullish(),
         })
         .nullish(),
     }),
