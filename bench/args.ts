@@ -73,7 +73,13 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
   };
   const durationSec = num('duration', flags.get('duration') ?? env.BENCH_DURATION, smoke ? 1 : 10);
   const out = typeof flags.get('out') === 'string' ? (flags.get('out') as string) : `${root}/bench/results.json`;
-  const md = flags.has('no-md') ? null : typeof flags.get('md') === 'string' ? (flags.get('md') as string) : smoke ? null : `${root}/bench/RESULTS.md`;
+  const md = flags.has('no-md')
+    ? null
+    : typeof flags.get('md') === 'string'
+      ? (flags.get('md') as string)
+      : smoke
+        ? null
+        : `${root}/bench/RESULTS.md`;
   const onlyRaw = flags.get('only');
   const only = new Set<Phase>(typeof onlyRaw === 'string' ? [] : PHASES);
   if (typeof onlyRaw === 'string') {

@@ -54,6 +54,9 @@ declare module 'autocannon' {
       stop(): void;
     }
   }
-  function autocannon(opts: autocannon.Options, cb?: (err: Error | null, result: autocannon.Result) => void): autocannon.Instance & PromiseLike<autocannon.Result>;
+  function autocannon(
+    opts: autocannon.Options,
+    cb?: (err: Error | null, result: autocannon.Result) => void,
+  ): autocannon.Instance & PromiseLike<autocannon.Result>;
   export default autocannon;
 }

@@ -39,7 +39,8 @@ export function createCpuMeter(redisUrl: string) {
         const bench = process.cpuUsage(bench0);
         const svc1 = child?.cpuSeconds();
         const redis1 = await redisCpuSeconds(client);
-        const pct = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : (100 * (b - a)) / wall);
+        const pct = (a: number | undefined, b: number | undefined) =>
+          a === undefined || b === undefined ? undefined : (100 * (b - a)) / wall;
         return { service: pct(svc0, svc1), redis: pct(redis0, redis1), bench: (100 * (bench.user + bench.system)) / 1e6 / wall };
       };
     },

@@ -67,6 +67,8 @@ export function topSelfTime(file: string, root: string, limit = 15): HotSpots {
 }
 
 export function newestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
   return files.length ? path.join(dir, files[files.length - 1] as string) : undefined;
 }

@@ -65,7 +65,8 @@ async function load(
     overallRate: opts.overallRate,
   });
   const cpu = await stop();
-  const cpuUsPerReq = cpu.service !== undefined && figures.total > 0 ? ((cpu.service / 100) * figures.durationSec * 1e6) / figures.total : undefined;
+  const cpuUsPerReq =
+    cpu.service !== undefined && figures.total > 0 ? ((cpu.service / 100) * figures.durationSec * 1e6) / figures.total : undefined;
   return { ...figures, cpu, cpuUsPerReq };
 }
 
@@ -83,7 +84,11 @@ export async function benchReference(ctx: Ctx): Promise<BenchResults['reference'
   try {
     await load(ctx, ref, 'ref-warmup', { durationSec: warmupSec(ctx.args) });
     const ingest = await load(ctx, ref, 'ref-ingest', { durationSec: ctx.args.durationSec });
-    const fixedRate = await load(ctx, ref, 'ref-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
+    const fixedRate = await load(ctx, ref, 'ref-fixed', {
+      durationSec: ctx.args.durationSec,
+      overallRate: ctx.args.fixedRate,
+      connections: 50,
+    });
     return { ingest, fixedRate };
   } finally {
     await ref.stop();
@@ -128,7 +133,11 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
     }
     let fixedRate = SKIPPED_LOAD;
     if (only.has('fixed')) {
-      fixedRate = await load(ctx, svc, 'redis-fixed', { durationSec: ctx.args.durationSec, overallRate: ctx.args.fixedRate, connections: 50 });
+      fixedRate = await load(ctx, svc, 'redis-fixed', {
+        durationSec: ctx.args.durationSec,
+        overallRate: ctx.args.fixedRate,
+        connections: 50,
+      });
       await drain('fixed rate');
     }
     const e2e = only.has('e2e') ? await e2ePhase(ctx, svc, worker) : SKIPPED_E2E;

@@ -26,7 +26,6 @@ export interface BenchResults {
   targets: Target[];
   /** Self time of the Redis service over its whole run, idle excluded. */
   cpuProfile?: { file: string; top: HotSpots };
-
 }
 
 export interface Target {
@@ -95,7 +94,9 @@ const loadRow = (name: string, l: LoadFigures) => [
 
 export function formatReport(r: BenchResults): string {
   const out: string[] = [];
-  out.push(`Threadline bench · ${r.date}${r.commit ? ` · ${r.commit}` : ''} · node ${r.node} · ${r.cpus} CPUs · ${r.durationSec}s phases · ${r.connections} connections · bodies ${r.bodyBytes.min}–${r.bodyBytes.max} B${r.smoke ? ' · SMOKE' : ''}`);
+  out.push(
+    `Threadline bench · ${r.date}${r.commit ? ` · ${r.commit}` : ''} · node ${r.node} · ${r.cpus} CPUs · ${r.durationSec}s phases · ${r.connections} connections · bodies ${r.bodyBytes.min}–${r.bodyBytes.max} B${r.smoke ? ' · SMOKE' : ''}`,
+  );
   out.push('');
   out.push('Ingest (signed Sentry issue webhooks, unique Request-IDs, as fast as answered)');
   out.push(
@@ -106,9 +107,13 @@ export function formatReport(r: BenchResults): string {
       loadRow('threadline (embedded)', r.embedded.ingest),
     ]),
   );
-  out.push(`ratio threadline ÷ reference on Redis: ${f2(ratio(r))}×   embedded ÷ reference: ${f2(r.embedded.ingest.rps / Math.max(r.reference.ingest.rps, 1e-9))}×`);
+  out.push(
+    `ratio threadline ÷ reference on Redis: ${f2(ratio(r))}×   embedded ÷ reference: ${f2(r.embedded.ingest.rps / Math.max(r.reference.ingest.rps, 1e-9))}×`,
+  );
   const cpuRatio = (r.reference.ingest.cpuUsPerReq ?? NaN) / (r.redis.ingest.cpuUsPerReq ?? NaN);
-  out.push(`CPU per request, reference ÷ threadline on Redis: ${f2(cpuRatio)}× (the same ratio in CPU terms; steadier when other processes compete for the cores)`);
+  out.push(
+    `CPU per request, reference ÷ threadline on Redis: ${f2(cpuRatio)}× (the same ratio in CPU terms; steadier when other processes compete for the cores)`,
+  );
   out.push('');
   out.push('Ack latency at a fixed 1,000 req/s');
   const fixed = [LOAD_HEAD, loadRow('threadline (Redis)', r.redis.fixedRate)];
@@ -116,16 +121,31 @@ export function formatReport(r: BenchResults): string {
   out.push(table(fixed));
   out.push('');
   const e = r.redis.e2e;
-  out.push(`End to end (webhook sent → fake Slack receives chat.postMessage), ${e.rate} events/s over ${e.threads} threads in ${e.channels} channels`);
+  out.push(
+    `End to end (webhook sent → fake Slack receives chat.postMessage), ${e.rate} events/s over ${e.threads} threads in ${e.channels} channels`,
+  );
   out.push(
     table([
       ['sent', 'acked', 'accepted', 'posted', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'CPU % svc/redis/bench', 'svc CPU ms/event'],
-      [f0(e.sent), f0(e.acked), f0(e.accepted), f0(e.posted), f0(e.missing), f1(e.p50), f1(e.p99), f1(e.max), cpuCell(e.cpu), f2(e.cpuMsPerEvent)],
+      [
+        f0(e.sent),
+        f0(e.acked),
+        f0(e.accepted),
+        f0(e.posted),
+        f0(e.missing),
+        f1(e.p50),
+        f1(e.p99),
+        f1(e.max),
+        cpuCell(e.cpu),
+        f2(e.cpuMsPerEvent),
+      ],
     ]),
   );
   if (e.problems.length) out.push(`  problems: ${e.problems.join(' | ')}`);
   out.push('');
-  out.push(`Peak RSS (VmHWM): threadline on Redis ${f1(r.redis.peakRssMb)} MB (${f1(r.redis.idleRssMb)} MB after start), embedded ${f1(r.embedded.peakRssMb)} MB`);
+  out.push(
+    `Peak RSS (VmHWM): threadline on Redis ${f1(r.redis.peakRssMb)} MB (${f1(r.redis.idleRssMb)} MB after start), embedded ${f1(r.embedded.peakRssMb)} MB`,
+  );
   out.push('');
   for (const p of r.profile) {
     out.push(`Per-stage ingest profile, in process, ${p.store} store, ${p.iterations} ops each (µs per op)`);
@@ -143,7 +163,12 @@ export function formatReport(r: BenchResults): string {
   out.push(`Service log lines at LOG_LEVEL=warn: Redis run ${r.redis.logLines ?? 'n/a'}, embedded run ${r.embedded.logLines ?? 'n/a'}`);
   out.push('');
   out.push('Targets');
-  out.push(table([['target', 'goal', 'measured', ''], ...r.targets.map((t) => [t.name, t.goal, t.value, t.pass === null ? 'skipped' : t.pass ? 'PASS' : 'MISS'])]));
+  out.push(
+    table([
+      ['target', 'goal', 'measured', ''],
+      ...r.targets.map((t) => [t.name, t.goal, t.value, t.pass === null ? 'skipped' : t.pass ? 'PASS' : 'MISS']),
+    ]),
+  );
   return out.join('\n');
 }
 

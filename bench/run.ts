@@ -34,7 +34,9 @@ function repoRoot(): string {
 
 function gitCommit(root: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }
@@ -70,7 +72,16 @@ async function main(): Promise<void> {
     if (args.only.has('profile')) {
       log('per-stage profile');
       for (const kind of ['redis', 'sqlite'] as const) {
-        profile.push(await profileStages({ kind, redisUrl, prefix: `${prefix}profile:`, pool, iterations: args.profileIterations, tag: `${runTag}-prof` }));
+        profile.push(
+          await profileStages({
+            kind,
+            redisUrl,
+            prefix: `${prefix}profile:`,
+            pool,
+            iterations: args.profileIterations,
+            tag: `${runTag}-prof`,
+          }),
+        );
       }
     }
     const partial = {

@@ -54,7 +54,11 @@ function newestSource(dir) {
 function fresh() {
   const built = mtime(MAIN);
   if (built === 0) return false;
-  const sources = Math.max(...SOURCES.map((d) => newestSource(path.join(ROOT, d))), mtime(path.join(ROOT, 'tsconfig.build.json')), mtime(path.join(ROOT, 'tsconfig.json')));
+  const sources = Math.max(
+    ...SOURCES.map((d) => newestSource(path.join(ROOT, d))),
+    mtime(path.join(ROOT, 'tsconfig.build.json')),
+    mtime(path.join(ROOT, 'tsconfig.json')),
+  );
   return built >= sources;
 }
 
@@ -116,7 +120,8 @@ function build() {
 const mode = process.argv[2];
 if (mode === '--prepare' && !tscPath()) {
   // A production install without dev dependencies: the release step built dist/ already.
-  if (mtime(MAIN) === 0) console.error('threadline: TypeScript is not installed, so dist/ was not built; build it where dev dependencies are installed');
+  if (mtime(MAIN) === 0)
+    console.error('threadline: TypeScript is not installed, so dist/ was not built; build it where dev dependencies are installed');
   process.exit(0);
 }
 if (mode === '--if-stale' && fresh()) process.exit(0);

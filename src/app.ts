@@ -75,7 +75,10 @@ export function createApp(deps: AppDeps): ThreadlineApp {
       // originalUrl: a mounted handler that answers (a body over the limit) leaves req.path cut.
       metrics.httpRequests.inc({ route: routeLabel(pathOf(req.originalUrl)), status: statusLabel(res.statusCode) });
       if (req.path !== '/healthz' && req.path !== '/metrics') {
-        (res.locals.log as Logger).debug({ method: clipForLog(req.method, 16), url: clipForLog(redactUrl(req.originalUrl)), status: res.statusCode }, 'request');
+        (res.locals.log as Logger).debug(
+          { method: clipForLog(req.method, 16), url: clipForLog(redactUrl(req.originalUrl)), status: res.statusCode },
+          'request',
+        );
       }
     });
     next();
@@ -90,7 +93,9 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('store ping timed out')), deps.readyTimeoutMs ?? 1000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('store ping timed out')), deps.readyTimeoutMs ?? 1000).unref(),
+    );
     try {
       await Promise.race([store.ping(), timeout]);
       res.json({ status: 'ready', store: store.kind });
@@ -175,7 +180,7 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     res.status(404).json({ status: 'error', reason: 'not found' });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    (res.locals.log as Logger | undefined ?? logger).error({ err }, 'unhandled error');
+    ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'unhandled error');
     if (!res.headersSent) res.status(500).json({ status: 'error', reason: 'internal error' });
   });
 

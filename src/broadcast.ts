@@ -50,7 +50,9 @@ export function createBroadcast(name: string, redis: BroadcastRedis | undefined,
     if (subscriber || closed) return;
     // A subscribed connection takes no other commands: its own, retrying forever in the background.
     const sub: RedisClient =
-      client instanceof Cluster ? client.duplicate() : client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+      client instanceof Cluster
+        ? client.duplicate()
+        : client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
     subscriber = sub;
     sub.on('error', () => undefined); // reconnects on its own; 'ready' below drops the caches after
     sub.on('ready', () => tell(undefined));

@@ -67,7 +67,14 @@ export interface ComposeOptions {
   sources?: readonly SourceDefinition[];
   /** Dry-run preview: where its scenario fixtures are (default: the checkout's `fixtures/`) and the pause between them. */
   preview?: { fixturesDir?: string; scenarioDelayMs?: number };
-  queueOptions?: { maxAttempts?: number; backoffMs?: number; leaseMs?: number; pollMs?: number; lockDurationMs?: number; stalledIntervalMs?: number };
+  queueOptions?: {
+    maxAttempts?: number;
+    backoffMs?: number;
+    leaseMs?: number;
+    pollMs?: number;
+    lockDurationMs?: number;
+    stalledIntervalMs?: number;
+  };
 }
 
 export interface Threadline {
@@ -112,7 +119,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const queueOptions = {
     maxAttempts: opts.queueOptions?.maxAttempts ?? 8,
     backoffMs: opts.queueOptions?.backoffMs ?? 500,
-    onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) => handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
+    onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) =>
+      handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
   };
   const queue: Queue = createQueue({
     redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix), storePrefix: config.redisPrefix } : undefined,
@@ -141,10 +149,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     retry: opts.slackRetry,
     timeoutMs: opts.slackTimeoutMs ?? config.slack.timeoutMs,
     retryPosts: config.slack.lookupsPerMinute === 0,
-    tokenForTeam:
-      config.slack.mode === 'oauth'
-        ? (teamId) => installationStore.botTokenForTeam(teamId)
-        : undefined,
+    tokenForTeam: config.slack.mode === 'oauth' ? (teamId) => installationStore.botTokenForTeam(teamId) : undefined,
   });
 
   const tokens = createSentryTokens({
@@ -158,7 +163,11 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     cipher,
   });
   const sentryApi = createSentryApi({ baseUrl: config.sentry.url, tokens, timeoutMs: opts.sourceApiTimeoutMs ?? 5000 });
-  const bugseeApi = createBugseeApi({ baseUrl: config.bugsee.apiUrl, token: config.bugsee.apiToken, timeoutMs: opts.sourceApiTimeoutMs ?? 5000 });
+  const bugseeApi = createBugseeApi({
+    baseUrl: config.bugsee.apiUrl,
+    token: config.bugsee.apiToken,
+    timeoutMs: opts.sourceApiTimeoutMs ?? 5000,
+  });
 
   const sources = opts.sources ?? SOURCES;
   const plugins: Partial<Record<string, SourcePlugin>> = {};

@@ -85,7 +85,9 @@ const schema = z.object({
   SENTRY_AUTH_TOKEN: optionalString,
   SENTRY_URL: url('SENTRY_URL').default('https://sentry.io'),
   BUGSEE_WEBHOOK_SECRET: secret,
-  PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), { message: 'must be an http(s) URL' }),
+  PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), {
+    message: 'must be an http(s) URL',
+  }),
   SENTRY_APP_SLUG: optionalString.refine((v) => v === undefined || /^[a-z0-9_-]{1,100}$/.test(v), {
     message: 'must be the Sentry app slug (a-z, 0-9, - and _)',
   }),
@@ -113,11 +115,19 @@ const schema = z.object({
   QUEUE_LEASE_MS: intIn(1000, 600_000).prefault('30000'),
   DEAD_LETTER_MAX_COUNT: intIn(1, 10_000_000).prefault('10000'),
   DEAD_LETTER_MAX_BYTES: intIn(1024, Number.MAX_SAFE_INTEGER).prefault(String(256 * 1024 * 1024)),
-  PREVIEW_ALLOW_REMOTE: z.enum(['0', '1', '']).default('').transform((v) => v === '1'),
+  PREVIEW_ALLOW_REMOTE: z
+    .enum(['0', '1', ''])
+    .default('')
+    .transform((v) => v === '1'),
   LINK_HOSTS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .refine((hosts) => hosts.every((h) => /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h)), {
       message: 'must be comma-separated host names (a leading *. allows subdomains)',
     }),
@@ -253,7 +263,8 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       url: c.SENTRY_URL.replace(/\/+$/, ''),
       appSlug: c.SENTRY_APP_SLUG,
       // Off by default with one workspace: its people are the org's. On with many: a stranger's click must not act.
-      actionsRequireMember: c.SENTRY_ACTIONS_REQUIRE_MEMBER === undefined ? mode === 'oauth' : /^(true|1|on|yes)$/i.test(c.SENTRY_ACTIONS_REQUIRE_MEMBER),
+      actionsRequireMember:
+        c.SENTRY_ACTIONS_REQUIRE_MEMBER === undefined ? mode === 'oauth' : /^(true|1|on|yes)$/i.test(c.SENTRY_ACTIONS_REQUIRE_MEMBER),
     },
     bugsee: { webhookSecret: c.BUGSEE_WEBHOOK_SECRET, apiToken: c.BUGSEE_API_TOKEN, apiUrl: c.BUGSEE_API_URL.replace(/\/+$/, '') },
     sizeRegressionThresholdPct: c.SIZE_REGRESSION_THRESHOLD_PCT,

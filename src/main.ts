@@ -22,7 +22,10 @@ async function main() {
   const { logger } = t;
   const workerRole = config.role !== 'web';
   if (!config.redisUrl && config.role !== 'all') {
-    logger.warn({ role: config.role }, 'the embedded store serves one process: run web and worker together (THREADLINE_ROLE=all) or set REDIS_URL');
+    logger.warn(
+      { role: config.role },
+      'the embedded store serves one process: run web and worker together (THREADLINE_ROLE=all) or set REDIS_URL',
+    );
   }
   if (workerRole) t.startWorker();
   // A worker answers on PORT too, for its own /healthz, /readyz and /metrics.

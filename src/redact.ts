@@ -15,8 +15,7 @@ const URL_PARAM = /([?&](?:token|code|state|client_secret|secret|access_token|re
  * keys ending in token/secret/password, and exactly `code` or `state`. Slack's own error codes
  * (`slack_webapi_…`) are kept: they are the one useful thing in an error line.
  */
-const KEY_VALUE =
-  /(\b(?:\w*(?:token|secret|password)|code|state)\\?["']?\s*[:=]\s*\\?["']?)(?!slack_|\[Redacted\])[^"'\\&\s,;}\]]+/gi;
+const KEY_VALUE = /(\b(?:\w*(?:token|secret|password)|code|state)\\?["']?\s*[:=]\s*\\?["']?)(?!slack_|\[Redacted\])[^"'\\&\s,;}\]]+/gi;
 
 /** Credentials recognisable by shape wherever they appear. */
 const SHAPES: [RegExp, string][] = [

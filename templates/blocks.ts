@@ -3,7 +3,8 @@
  * are in `./mrkdwn.ts`, the formatters in `./format.ts`; both are re-exported here so a template
  * imports its helpers from one place.
  */
-import type { ActionsBlock, ActionsElement, Block, Button, ContextBlock, DividerBlock, HeaderBlock, SectionBlock, SlackMessage } from './types.js';
+import type { ActionsBlock, ActionsElement, Block, Button, ContextBlock, DividerBlock, HeaderBlock, SectionBlock } from './types.js';
+import type { SlackMessage } from './types.js';
 import { ELLIPSIS, LIMITS, Md, cutText, esc, isBlank, md, plain, safeUrl, toMd, type MdPart } from './mrkdwn.js';
 import { plural } from './format.js';
 
@@ -36,7 +37,10 @@ export function fields(entries: [label: string, value: Md | null | undefined][])
 }
 
 export function context(parts: MdPart[]): ContextBlock | null {
-  const kept = parts.map(toMd).filter((m) => m.value.trim() !== '').slice(0, LIMITS.contextElements);
+  const kept = parts
+    .map(toMd)
+    .filter((m) => m.value.trim() !== '')
+    .slice(0, LIMITS.contextElements);
   if (kept.length === 0) return null;
   return { type: 'context', elements: kept.map((m) => ({ type: 'mrkdwn' as const, text: cutText(m.value, LIMITS.contextText) })) };
 }
@@ -53,7 +57,11 @@ export function actions(elements: (ActionsElement | null | undefined | false)[])
 export function button(opts: { text: string; actionId: string; value?: string; style?: 'primary' | 'danger' }): Button | null {
   if (opts.actionId.length > LIMITS.actionId) return null;
   if (opts.value !== undefined && opts.value.length > LIMITS.buttonValue) return null;
-  const b: Button = { type: 'button', text: { type: 'plain_text', text: plain(opts.text, LIMITS.buttonText) || '—', emoji: true }, action_id: opts.actionId };
+  const b: Button = {
+    type: 'button',
+    text: { type: 'plain_text', text: plain(opts.text, LIMITS.buttonText) || '—', emoji: true },
+    action_id: opts.actionId,
+  };
   if (opts.value !== undefined) b.value = opts.value;
   if (opts.style) b.style = opts.style;
   return b;
@@ -72,7 +80,11 @@ export function linkButton(text: string, url: string | null | undefined, actionI
 }
 
 export function usersSelect(actionId: string, placeholder: string): ActionsElement {
-  return { type: 'users_select', action_id: actionId, placeholder: { type: 'plain_text', text: plain(placeholder, LIMITS.placeholder), emoji: true } };
+  return {
+    type: 'users_select',
+    action_id: actionId,
+    placeholder: { type: 'plain_text', text: plain(placeholder, LIMITS.placeholder), emoji: true },
+  };
 }
 
 export function overflow(actionId: string, options: { text: string; value: string }[]): ActionsElement | null {
@@ -137,7 +149,10 @@ function enforceBlock(block: Block): Block | null {
       return elements.length ? { ...block, elements } : null;
     }
     case 'actions': {
-      const elements = block.elements.map(enforceElement).filter((e): e is ActionsElement => !!e).slice(0, LIMITS.actionsElements);
+      const elements = block.elements
+        .map(enforceElement)
+        .filter((e): e is ActionsElement => !!e)
+        .slice(0, LIMITS.actionsElements);
       return elements.length ? { ...block, elements } : null;
     }
     default:

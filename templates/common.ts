@@ -16,7 +16,10 @@ export function byWhom(name: string | null | undefined): Md {
 /** A change value as short text: lists joined, objects as JSON, empty as "—". */
 export function valueText(value: unknown, max = 120): Md {
   if (value === null || value === undefined || value === '') return Md.of('—');
-  if (Array.isArray(value)) return value.length === 0 ? Md.of('—') : clip(value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', '), max);
+  if (Array.isArray(value))
+    return value.length === 0
+      ? Md.of('—')
+      : clip(value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', '), max);
   if (typeof value === 'object') return clip(JSON.stringify(value), max);
   return clip(String(value), max);
 }
@@ -38,7 +41,11 @@ export function tag(name: string | null | undefined): Md {
  * A person as a message names them: `<@U123>` when the channel may mention them and Slack knows
  * their email (`extras.mentions`), else their name in bold. Only a checked user id becomes `<@…>`.
  */
-export function personRef(person: { name?: string; email?: string; id?: string } | null | undefined, extras: RenderExtras, max = 200): Md | undefined {
+export function personRef(
+  person: { name?: string; email?: string; id?: string } | null | undefined,
+  extras: RenderExtras,
+  max = 200,
+): Md | undefined {
   if (!person) return undefined;
   const id = person.email ? extras.mentions?.[person.email.trim().toLowerCase()] : undefined;
   if (id && /^[UW][A-Z0-9]{2,}$/.test(id)) return Md.of(`<@${id}>`);

@@ -80,7 +80,11 @@ function genericMessage(event: AnyEvent): SlackMessage {
 }
 
 function input(event: AnyEvent, state: unknown, extras: RenderExtras | undefined): RenderInput<SubjectKind> {
-  return { event, state: (state ?? event.state) as RenderInput<SubjectKind>['state'], extras: extras ?? DEFAULT_EXTRAS } as RenderInput<SubjectKind>;
+  return {
+    event,
+    state: (state ?? event.state) as RenderInput<SubjectKind>['state'],
+    extras: extras ?? DEFAULT_EXTRAS,
+  } as RenderInput<SubjectKind>;
 }
 
 function fallbackText(event: AnyEvent): string {
@@ -99,7 +103,12 @@ export function renderCard<E extends AnyEvent>(event: E, state: StateOf<E>, extr
 }
 
 /** This event's reply in the thread, or null when it adds nothing. */
-export function renderReply<E extends AnyEvent>(event: E, state: StateOf<E>, extras?: RenderExtras, extra?: ExtraTemplates): SlackMessage | null {
+export function renderReply<E extends AnyEvent>(
+  event: E,
+  state: StateOf<E>,
+  extras?: RenderExtras,
+  extra?: ExtraTemplates,
+): SlackMessage | null {
   const t = templateFor(event, extra);
   const msg = t ? t.reply(input(event, state, extras)) : genericMessage(event);
   return msg ? finish(msg, event, extras) : null;

@@ -105,7 +105,10 @@ function unlinkBlock(block: Block, allowed: LinkPolicy): Block[] {
       const refused = block.elements.filter((e) => refusedButton(e, allowed)) as unknown as { url: string; text: { text: string } }[];
       if (refused.length === 0) return [block];
       const kept = block.elements.filter((e): e is ActionsElement => !refusedButton(e, allowed));
-      const note: Block = { type: 'context', elements: refused.slice(0, 10).map((b) => ({ type: 'mrkdwn' as const, text: buttonAsText(b) })) };
+      const note: Block = {
+        type: 'context',
+        elements: refused.slice(0, 10).map((b) => ({ type: 'mrkdwn' as const, text: buttonAsText(b) })),
+      };
       return kept.length ? [{ ...block, elements: kept }, note] : [note];
     }
     default:

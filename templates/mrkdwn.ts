@@ -52,7 +52,8 @@ export type MdPart = Md | string | number | null | undefined | false;
 
 // C0/C1 controls (not tab or newline) and lone surrogates, which Slack rejects or garbles, and
 // bidi embeddings/overrides (U+202A–U+202E), which let a payload reorder the text around it.
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function sanitize(raw: string): string {
   return raw.replace(UNSAFE_CHARS, '');

@@ -16,14 +16,21 @@ const ENTITY = /^&(?:amp|lt|gt);/;
  * Where mrkdwn could do something the payload did not earn: a `<…>` that is not our date or link
  * (`<!channel>`, `<@U…>`, `<#C…>`, `<!subteam…>`), a bare `&`, or a `>` that is not a quote mark.
  */
-export function markupProblems(text: string, kind: 'mrkdwn' | 'plain_text', opts: { channels?: boolean; users?: readonly string[] } = {}): string[] {
+export function markupProblems(
+  text: string,
+  kind: 'mrkdwn' | 'plain_text',
+  opts: { channels?: boolean; users?: readonly string[] } = {},
+): string[] {
   const problems: string[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '&' && !ENTITY.test(text.slice(i, i + 5))) problems.push(`bare "&" at ${i}`);
     if (ch === '<') {
       const rest = text.slice(i);
-      const m = kind === 'mrkdwn' ? (ALLOWED_TOKEN.exec(rest) ?? (opts.channels ? CHANNEL_TOKEN.exec(rest) : null) ?? userToken(rest, opts.users)) : null;
+      const m =
+        kind === 'mrkdwn'
+          ? (ALLOWED_TOKEN.exec(rest) ?? (opts.channels ? CHANNEL_TOKEN.exec(rest) : null) ?? userToken(rest, opts.users))
+          : null;
       if (m) i += m[0].length - 1;
       else problems.push(`unescaped "<" at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
     } else if (ch === '>') {
@@ -78,7 +85,8 @@ function checkElement(el: unknown, where: string, out: string[]): void {
   if (typeof actionId === 'string' && actionId.length > LIMITS.actionId) out.push(`${where}: action_id > ${LIMITS.actionId}`);
   if (el.type === 'button') {
     checkText(el.text, `${where}.text`, LIMITS.buttonText, out, 'plain_text');
-    if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > LIMITS.buttonValue)) out.push(`${where}: value > ${LIMITS.buttonValue}`);
+    if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > LIMITS.buttonValue))
+      out.push(`${where}: value > ${LIMITS.buttonValue}`);
     if (el.url !== undefined) checkUrl(el.url, where, out);
     if (typeof actionId !== 'string' && el.url === undefined) out.push(`${where}: button without action_id or url`);
   } else if (el.type === 'overflow') {
@@ -87,13 +95,15 @@ function checkElement(el: unknown, where: string, out: string[]): void {
     options.forEach((o, i) => {
       if (!isObj(o)) return void out.push(`${where}.options[${i}]: not an object`);
       checkText(o.text, `${where}.options[${i}].text`, LIMITS.optionText, out, 'plain_text');
-      if (typeof o.value !== 'string' || o.value.length > LIMITS.optionValue) out.push(`${where}.options[${i}]: value > ${LIMITS.optionValue}`);
+      if (typeof o.value !== 'string' || o.value.length > LIMITS.optionValue)
+        out.push(`${where}.options[${i}]: value > ${LIMITS.optionValue}`);
     });
   } else if (el.type === 'users_select') {
     if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, LIMITS.placeholder, out, 'plain_text');
   } else if (el.type === 'external_select') {
     if (el.placeholder !== undefined) checkText(el.placeholder, `${where}.placeholder`, LIMITS.placeholder, out, 'plain_text');
-    if (el.min_query_length !== undefined && (typeof el.min_query_length !== 'number' || el.min_query_length < 0)) out.push(`${where}: min_query_length`);
+    if (el.min_query_length !== undefined && (typeof el.min_query_length !== 'number' || el.min_query_length < 0))
+      out.push(`${where}: min_query_length`);
   } else {
     out.push(`${where}: unexpected element ${String(el.type)}`);
   }
@@ -141,11 +151,15 @@ function checkBlock(block: unknown, where: string, out: string[], opts: Opts = {
  * Every problem with `msg`; an empty list means Slack will take it and no payload text can ping or
  * link. With `linkAllowed`, every link and link button must also point to a host it allows.
  */
-export function validateMessage(msg: unknown, opts: { linkAllowed?: LinkPolicy; channels?: boolean; users?: readonly string[] } = {}): string[] {
+export function validateMessage(
+  msg: unknown,
+  opts: { linkAllowed?: LinkPolicy; channels?: boolean; users?: readonly string[] } = {},
+): string[] {
   const out: string[] = [];
   if (!isObj(msg)) return ['message is not an object'];
   const allowed = opts.linkAllowed;
-  if (allowed) for (const href of linkTargets(msg)) if (!allowed(href)) out.push(`link to a host not allowed: ${JSON.stringify(href.slice(0, 80))}`);
+  if (allowed)
+    for (const href of linkTargets(msg)) if (!allowed(href)) out.push(`link to a host not allowed: ${JSON.stringify(href.slice(0, 80))}`);
   if (typeof msg.text !== 'string' || msg.text.trim() === '') out.push('text: empty fallback text');
   else {
     if (msg.text.length > LIMITS.messageText) out.push(`text: ${msg.text.length} > ${LIMITS.messageText}`);

@@ -130,13 +130,21 @@ describe('logs', () => {
     try {
       const body = JSON.stringify(readFixture('sentry/issue/created.json'));
       // Good and bad signatures, a Bugsee token in the query and in a header, a wrong token, a Slack request.
-      await fetch(`${svc.url}/webhooks/sentry`, { method: 'POST', body, headers: sentryHeaders(body, 'issue', secrets.SENTRY_CLIENT_SECRET) });
+      await fetch(`${svc.url}/webhooks/sentry`, {
+        method: 'POST',
+        body,
+        headers: sentryHeaders(body, 'issue', secrets.SENTRY_CLIENT_SECRET),
+      });
       await fetch(`${svc.url}/webhooks/sentry`, { method: 'POST', body, headers: sentryHeaders(body, 'issue', 'wrong') });
       const bugsee = readFixture('bugsee/issue.created.json');
       await sendBugsee(svc, bugsee, { token: secrets.BUGSEE_WEBHOOK_SECRET });
       await sendBugsee(svc, { ...bugsee, id: randomUUID() }, { token: secrets.BUGSEE_WEBHOOK_SECRET, header: true });
       await sendBugsee(svc, bugsee, { token: `${secrets.BUGSEE_WEBHOOK_SECRET}x` });
-      await fetch(`${svc.url}/slack/events`, { method: 'POST', body: 'token=abc', headers: { 'x-slack-signature': 'v0=abc', 'x-slack-request-timestamp': '1' } });
+      await fetch(`${svc.url}/slack/events`, {
+        method: 'POST',
+        body: 'token=abc',
+        headers: { 'x-slack-signature': 'v0=abc', 'x-slack-request-timestamp': '1' },
+      });
       await new Promise((r) => setTimeout(r, 300));
       const all = svc.logs.join('\n');
       expect(svc.logs.length).toBeGreaterThan(3);

@@ -30,7 +30,10 @@ describe('readConfig', () => {
 
   it('caps dead letters at 10,000 and 256 MiB unless told otherwise', () => {
     expect(readConfig({}).deadLetters).toEqual({ maxCount: 10_000, maxBytes: 256 * 1024 * 1024 });
-    expect(readConfig({ DEAD_LETTER_MAX_COUNT: '50', DEAD_LETTER_MAX_BYTES: '1048576' }).deadLetters).toEqual({ maxCount: 50, maxBytes: 1048576 });
+    expect(readConfig({ DEAD_LETTER_MAX_COUNT: '50', DEAD_LETTER_MAX_BYTES: '1048576' }).deadLetters).toEqual({
+      maxCount: 50,
+      maxBytes: 1048576,
+    });
     expect(problems({ DEAD_LETTER_MAX_COUNT: '0' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_COUNT']);
     expect(problems({ DEAD_LETTER_MAX_BYTES: 'lots' }).map((p) => p.variable)).toEqual(['DEAD_LETTER_MAX_BYTES']);
   });
@@ -71,7 +74,8 @@ describe('readConfig', () => {
   it('picks the Slack mode', () => {
     expect(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: SIGNING }).slack.mode).toBe('single');
     expect(
-      readConfig({ SLACK_CLIENT_ID: 'i', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'state-secret', SLACK_SIGNING_SECRET: SIGNING }).slack.mode,
+      readConfig({ SLACK_CLIENT_ID: 'i', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'state-secret', SLACK_SIGNING_SECRET: SIGNING })
+        .slack.mode,
     ).toBe('oauth');
   });
 
@@ -87,20 +91,29 @@ describe('readConfig', () => {
     });
 
     it('refuses an empty entry among real secrets', () => {
-      expect(problems({ SENTRY_CLIENT_SECRET: 'old-secret,,new-secret' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET', reason: expect.stringContaining('empty entry') });
+      expect(problems({ SENTRY_CLIENT_SECRET: 'old-secret,,new-secret' })[0]).toMatchObject({
+        variable: 'SENTRY_CLIENT_SECRET',
+        reason: expect.stringContaining('empty entry'),
+      });
       expect(problems({ SENTRY_CLIENT_SECRET: 'old-secret, ' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET' });
     });
 
     it('refuses any SENTRY_CLIENT_SECRET entry shorter than 8 characters', () => {
-      expect(problems({ SENTRY_CLIENT_SECRET: 'dev' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET', reason: expect.stringContaining('at least 8') });
+      expect(problems({ SENTRY_CLIENT_SECRET: 'dev' })[0]).toMatchObject({
+        variable: 'SENTRY_CLIENT_SECRET',
+        reason: expect.stringContaining('at least 8'),
+      });
       expect(problems({ SENTRY_CLIENT_SECRET: 'long-enough-secret,short' })[0]).toMatchObject({ variable: 'SENTRY_CLIENT_SECRET' });
       expect(readConfig({ SENTRY_CLIENT_SECRET: '12345678' }).sentry.clientSecrets).toEqual(['12345678']);
     });
 
-    it.each(['BUGSEE_WEBHOOK_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_STATE_SECRET'])('refuses a %s shorter than 8 characters', (variable) => {
-      expect(problems({ [variable]: 'dev' })).toContainEqual({ variable, reason: 'must be at least 8 characters' });
-      expect(problems({ [variable]: '1234567' })).toContainEqual({ variable, reason: 'must be at least 8 characters' });
-    });
+    it.each(['BUGSEE_WEBHOOK_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_STATE_SECRET'])(
+      'refuses a %s shorter than 8 characters',
+      (variable) => {
+        expect(problems({ [variable]: 'dev' })).toContainEqual({ variable, reason: 'must be at least 8 characters' });
+        expect(problems({ [variable]: '1234567' })).toContainEqual({ variable, reason: 'must be at least 8 characters' });
+      },
+    );
 
     it('accepts 8-character secrets', () => {
       const c = readConfig({ BUGSEE_WEBHOOK_SECRET: '12345678', SLACK_SIGNING_SECRET: '12345678', SLACK_BOT_TOKEN: 'xoxb-1' });
@@ -112,7 +125,9 @@ describe('readConfig', () => {
       const key33 = Buffer.alloc(33, 7).toString('base64');
       const key31 = Buffer.alloc(31, 7).toString('base64');
       for (const k of [key33, key31, 'A'.repeat(60), 'not base64 at all but long enough to pass a length check!!']) {
-        expect(problems({ THREADLINE_ENCRYPTION_KEY: k })).toEqual([{ variable: 'THREADLINE_ENCRYPTION_KEY', reason: expect.stringContaining('32 bytes') }]);
+        expect(problems({ THREADLINE_ENCRYPTION_KEY: k })).toEqual([
+          { variable: 'THREADLINE_ENCRYPTION_KEY', reason: expect.stringContaining('32 bytes') },
+        ]);
       }
       const good = Buffer.alloc(32, 7);
       expect(readConfig({ THREADLINE_ENCRYPTION_KEY: good.toString('base64') }).encryptionKey).toBe(good.toString('base64'));
@@ -141,7 +156,10 @@ describe('readConfig: connections (multi-workspace)', () => {
     expect(readConfig(oauth).sentry.actionsRequireMember).toBe(true);
     expect(readConfig({ SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-1' }).sentry.actionsRequireMember).toBe(false);
     expect(readConfig({ ...oauth, SENTRY_ACTIONS_REQUIRE_MEMBER: 'false' }).sentry.actionsRequireMember).toBe(false);
-    expect(readConfig({ SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-1', SENTRY_ACTIONS_REQUIRE_MEMBER: 'true' }).sentry.actionsRequireMember).toBe(true);
+    expect(
+      readConfig({ SLACK_SIGNING_SECRET: SIGNING, SLACK_BOT_TOKEN: 'xoxb-1', SENTRY_ACTIONS_REQUIRE_MEMBER: 'true' }).sentry
+        .actionsRequireMember,
+    ).toBe(true);
     expect(problems({ SENTRY_ACTIONS_REQUIRE_MEMBER: 'maybe' })[0]?.variable).toBe('SENTRY_ACTIONS_REQUIRE_MEMBER');
   });
 

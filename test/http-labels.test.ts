@@ -12,7 +12,16 @@ describe('HTTP metric labels come from a closed set', () => {
   });
 
   it('labels every other path `other`', () => {
-    for (const p of ['/', '/webhooks/', '/webhooks/x', '/webhooks/sentry/x', '/slack/evil', `/webhooks/${'a'.repeat(4096)}`, '/favicon.ico', '/metrics.json']) {
+    for (const p of [
+      '/',
+      '/webhooks/',
+      '/webhooks/x',
+      '/webhooks/sentry/x',
+      '/slack/evil',
+      `/webhooks/${'a'.repeat(4096)}`,
+      '/favicon.ico',
+      '/metrics.json',
+    ]) {
       expect(routeLabel(p)).toBe('other');
     }
   });

@@ -4,7 +4,14 @@ import { failureCode, retryAfterSeconds } from '../src/http-status.js';
 describe('HTTP failure codes shared by the Sentry and Bugsee clients', () => {
   it('maps statuses to the codes the buttons explain', () => {
     expect([401, 403, 404, 429, 400, 422, 500, 503].map(failureCode)).toEqual([
-      'unauthorized', 'forbidden', 'not_found', 'rate_limited', 'bad_request', 'bad_request', 'server', 'server',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'rate_limited',
+      'bad_request',
+      'bad_request',
+      'server',
+      'server',
     ]);
   });
 

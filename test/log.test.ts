@@ -17,7 +17,10 @@ function capture(level = 'info') {
 describe('logging', () => {
   it('redacts tokens, secrets, authorization and signature headers', () => {
     const { lines, logger } = capture();
-    logger.info({ token: 'xoxb-1', headers: { authorization: 'Bearer x', 'sentry-hook-signature': 'abc' }, deep: { clientSecret: 's' } }, 'hello');
+    logger.info(
+      { token: 'xoxb-1', headers: { authorization: 'Bearer x', 'sentry-hook-signature': 'abc' }, deep: { clientSecret: 's' } },
+      'hello',
+    );
     const line = JSON.stringify(lines[0]);
     for (const secret of ['xoxb-1', 'Bearer x', 'abc', '"s"']) expect(line).not.toContain(secret);
   });
@@ -38,7 +41,9 @@ describe('logging', () => {
   it('strips token[…]=, code= and state= from URLs, encoded or not', () => {
     expect(redactUrl('/webhooks/bugsee?token[a]=s3cret-1&x=1')).toBe('/webhooks/bugsee?token[a]=[Redacted]&x=1');
     expect(redactUrl('/webhooks/bugsee?token%5Ba%5D=s3cret-2')).toBe('/webhooks/bugsee?token%5Ba%5D=[Redacted]');
-    expect(redactUrl('/slack/oauth_redirect?code=123.456.abc&state=eyJhbGc.x.y')).toBe('/slack/oauth_redirect?code=[Redacted]&state=[Redacted]');
+    expect(redactUrl('/slack/oauth_redirect?code=123.456.abc&state=eyJhbGc.x.y')).toBe(
+      '/slack/oauth_redirect?code=[Redacted]&state=[Redacted]',
+    );
     expect(redactUrl('/x?TOKEN=a&Code=b')).toBe('/x?TOKEN=[Redacted]&Code=[Redacted]');
     expect(redactUrl('/slack/oauth_redirect?error=access_denied')).toBe('/slack/oauth_redirect?error=access_denied');
   });

@@ -10,7 +10,10 @@ import { killGroupAndWait, spawnGroup } from './helpers/processes.js';
 const children: ChildProcess[] = [];
 
 function start(env: Record<string, string>): { child: ChildProcess; lines: string[]; stderr: string[] } {
-  const child = spawnGroup(process.execPath, ['dist/src/main.js'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGroup(process.execPath, ['dist/src/main.js'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   const lines: string[] = [];
   const stderr: string[] = [];
@@ -49,7 +52,10 @@ describe('the service process (npm start)', () => {
       }
       return undefined;
     }, 'listening');
-    const banner = await waitFor(() => lines.map((l) => JSON.parse(l) as { msg?: string }).find((j) => j.msg?.includes('dry-run')), 'banner');
+    const banner = await waitFor(
+      () => lines.map((l) => JSON.parse(l) as { msg?: string }).find((j) => j.msg?.includes('dry-run')),
+      'banner',
+    );
     expect(banner.msg).toMatch(/dry-run mode.*embedded/);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
@@ -68,7 +74,12 @@ describe('the service process (npm start)', () => {
   it.each([
     ['an empty SENTRY_CLIENT_SECRET list', { SENTRY_CLIENT_SECRET: ',' }, 'SENTRY_CLIENT_SECRET', /empty entry/],
     ['a short secret', { BUGSEE_WEBHOOK_SECRET: 'dev' }, 'BUGSEE_WEBHOOK_SECRET', /at least 8 characters/],
-    ['a key of the wrong length', { THREADLINE_ENCRYPTION_KEY: Buffer.alloc(33, 1).toString('base64') }, 'THREADLINE_ENCRYPTION_KEY', /32 bytes/],
+    [
+      'a key of the wrong length',
+      { THREADLINE_ENCRYPTION_KEY: Buffer.alloc(33, 1).toString('base64') },
+      'THREADLINE_ENCRYPTION_KEY',
+      /32 bytes/,
+    ],
   ])('refuses %s with one line, "refusing to start: <variable>: <reason>", and no stack trace', async (_what, env, variable, reason) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tl-main-'));
     dirs.push(dir);

@@ -21,7 +21,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const sources = sourceFiles(path.join(root, 'src')).map((file) => ({ file: path.relative(root, file), text: fs.readFileSync(file, 'utf8') }));
+const sources = sourceFiles(path.join(root, 'src')).map((file) => ({
+  file: path.relative(root, file),
+  text: fs.readFileSync(file, 'utf8'),
+}));
 
 function scan(re: RegExp): { name: string; file: string }[] {
   return sources.flatMap(({ file, text }) => [...text.matchAll(re)].map((m) => ({ name: m[1]!, file })));
@@ -41,7 +44,11 @@ describe('manifest.yml', () => {
     for (const cmd of manifest.features.slash_commands) expect(cmd.url).toBe(`${BASE}/slack/events`);
     expect(manifest.settings.event_subscriptions.request_url).toBe(`${BASE}/slack/events`);
     // The options load URL: without it real Slack shows the assignee picker empty while mocked tests pass.
-    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: `${BASE}/slack/events`, message_menu_options_url: `${BASE}/slack/events` });
+    expect(manifest.settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: `${BASE}/slack/events`,
+      message_menu_options_url: `${BASE}/slack/events`,
+    });
     expect(manifest.oauth_config.redirect_urls).toEqual([`${BASE}/slack/oauth_redirect`]);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.token_rotation_enabled).toBe(false);
@@ -54,7 +61,7 @@ describe('manifest.yml', () => {
     }
   });
 
-  it('declares the scopes the Sentry membership check reads a clicker\'s email with (users.info)', () => {
+  it("declares the scopes the Sentry membership check reads a clicker's email with (users.info)", () => {
     const bot: string[] = manifest.oauth_config.scopes.bot;
     expect(bot).toContain('users:read');
     expect(bot).toContain('users:read.email');
@@ -97,7 +104,8 @@ describe('code registrations and calls are all declared', () => {
 
   it('every bolt.event(...) is a declared bot event', () => {
     const declared = new Set<string>(manifest.settings.event_subscriptions.bot_events);
-    for (const e of events) expect(declared.has(e.name), `${e.file} listens to ${e.name}, which manifest.yml does not subscribe to`).toBe(true);
+    for (const e of events)
+      expect(declared.has(e.name), `${e.file} listens to ${e.name}, which manifest.yml does not subscribe to`).toBe(true);
   });
 
   it('every bolt.command(...) is a declared slash command', () => {
@@ -105,7 +113,7 @@ describe('code registrations and calls are all declared', () => {
     for (const c of commands) expect(declared.has(c.name), `${c.file} registers ${c.name}, missing from manifest.yml`).toBe(true);
   });
 
-  it("every Web API method called has its scopes listed and declared", () => {
+  it('every Web API method called has its scopes listed and declared', () => {
     const declared = new Set<string>(manifest.oauth_config.scopes.bot);
     for (const c of calls) {
       const scopes = METHOD_SCOPES[c.name];

@@ -38,6 +38,12 @@ describe('how processes start', () => {
     const ci = readFileSync('.ci/run', 'utf8');
     expect(ci).toMatch(/step "npm ci" npm ci /);
     expect(ci).not.toMatch(/npm install/);
-    expect(ci.trim().split('\n').filter((l) => l.startsWith('step ')).at(-1)).toMatch(/test:leftovers/);
+    expect(
+      ci
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('step '))
+        .at(-1),
+    ).toMatch(/test:leftovers/);
   });
 });

@@ -112,7 +112,10 @@ describe('the log at LOG_LEVEL=debug', () => {
     const cookie = (begin.headers.getSetCookie().find((c) => c.startsWith('slack-app-oauth-state=')) as string).split(';')[0] as string;
     oauthValues.state = state;
     oauthValues.cookie = cookie.split('=')[1] as string;
-    const done = await fetch(`${svc.url}/slack/oauth_redirect?code=${secrets.slackCode}&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });
+    const done = await fetch(`${svc.url}/slack/oauth_redirect?code=${secrets.slackCode}&state=${encodeURIComponent(state)}`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(done.status).toBe(200);
     const access = slack.of('oauth.v2.access')[0];
     // The secrets really were in flight (so the log had a chance to see them).
@@ -122,8 +125,17 @@ describe('the log at LOG_LEVEL=debug', () => {
     // 2. Sentry install: installation.created (signed with the OLD secret, which still verifies),
     // then the code exchange, which must send the NEWEST secret.
     const exchange = nock(SENTRY)
-      .post(AUTH_PATH, { grant_type: 'authorization_code', code: secrets.sentryCode, client_id: 'sentry-client-id', client_secret: secrets.sentryNew })
-      .reply(201, { token: secrets.installToken, refreshToken: secrets.installRefresh, expiresAt: new Date(Date.now() + 30_000).toISOString() });
+      .post(AUTH_PATH, {
+        grant_type: 'authorization_code',
+        code: secrets.sentryCode,
+        client_id: 'sentry-client-id',
+        client_secret: secrets.sentryNew,
+      })
+      .reply(201, {
+        token: secrets.installToken,
+        refreshToken: secrets.installRefresh,
+        expiresAt: new Date(Date.now() + 30_000).toISOString(),
+      });
     const install = readFixture('sentry/installation/created.json') as { data: { installation: { code: string } } };
     install.data.installation.code = secrets.sentryCode;
     expect((await sentryPost('installation', install, secrets.sentryOld)).status).toBe(200);
@@ -134,27 +146,57 @@ describe('the log at LOG_LEVEL=debug', () => {
     // a header and in a bracketed query parameter.
     const ch = 'C-LOGS';
     // Many workspaces: the team gets acme's events once connected to it (test/connections/ drives that flow).
-    await svc.t.store.putConnection({ source: 'sentry', teamId: 'T1', key: 'acme', label: 'acme', data: { installationUuid: UUID }, createdAt: new Date().toISOString() });
+    await svc.t.store.putConnection({
+      source: 'sentry',
+      teamId: 'T1',
+      key: 'acme',
+      label: 'acme',
+      data: { installationUuid: UUID },
+      createdAt: new Date().toISOString(),
+    });
     await subscribe(svc, { channelId: ch, source: 'sentry', target: 'acme/mobile-app' });
     const gid = String(Date.now());
     expect((await sentryPost('issue', issuePayload(gid, 'created'), secrets.sentryNew)).status).toBe(200);
     const parent = await waitFor(() => slack.of('chat.postMessage', ch).find((c) => !c.args.thread_ts), 10_000);
     expect(parent.token).toBe(secrets.botToken);
     const bugsee = JSON.stringify(readFixture('bugsee/issue.created.json'));
-    await fetch(`${svc.url}/webhooks/bugsee?token=${secrets.bugsee}`, { method: 'POST', body: bugsee, headers: { 'content-type': 'application/json' } });
-    await fetch(`${svc.url}/webhooks/bugsee`, { method: 'POST', body: bugsee, headers: { 'content-type': 'application/json', 'x-bugsee-token': secrets.bugsee } });
-    await fetch(`${svc.url}/webhooks/bugsee?token[a]=${secrets.bugsee}`, { method: 'POST', body: bugsee, headers: { 'content-type': 'application/json' } });
+    await fetch(`${svc.url}/webhooks/bugsee?token=${secrets.bugsee}`, {
+      method: 'POST',
+      body: bugsee,
+      headers: { 'content-type': 'application/json' },
+    });
+    await fetch(`${svc.url}/webhooks/bugsee`, {
+      method: 'POST',
+      body: bugsee,
+      headers: { 'content-type': 'application/json', 'x-bugsee-token': secrets.bugsee },
+    });
+    await fetch(`${svc.url}/webhooks/bugsee?token[a]=${secrets.bugsee}`, {
+      method: 'POST',
+      body: bugsee,
+      headers: { 'content-type': 'application/json' },
+    });
 
     // 4. A Resolve click: the installation token is about to expire, so it is refreshed first
     // (with the newest secret), then the PUT carries the refreshed token.
     const ts = await waitFor(async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.ts ?? undefined, 10_000);
     const refresh = nock(SENTRY)
-      .post(AUTH_PATH, { grant_type: 'refresh_token', refresh_token: secrets.installRefresh, client_id: 'sentry-client-id', client_secret: secrets.sentryNew })
-      .reply(201, { token: secrets.refreshedToken, refreshToken: secrets.refreshedRefresh, expiresAt: new Date(Date.now() + 8 * 3600_000).toISOString() });
+      .post(AUTH_PATH, {
+        grant_type: 'refresh_token',
+        refresh_token: secrets.installRefresh,
+        client_id: 'sentry-client-id',
+        client_secret: secrets.sentryNew,
+      })
+      .reply(201, {
+        token: secrets.refreshedToken,
+        refreshToken: secrets.refreshedRefresh,
+        expiresAt: new Date(Date.now() + 8 * 3600_000).toISOString(),
+      });
     const put = nock(SENTRY, { reqheaders: { authorization: `Bearer ${secrets.refreshedToken}` } })
       .put(`/api/0/organizations/acme/issues/${gid}/`, { status: 'resolved' })
       .reply(200, { status: 'resolved' });
-    const blocks = (parent.args.blocks as { type: string; elements?: { action_id?: string; value?: string; type: string }[] }[]).map((b, i) => ({ block_id: `b${i}`, ...b }));
+    const blocks = (parent.args.blocks as { type: string; elements?: { action_id?: string; value?: string; type: string }[] }[]).map(
+      (b, i) => ({ block_id: `b${i}`, ...b }),
+    );
     const block = blocks.find((b) => b.elements?.some((e) => e.action_id === 'sentry.issue.resolve'));
     const button = block?.elements?.find((e) => e.action_id === 'sentry.issue.resolve');
     expect(button).toBeDefined();

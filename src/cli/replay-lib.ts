@@ -205,10 +205,12 @@ export function buildReplayRequest(file: string, text: string, opts: ReplayOptio
     throw new UsageError(`${file}: not JSON`);
   }
   const source = opts.source ?? detectSource(json);
-  if (!source) throw new UsageError(`${file}: neither a Sentry delivery (action + data) nor a Bugsee envelope (type + payload); pass --source`);
+  if (!source)
+    throw new UsageError(`${file}: neither a Sentry delivery (action + data) nor a Bugsee envelope (type + payload); pass --source`);
   if (source === 'sentry') {
     const resource = detectSentryResource(file, json);
-    if (!resource) throw new UsageError(`${file}: cannot tell which Sentry resource this is; save it under a folder named after it (e.g. issue/)`);
+    if (!resource)
+      throw new UsageError(`${file}: cannot tell which Sentry resource this is; save it under a folder named after it (e.g. issue/)`);
     if (!opts.secret) throw new UsageError('Sentry payloads need a secret: pass --secret or set SENTRY_CLIENT_SECRET');
     const requestId = opts.keepIds ? undefined : deps.newId();
     const body = requestId ? withReplayNonce(text, requestId) : text;

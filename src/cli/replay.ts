@@ -9,16 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMain } from './is-main.js';
-import {
-  buildReplayRequest,
-  formatAnswer,
-  isSuccess,
-  parseReplayArgs,
-  usage,
-  UsageError,
-  type ReplayOptions,
-  type ReplayRequest,
-} from './replay-lib.js';
+import { buildReplayRequest, formatAnswer, isSuccess, parseReplayArgs, usage, UsageError, type ReplayOptions } from './replay-lib.js';
+import { type ReplayRequest } from './replay-lib.js';
 import { SCENARIOS } from './scenarios.js';
 
 export interface ReplayIo {
@@ -38,7 +30,11 @@ const moduleDir = path.dirname(fileURLToPath(import.meta.url));
 
 function findFixtures(cwd: string): string | undefined {
   // src/cli (vitest) and dist/src/cli (npm run replay) both sit inside the checkout.
-  const candidates = [path.resolve(cwd, 'fixtures'), path.resolve(moduleDir, '../../fixtures'), path.resolve(moduleDir, '../../../fixtures')];
+  const candidates = [
+    path.resolve(cwd, 'fixtures'),
+    path.resolve(moduleDir, '../../fixtures'),
+    path.resolve(moduleDir, '../../../fixtures'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
 

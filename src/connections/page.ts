@@ -16,7 +16,9 @@ export function sendPage(res: Response, status: number, title: string, lines: re
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
     })
-    .send(`<!doctype html><html><head><meta charset="utf-8"><title>${escHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto"><h1>${escHtml(title)}</h1>\n${body}\n</body></html>`);
+    .send(
+      `<!doctype html><html><head><meta charset="utf-8"><title>${escHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto"><h1>${escHtml(title)}</h1>\n${body}\n</body></html>`,
+    );
 }
 
 /** A cookie's value from the request's Cookie header. */

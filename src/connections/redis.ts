@@ -40,7 +40,9 @@ export function createRedisConnections(conn: RedisConn): ConnectionRepo {
   return {
     async putConnection(c) {
       const id = idOf(c);
-      await (await ready())
+      await (
+        await ready()
+      )
         .multi()
         .hset(k.rows, id, JSON.stringify(c))
         .sadd(k.team(c.teamId), id)

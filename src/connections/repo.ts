@@ -45,5 +45,9 @@ export function isLive(c: Pick<Connection, 'expiresAt'>, now: number): boolean {
 }
 
 export function matches(c: Connection, f: ConnectionFilter): boolean {
-  return (f.source === undefined || c.source === f.source) && (f.teamId === undefined || c.teamId === f.teamId) && (f.key === undefined || c.key === f.key);
+  return (
+    (f.source === undefined || c.source === f.source) &&
+    (f.teamId === undefined || c.teamId === f.teamId) &&
+    (f.key === undefined || c.key === f.key)
+  );
 }

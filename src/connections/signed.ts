@@ -23,7 +23,12 @@ export function sign(secret: string, purpose: string, payload: Record<string, st
 export type Verified<T> = { ok: true; payload: T } | { ok: false; reason: 'forged' | 'expired' };
 
 /** The payload when the value is ours, for `purpose`, and not expired. */
-export function verify<T extends Record<string, string>>(secret: string, purpose: string, value: string | undefined, now: number): Verified<T> {
+export function verify<T extends Record<string, string>>(
+  secret: string,
+  purpose: string,
+  value: string | undefined,
+  now: number,
+): Verified<T> {
   if (!value || value.length > 4096) return { ok: false, reason: 'forged' };
   const dot = value.indexOf('.');
   if (dot <= 0) return { ok: false, reason: 'forged' };

@@ -42,7 +42,9 @@ export function createTenancy(ctx: ConnectionContext, sources: readonly SourceDe
     if (verb !== 'connect' && verb !== 'disconnect') return null;
     const source = words[1] ? sourceNamed(connected, words[1].toLowerCase()) : undefined;
     if (!source?.connection) {
-      return words[1] ? `⚠️ "${esc(words[1])}" can't be connected: use \`/threadline ${verb} ${names}\`.` : `⚠️ \`${verb}\` needs a source: ${names}.`;
+      return words[1]
+        ? `⚠️ "${esc(words[1])}" can't be connected: use \`/threadline ${verb} ${names}\`.`
+        : `⚠️ \`${verb}\` needs a source: ${names}.`;
     }
     if (!multiWorkspace) return SINGLE_ANSWER;
     const req: ConnectRequest = { ...who, args: words.slice(2) };

@@ -13,7 +13,13 @@ import type { SlackClients } from './slack-client.js';
 
 export type DeliverDirect = (event: PipelineEvent, teamId: string, channelId: string) => Promise<ChannelResult>;
 
-export function createDirectDelivery(deps: { store: KeyValue & ThreadRepo; metrics: Metrics; logger: Logger; render: Renderer; slack: SlackClients }): DeliverDirect {
+export function createDirectDelivery(deps: {
+  store: KeyValue & ThreadRepo;
+  metrics: Metrics;
+  logger: Logger;
+  render: Renderer;
+  slack: SlackClients;
+}): DeliverDirect {
   const channels = createChannelDelivery({ ...deps, channelIntervalMs: 0, parentWaitMs: 5000 });
   return async (event, teamId, channelId) => {
     const slack = await deps.slack.forTeam(teamId);

@@ -95,7 +95,9 @@ export function createOwnPostFinder(deps: OwnPostFinderDeps) {
         const res = p.threadTs
           ? await slack.call<Page>('conversations.replies', { ...pageArgs, ts: p.threadTs })
           : await slack.call<Page>('conversations.history', pageArgs);
-        const mine = (res.messages ?? []).find((m) => m.metadata?.event_payload?.event_id === p.eventId && m.metadata.event_payload.part === p.part);
+        const mine = (res.messages ?? []).find(
+          (m) => m.metadata?.event_payload?.event_id === p.eventId && m.metadata.event_payload.part === p.part,
+        );
         if (mine?.ts) {
           metrics.slackLookups.inc({ result: 'adopted' });
           return mine.ts;

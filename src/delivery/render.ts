@@ -35,7 +35,11 @@ export function sizeSample(event: PipelineEvent, sources: readonly SourceDefinit
  * The hosts a message may link to besides the fixed ones: the configured Sentry and Bugsee hosts
  * and the operator's `LINK_HOSTS`. Never a host a payload names.
  */
-export function configuredLinkHosts(config: { sentry: { url: string }; bugsee: { apiUrl: string }; linkHosts: readonly string[] }): string[] {
+export function configuredLinkHosts(config: {
+  sentry: { url: string };
+  bugsee: { apiUrl: string };
+  linkHosts: readonly string[];
+}): string[] {
   const hostOf = (u: string): string[] => {
     try {
       return [new URL(u).hostname];

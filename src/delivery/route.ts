@@ -12,8 +12,7 @@ import { matchesFilters } from '../slack/filters.js';
 import { chosenTargets, type OneTeam } from './route-chosen.js';
 
 export type RouteOutcome =
-  | { ok: true; targets: Subscription[] }
-  | { ok: false; reason: 'unroutable' | 'no_subscriber' | 'filtered' | 'internal' };
+  { ok: true; targets: Subscription[] } | { ok: false; reason: 'unroutable' | 'no_subscriber' | 'filtered' | 'internal' };
 
 /** The subscription targets the event reaches, from its source's definition; null when it names none. */
 export function targetsOf(event: PipelineEvent, sources: readonly SourceDefinition[] = SOURCES): string[] | null {

@@ -38,7 +38,11 @@ export interface SlackClientsDeps {
 }
 
 /** Fields it returns are merged into the fake answer (a pretend user's profile for `users.info`). */
-export type DryRunObserver = (method: string, args: Record<string, unknown>, answer: Record<string, unknown>) => Record<string, unknown> | void;
+export type DryRunObserver = (
+  method: string,
+  args: Record<string, unknown>,
+  answer: Record<string, unknown>,
+) => Record<string, unknown> | void;
 
 export interface SlackClients {
   forTeam(teamId: string): Promise<SlackApi>;

@@ -19,7 +19,13 @@ export const PERMANENT_ERRORS = new Set([
   'ekm_access_denied',
 ]);
 
-export const SHAPE_ERRORS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'invalid_attachments', 'too_many_attachments']);
+export const SHAPE_ERRORS = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'invalid_attachments',
+  'too_many_attachments',
+]);
 
 export type SlackFailureKind = 'permanent' | 'shape' | 'transient';
 

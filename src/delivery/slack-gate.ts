@@ -73,7 +73,10 @@ export function createSlackGate(deps: SlackGateDeps) {
       const key = CHANNEL_LIMITED.has(method) ? slackHoldKey(teamId, channelId) : slackHoldKey(teamId);
       await hold(key, Date.now() + ms, 0);
       metrics.slackDeferrals.inc({ reason: 'ratelimited' });
-      deps.logger.info({ teamId, channelId: CHANNEL_LIMITED.has(method) ? channelId : undefined, method, retryAfterMs: ms }, 'Slack rate limit: holding calls');
+      deps.logger.info(
+        { teamId, channelId: CHANNEL_LIMITED.has(method) ? channelId : undefined, method, retryAfterMs: ms },
+        'Slack rate limit: holding calls',
+      );
       throw new DeferError(ms + 10);
     }
     if (err.kind !== 'transient') return;

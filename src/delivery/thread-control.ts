@@ -23,7 +23,8 @@ export function createThreadControl(settings: Pick<ChannelSettingsRepo, 'get'>):
   };
 }
 
-export const isRegression = (event: PipelineEvent, sources: readonly SourceDefinition[]) => sourceNamed(sources, event.source)?.broadcastKind?.(event) === 'regression';
+export const isRegression = (event: PipelineEvent, sources: readonly SourceDefinition[]) =>
+  sourceNamed(sources, event.source)?.broadcastKind?.(event) === 'regression';
 
 /** Whether the event's reply is also sent to the channel under `control`. */
 export function broadcastsReply(control: ThreadControl | undefined, event: PipelineEvent, sources: readonly SourceDefinition[]): boolean {

@@ -96,7 +96,16 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
   }
 
-  async function post(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, part: string, msg: Msg, threadTs?: string) {
+  async function post(
+    slack: SlackApi,
+    job: ChannelJob,
+    event: PipelineEvent,
+    teamId: string,
+    channelId: string,
+    part: string,
+    msg: Msg,
+    threadTs?: string,
+  ) {
     const key = postKey(job.id, teamId, channelId, part);
     const done = await store.getRecord<string>(key);
     if (done) return done;
@@ -129,7 +138,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         unfurl_links: false,
         unfurl_media: false,
         // Message metadata names the event, so a message can be traced to its delivery (and counted in tests).
-        metadata: { event_type: 'threadline_event', event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part } },
+        metadata: {
+          event_type: 'threadline_event',
+          event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part },
+        },
       },
       event.type,
     ).catch(async (err: unknown) => {
@@ -224,7 +236,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (claim.won) {
       if (claim.record.ts) return 'posted';
       // Merged in the store first (atomic, and the same result again on a rerun), then posted.
-      const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
+      const merged =
+        (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state as Record<string, unknown>, event.time)) ??
+        claim.record;
       const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
       let ts: string;
       try {
@@ -250,7 +264,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const patch = { ...(event.state as Record<string, unknown>) };
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
     // A button and a webhook of this thread may merge at the same moment: the store merges atomically.
-    const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ?? mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
+    const merged =
+      (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ??
+      mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
     const reply = echo ? null : deps.render.reply(event, merged.state, channelExtras);
     const broadcast = reply !== null && broadcastsReply(control, event, sources);
@@ -270,7 +286,15 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   }
 
   /** The first reply of a new generation's thread: a link to the thread it follows. */
-  async function linkPrevious(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, parentTs: string, previousTs: string) {
+  async function linkPrevious(
+    slack: SlackApi,
+    job: ChannelJob,
+    event: PipelineEvent,
+    teamId: string,
+    channelId: string,
+    parentTs: string,
+    previousTs: string,
+  ) {
     let link: string | undefined;
     try {
       link = (await slack.call<{ permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: previousTs })).permalink;
@@ -278,7 +302,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       if (err instanceof DeferError) throw err;
       deps.logger.warn({ channelId, error: (err as Error).message }, 'no permalink for the previous thread');
     }
-    const text = link ? `↩️ This came back after it was resolved. Earlier thread: <${link}|here>` : '↩️ This came back after it was resolved; the earlier thread is further up this channel.';
+    const text = link
+      ? `↩️ This came back after it was resolved. Earlier thread: <${link}|here>`
+      : '↩️ This came back after it was resolved; the earlier thread is further up this channel.';
     await post(slack, job, event, teamId, channelId, 'previous-thread', { text }, parentTs);
   }
 
@@ -286,10 +312,19 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
    * `--threads=off`: the event's card, current, as its own message. The thread record still keeps
    * the merged state, and its ts follows the newest message, whose buttons act on it.
    */
-  async function deliverUnthreaded(slack: SlackApi, job: ChannelJob, event: PipelineEvent, teamId: string, channelId: string, extras: RenderExtras, owner: string): Promise<ChannelResult> {
+  async function deliverUnthreaded(
+    slack: SlackApi,
+    job: ChannelJob,
+    event: PipelineEvent,
+    teamId: string,
+    channelId: string,
+    extras: RenderExtras,
+    owner: string,
+  ): Promise<ChannelResult> {
     const threadKey = event.threadKey as string;
     const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
-    const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
+    const merged =
+      (await store.mergeThreadState(teamId, channelId, threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
     const ts = await post(slack, job, event, teamId, channelId, 'own', deps.render.card(event, merged.state, channelExtras));
     await store.updateThread(teamId, channelId, threadKey, { ts });

@@ -8,7 +8,8 @@
 import type { PipelineEvent } from '../events.js';
 import { lazyChild, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { THREAD_TTL_SECONDS, type DeadLetterRepo, type KeyValue, type Subscription, type SubscriptionRepo, type ThreadRepo } from '../store/store.js';
+import { THREAD_TTL_SECONDS, type DeadLetterRepo, type KeyValue, type Subscription, type SubscriptionRepo } from '../store/store.js';
+import { type ThreadRepo } from '../store/store.js';
 import { DeferError, type JobContext, type JobHandler, type Queue } from '../queue/queue.js';
 import type { SlackGate } from './slack-gate.js';
 import type { OwnPostFinder } from './own-post.js';
@@ -22,7 +23,8 @@ import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
-import { deliveredKey, deliveriesKey, seqBlockedKey, seqDoneKey, seqKey, seqProgressKey, seqSkipKey, slackOutageKey } from '../store/keys.js';
+import { deliveredKey, deliveriesKey, seqBlockedKey, seqDoneKey, seqKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
+import { slackOutageKey } from '../store/keys.js';
 
 /** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
 const PROGRESS_TTL = 7 * 24 * 3600;
@@ -30,7 +32,15 @@ const PROGRESS_TTL = 7 * 24 * 3600;
 const DELIVERED_TTL = 7 * 24 * 3600;
 
 /** Errors that mean the team's token is dead, not just this channel. */
-const TEAM_WIDE = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed', 'team_access_not_granted', 'no_installation']);
+const TEAM_WIDE = new Set([
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_authed',
+  'team_access_not_granted',
+  'no_installation',
+]);
 
 export interface DeliveryDeps {
   store: KeyValue & ThreadRepo & SubscriptionRepo & Pick<DeadLetterRepo, 'addDeadLetter' | 'removeDeadLetter'>;
@@ -110,7 +120,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     const scope = TEAM_WIDE.has(code) ? { teamId: sub.teamId } : { teamId: sub.teamId, channelId: sub.channelId };
     const subs = await store.listSubscriptions(scope);
     for (const s of subs) if (!s.disabled) await store.setSubscriptionDisabled(s.id, { reason: code, at });
-    log.warn({ teamId: sub.teamId, channelId: sub.channelId, error: code, disabled: subs.length }, 'permanent Slack error; subscriptions disabled');
+    log.warn(
+      { teamId: sub.teamId, channelId: sub.channelId, error: code, disabled: subs.length },
+      'permanent Slack error; subscriptions disabled',
+    );
   }
 
   /**
@@ -139,14 +152,25 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   async function deliverOne(job: JobContext, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
-      store.pushCapped(deliveriesKey(sub.teamId), { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error }, 50);
+      store.pushCapped(
+        deliveriesKey(sub.teamId),
+        { at: new Date().toISOString(), type: event.type, channelId: sub.channelId, threadKey: event.threadKey, status, error },
+        50,
+      );
     const doneKey = deliveredKey(origin, sub.teamId, sub.channelId);
     // A rerun after another channel of this event was deferred: this one is complete.
     if (await store.getRecord(doneKey)) return;
     try {
       const raw = await deps.slack.forTeam(sub.teamId);
       const slack = deps.gate ? deps.gate.wrap(raw, sub.teamId, sub.channelId) : raw;
-      const result = await channels.deliver(slack, { id: origin, acceptedAt: job.data.acceptedAt }, event, sub.teamId, sub.channelId, extras);
+      const result = await channels.deliver(
+        slack,
+        { id: origin, acceptedAt: job.data.acceptedAt },
+        event,
+        sub.teamId,
+        sub.channelId,
+        extras,
+      );
       metrics.deliveries.inc({ type: event.type, result });
       await store.setRecord(doneKey, 1, DELIVERED_TTL);
       await record(result);
@@ -155,7 +179,12 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       if (job.attempt > 1) await store.removeDeadLetter(`dl-${origin}-${sub.channelId}`);
     } catch (err) {
       if (err instanceof DeferError) throw err;
-      const slackErr = err instanceof SlackCallError ? err : err instanceof NoSlackTokenError ? new SlackCallError('auth', 'no_installation', 'permanent') : null;
+      const slackErr =
+        err instanceof SlackCallError
+          ? err
+          : err instanceof NoSlackTokenError
+            ? new SlackCallError('auth', 'no_installation', 'permanent')
+            : null;
       if (!slackErr) throw err;
       metrics.slackErrors.inc({ method: slackErr.method, error: slackErr.code });
       if (slackErr.kind === 'transient') await deferWithinOutage(origin, sub.channelId, slackErr, log);

@@ -45,7 +45,13 @@ export async function claimAndEnqueue(
     let admitted;
     try {
       admitted = await queue.admit(
-        { tag, key: dedupKey, alias: bodyKey, counter: event.threadKey ? seqKey(event.threadKey) : undefined, ttlSeconds: DEDUP_TTL_SECONDS },
+        {
+          tag,
+          key: dedupKey,
+          alias: bodyKey,
+          counter: event.threadKey ? seqKey(event.threadKey) : undefined,
+          ttlSeconds: DEDUP_TTL_SECONDS,
+        },
         { event, acceptedAt: delivery.receivedAt.getTime() },
         jobId,
       );

@@ -2,7 +2,10 @@
 const ALWAYS_DROP = ['authorization', 'cookie', 'x-slack-signature'];
 
 /** Headers worth keeping with a dead letter: everything but the source's credential headers, secrets and cookies. */
-export function safeHeaders(headers: Record<string, string | undefined>, credentialHeaders: readonly string[] = []): Record<string, string> {
+export function safeHeaders(
+  headers: Record<string, string | undefined>,
+  credentialHeaders: readonly string[] = [],
+): Record<string, string> {
   const drop = new Set([...ALWAYS_DROP, ...credentialHeaders]);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {

@@ -71,8 +71,14 @@ export function createIngest(deps: IngestDeps): Ingest {
   const sources = deps.sources ?? SOURCES;
   const limited = deps.refusalLog ?? createRateLimitedLog();
   /** A refusal, logged at most once a minute per reason and source. */
-  const refusal = (log: Logger, source: string, reason: string, obj: Record<string, unknown>, msg: string, level: 'info' | 'warn' = 'info') =>
-    limited.write(log, level, `${reason}\u0000${source}`, { reason, source, ...obj }, msg);
+  const refusal = (
+    log: Logger,
+    source: string,
+    reason: string,
+    obj: Record<string, unknown>,
+    msg: string,
+    level: 'info' | 'warn' = 'info',
+  ) => limited.write(log, level, `${reason}\u0000${source}`, { reason, source, ...obj }, msg);
 
   async function handle(delivery: RawDelivery, log: Logger = deps.logger): Promise<IngestAnswer> {
     return story(delivery, log, true);
@@ -141,7 +147,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  function identify(plugin: SourcePlugin, delivery: RawDelivery, json: object, count: (o: string, t?: string) => void, log: Logger): string {
+  function identify(
+    plugin: SourcePlugin,
+    delivery: RawDelivery,
+    json: object,
+    count: (o: string, t?: string) => void,
+    log: Logger,
+  ): string {
     const id = plugin.identify(delivery, json);
     if (id.known) return id.type;
     // The name is the sender's (an unsigned header for Sentry): one fixed label, a short log line.
@@ -151,7 +163,14 @@ export function createIngest(deps: IngestDeps): Ingest {
     throw new Answered(answers.ignored(name));
   }
 
-  async function validateOrDeadLetter(plugin: SourcePlugin, delivery: RawDelivery, type: string, json: object, count: (o: string, t?: string) => void, log: Logger) {
+  async function validateOrDeadLetter(
+    plugin: SourcePlugin,
+    delivery: RawDelivery,
+    type: string,
+    json: object,
+    count: (o: string, t?: string) => void,
+    log: Logger,
+  ) {
     const parsed = plugin.parse(type, json);
     if (parsed.ok) return parsed.payload;
     await deadLetter(delivery, type, parsed.issues, log);
@@ -194,7 +213,14 @@ export function createIngest(deps: IngestDeps): Ingest {
       createdAt: delivery.receivedAt.toISOString(),
     });
     metrics.deadLetters.inc({ source: delivery.source, reason: 'schema' });
-    refusal(log, delivery.source, 'invalid', { type, deadLetter: id, issues, status: 422 }, 'payload failed its schema; kept as a dead letter', 'warn');
+    refusal(
+      log,
+      delivery.source,
+      'invalid',
+      { type, deadLetter: id, issues, status: 422 },
+      'payload failed its schema; kept as a dead letter',
+      'warn',
+    );
   }
 
   function credentialHeaders(name: string): readonly string[] {
@@ -252,6 +278,7 @@ function readJsonObject(body: Buffer): object {
   } catch {
     throw new IngestError('invalid_json', 400, 'body is not valid JSON');
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new IngestError('invalid_json', 400, 'body must be a JSON object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new IngestError('invalid_json', 400, 'body must be a JSON object');
   return json;
 }

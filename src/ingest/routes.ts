@@ -16,7 +16,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Why a Content-Type is refused (415), or undefined when it is JSON in UTF-8. */
 export function mediaTypeProblem(contentType: string | undefined): string | undefined {
-  const [type = '', ...params] = (contentType ?? '').toLowerCase().split(';').map((p) => p.trim());
+  const [type = '', ...params] = (contentType ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((p) => p.trim());
   if (type !== 'application/json' && !type.endsWith('+json')) return 'Content-Type must be application/json';
   for (const param of params) {
     const [name, value = ''] = param.split('=').map((p) => p.trim());
@@ -28,11 +31,17 @@ export function mediaTypeProblem(contentType: string | undefined): string | unde
 
 function flatten(obj: Record<string, unknown>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(obj)) out[k.toLowerCase()] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
+  for (const [k, v] of Object.entries(obj))
+    out[k.toLowerCase()] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
   return out;
 }
 
-export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?: () => Date; sources?: readonly SourceDefinition[] }): Router {
+export function createWebhookRouter(deps: {
+  ingest: Ingest;
+  logger: Logger;
+  now?: () => Date;
+  sources?: readonly SourceDefinition[];
+}): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
   const logOf = (res: Response) => (res.locals.log as Logger | undefined) ?? deps.logger;
@@ -42,7 +51,11 @@ export function createWebhookRouter(deps: { ingest: Ingest; logger: Logger; now?
   };
   for (const { name: source } of deps.sources ?? SOURCES) {
     const precheck = (req: Request, res: Response, next: NextFunction) => {
-      const head = { source, headers: flatten(req.headers as Record<string, unknown>), query: flatten(req.query as Record<string, unknown>) };
+      const head = {
+        source,
+        headers: flatten(req.headers as Record<string, unknown>),
+        query: flatten(req.query as Record<string, unknown>),
+      };
       const answer = deps.ingest.precheck(head, logOf(res));
       if (!answer) return next();
       // The body is never read: close the connection rather than drain it.

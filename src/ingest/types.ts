@@ -22,13 +22,7 @@ export type VerifyResult = { ok: true } | { ok: false; reason: CredentialProblem
 
 /** Every way ingest refuses a delivery; `./answer.ts` turns each into its HTTP answer. */
 export type IngestErrorCode =
-  | 'bad_signature'
-  | 'bad_token'
-  | 'invalid_json'
-  | 'invalid_utf8'
-  | 'missing_action'
-  | 'missing_type'
-  | 'store_unavailable';
+  'bad_signature' | 'bad_token' | 'invalid_json' | 'invalid_utf8' | 'missing_action' | 'missing_type' | 'store_unavailable';
 
 /** Errors carry a code and an HTTP status; `./answer.ts` turns them into answers. */
 export class IngestError extends Error {

@@ -11,7 +11,10 @@ import type { NextFunction, Request, Response } from 'express';
 
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
   const v4 = a.startsWith('::ffff:') ? a.slice(7) : a;
   return isIP(v4) === 4 && v4.startsWith('127.');
@@ -27,19 +30,30 @@ export function isLoopbackHost(host: string | undefined): boolean {
 
 /** Every address a proxy header names (X-Forwarded-For, X-Real-IP, Forwarded: for=…). */
 function forwardedAddresses(req: Request): string[] {
-  const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : (v ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
-  const forwarded = list(req.headers.forwarded).flatMap((part) => [...part.matchAll(/for="?([^";,]+)"?/gi)].map((m) => (m[1] as string).replace(/:\d+$/, '')));
+  const list = (v: string | string[] | undefined) =>
+    (Array.isArray(v) ? v.join(',') : (v ?? ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const forwarded = list(req.headers.forwarded).flatMap((part) =>
+    [...part.matchAll(/for="?([^";,]+)"?/gi)].map((m) => (m[1] as string).replace(/:\d+$/, '')),
+  );
   return [...list(req.headers['x-forwarded-for']), ...list(req.headers['x-real-ip']), ...forwarded];
 }
 
 export function isLocalRequest(req: Request): boolean {
-  return isLoopbackAddress(req.socket.remoteAddress) && forwardedAddresses(req).every(isLoopbackAddress) && isLoopbackHost(req.headers.host);
+  return (
+    isLoopbackAddress(req.socket.remoteAddress) && forwardedAddresses(req).every(isLoopbackAddress) && isLoopbackHost(req.headers.host)
+  );
 }
 
 export function previewAccess(allowRemote: boolean) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (allowRemote || isLocalRequest(req)) return next();
-    res.status(403).json({ status: 'error', reason: 'the preview answers only on this machine (127.0.0.1); set PREVIEW_ALLOW_REMOTE=1 to open it to others' });
+    res.status(403).json({
+      status: 'error',
+      reason: 'the preview answers only on this machine (127.0.0.1); set PREVIEW_ALLOW_REMOTE=1 to open it to others',
+    });
   };
 }
 

@@ -53,9 +53,26 @@ export function createPreview(opts: PreviewOptions): { router: Router; close(): 
   const pretend = pretendConfig(opts.config);
   const plugins: Partial<Record<string, SourcePlugin>> = {};
   for (const source of opts.sources) plugins[source.name] = source.plugin(pretend);
-  const ingest = createIngest({ plugins, sources: opts.sources, store: opts.handlers.store, queue: opts.queue, metrics: opts.metrics, logger });
+  const ingest = createIngest({
+    plugins,
+    sources: opts.sources,
+    store: opts.handlers.store,
+    queue: opts.queue,
+    metrics: opts.metrics,
+    logger,
+  });
   const scenarios = createScenarioRunner({ ingest, logger, fixturesDir: opts.fixturesDir, delayMs: opts.scenarioDelayMs });
-  const clicks = createPreviewClicks({ workspace: opts.workspace, logger, handlers: { ...opts.handlers, ...createDryRunSourceApis(logger) } });
-  const routes = createPreviewRouter({ workspace: opts.workspace, clicks, scenarios, logger, allowRemote: opts.config.preview.allowRemote });
+  const clicks = createPreviewClicks({
+    workspace: opts.workspace,
+    logger,
+    handlers: { ...opts.handlers, ...createDryRunSourceApis(logger) },
+  });
+  const routes = createPreviewRouter({
+    workspace: opts.workspace,
+    clicks,
+    scenarios,
+    logger,
+    allowRemote: opts.config.preview.allowRemote,
+  });
   return { router: routes.router, close: routes.closeStreams };
 }

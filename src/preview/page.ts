@@ -54,7 +54,10 @@ export interface PageParts {
 
 export function previewPageHtml(p: PageParts): string {
   const buttons = p.scenarios
-    .map((s) => `<button type="button" data-scenario="${esc(s.name)}" title="${esc(s.description)}"${s.name === 'all-fixtures' ? ' class="all"' : ''}>${esc(s.name === 'all-fixtures' ? 'Replay all fixtures' : s.name)}</button>`)
+    .map(
+      (s) =>
+        `<button type="button" data-scenario="${esc(s.name)}" title="${esc(s.description)}"${s.name === 'all-fixtures' ? ' class="all"' : ''}>${esc(s.name === 'all-fixtures' ? 'Replay all fixtures' : s.name)}</button>`,
+    )
     .join('');
   const channels = p.channels.map(channelHtml).join('');
   return `<!doctype html>

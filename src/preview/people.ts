@@ -25,5 +25,10 @@ export const PREVIEW_CLICKER = { id: 'U_PREVIEW_YOU', handle: 'you' } as const;
 
 /** The Sentry member list as `GET /organizations/{org}/members/` answers it. */
 export function pretendSentryMembers(): Record<string, unknown>[] {
-  return PRETEND_PEOPLE.map((p) => ({ id: `m${p.sentryUserId}`, email: p.email, name: p.name, user: { id: p.sentryUserId, name: p.name, email: p.email, username: p.handle } }));
+  return PRETEND_PEOPLE.map((p) => ({
+    id: `m${p.sentryUserId}`,
+    email: p.email,
+    name: p.name,
+    user: { id: p.sentryUserId, name: p.name, email: p.email, username: p.handle },
+  }));
 }

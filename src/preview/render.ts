@@ -43,7 +43,9 @@ const controls: ControlRenderer = (el, block) => {
     return `<button type="button" class="btn act${style}"${ids}${data('value', el.value)}>${plainText(el.text)}</button>`;
   }
   if (el.type === 'overflow') {
-    const options = ((el.options as Json[] | undefined) ?? []).map((o) => `<option value="${esc(String(o.value ?? ''))}">${plainText(o.text)}</option>`).join('');
+    const options = ((el.options as Json[] | undefined) ?? [])
+      .map((o) => `<option value="${esc(String(o.value ?? ''))}">${plainText(o.text)}</option>`)
+      .join('');
     return `<select class="select act" data-kind="option" aria-label="More actions"${ids}><option value="">⋮ More…</option>${options}</select>`;
   }
   if (el.type === 'users_select') {
@@ -60,7 +62,9 @@ function clock(ts: string): string {
 }
 
 function bodyOf(blocks: unknown[], text: string): string {
-  return blocks.length ? blocksToHtml(blocks as Json[], controls) : `<div class="section"><div class="text">${mrkdwnToHtml(text)}</div></div>`;
+  return blocks.length
+    ? blocksToHtml(blocks as Json[], controls)
+    : `<div class="section"><div class="text">${mrkdwnToHtml(text)}</div></div>`;
 }
 
 export function messageHtml(channel: string, m: PreviewMessage): string {
@@ -73,7 +77,9 @@ export function messageHtml(channel: string, m: PreviewMessage): string {
     bodyOf(m.blocks, m.text) +
     '<div class="tools">' +
     `<button type="button" class="tool copy" data-json="${esc(JSON.stringify(payload, null, 2))}">Copy JSON</button>` +
-    (m.blocks.length ? `<a class="tool" href="${esc(builderLink(m.blocks))}" target="_blank" rel="noopener noreferrer">Open in Block Kit Builder</a>` : '') +
+    (m.blocks.length
+      ? `<a class="tool" href="${esc(builderLink(m.blocks))}" target="_blank" rel="noopener noreferrer">Open in Block Kit Builder</a>`
+      : '') +
     '</div></div></div>'
   );
 }
@@ -81,7 +87,9 @@ export function messageHtml(channel: string, m: PreviewMessage): string {
 export function threadHtml(t: PreviewThread): string {
   const parent = t.parent ? messageHtml(t.channel, t.parent) : '<p class="gone">The parent message is no longer kept in the preview.</p>';
   const n = t.replies.length + t.droppedReplies;
-  const dropped = t.droppedReplies ? `<p class="gone">${t.droppedReplies} older ${t.droppedReplies === 1 ? 'reply' : 'replies'} not kept.</p>` : '';
+  const dropped = t.droppedReplies
+    ? `<p class="gone">${t.droppedReplies} older ${t.droppedReplies === 1 ? 'reply' : 'replies'} not kept.</p>`
+    : '';
   const replies = n
     ? `<div class="thread"><div class="label">${n} ${n === 1 ? 'reply' : 'replies'}</div>${dropped}${t.replies.map((r) => messageHtml(t.channel, r)).join('')}</div>`
     : '';
@@ -93,11 +101,7 @@ function ephemeralHtml(e: PreviewEphemeral): string {
 }
 
 export function ephemeralsHtml(c: PreviewChannel): string {
-  return c.ephemerals
-    .slice()
-    .reverse()
-    .map(ephemeralHtml)
-    .join('');
+  return c.ephemerals.slice().reverse().map(ephemeralHtml).join('');
 }
 
 /** A channel's section without its threads (the page fills those in). */
@@ -108,13 +112,21 @@ export function channelShellHtml(c: Pick<PreviewChannel, 'id'>): string {
 
 export function channelHtml(c: PreviewChannel): string {
   // Newest thread first, by the parent's ts: an update keeps a thread where it is, as in Slack.
-  const threads = [...c.threads.values()].sort((a, b) => Number(b.ts) - Number(a.ts)).map(threadHtml).join('');
-  return channelShellHtml(c).replace('<div class="ephemerals"></div><div class="threads"></div>', `<div class="ephemerals">${ephemeralsHtml(c)}</div><div class="threads">${threads}</div>`);
+  const threads = [...c.threads.values()]
+    .sort((a, b) => Number(b.ts) - Number(a.ts))
+    .map(threadHtml)
+    .join('');
+  return channelShellHtml(c).replace(
+    '<div class="ephemerals"></div><div class="threads"></div>',
+    `<div class="ephemerals">${ephemeralsHtml(c)}</div><div class="threads">${threads}</div>`,
+  );
 }
 
 export function channelListHtml(channels: PreviewChannel[]): string {
   if (!channels.length) return '<li class="empty">No channels yet: run a scenario.</li>';
-  return channels.map((c) => `<li><a href="#${channelDomId(c.id)}"># ${esc(c.id)}</a> <span class="count">${c.threads.size}</span></li>`).join('');
+  return channels
+    .map((c) => `<li><a href="#${channelDomId(c.id)}"># ${esc(c.id)}</a> <span class="count">${c.threads.size}</span></li>`)
+    .join('');
 }
 
 export function modalHtml(m: PreviewModal): string {

@@ -27,7 +27,8 @@ export interface PreviewDeps {
 }
 
 /** The page loads nothing but itself: no remote script, style, font, image or connection. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const clickSchema = z.strictObject({
   channel: z.string().min(1).max(64),
@@ -83,7 +84,9 @@ export function createPreviewRouter(deps: PreviewDeps): PreviewRoutes {
 
   router.get('/preview', (_req, res) => {
     secure(res);
-    res.type('html').send(previewPageHtml({ channels: workspace.channels(), modals: workspace.modals(), scenarios: deps.scenarios.list() }));
+    res
+      .type('html')
+      .send(previewPageHtml({ channels: workspace.channels(), modals: workspace.modals(), scenarios: deps.scenarios.list() }));
   });
 
   router.get('/preview/app.js', (_req, res) => {

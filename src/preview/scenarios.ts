@@ -29,7 +29,11 @@ const moduleDir = path.dirname(fileURLToPath(import.meta.url));
 
 /** src/preview (vitest) and dist/src/preview (npm start) both sit inside the checkout. */
 export function findFixturesDir(cwd: string = process.cwd()): string | undefined {
-  const candidates = [path.resolve(cwd, 'fixtures'), path.resolve(moduleDir, '../../fixtures'), path.resolve(moduleDir, '../../../fixtures')];
+  const candidates = [
+    path.resolve(cwd, 'fixtures'),
+    path.resolve(moduleDir, '../../fixtures'),
+    path.resolve(moduleDir, '../../../fixtures'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
 }
 
@@ -48,10 +52,21 @@ export function injectionOf(file: string, text: string, nonce: string, now: Date
   if (source === 'sentry') {
     const resource = detectSentryResource(file, json);
     if (!resource) return null;
-    const headers = { 'content-type': 'application/json', 'sentry-hook-resource': resource, 'sentry-hook-timestamp': String(Math.floor(now.getTime() / 1000)), 'request-id': nonce };
+    const headers = {
+      'content-type': 'application/json',
+      'sentry-hook-resource': resource,
+      'sentry-hook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'request-id': nonce,
+    };
     return { source, headers, query: {}, body: Buffer.from(JSON.stringify({ ...json, _replay: nonce })), receivedAt: now };
   }
-  return { source, headers: { 'content-type': 'application/json' }, query: {}, body: Buffer.from(JSON.stringify({ ...json, id: nonce, _replay: nonce })), receivedAt: now };
+  return {
+    source,
+    headers: { 'content-type': 'application/json' },
+    query: {},
+    body: Buffer.from(JSON.stringify({ ...json, id: nonce, _replay: nonce })),
+    receivedAt: now,
+  };
 }
 
 export function createScenarioRunner(deps: { ingest: Ingest; logger: Logger; fixturesDir?: string; delayMs?: number }): ScenarioRunner {

@@ -35,7 +35,10 @@ export function dryRunSentryFetch(logger: Logger): DryRunFetch {
     const url = urlOf(input);
     const method = init?.method ?? 'GET';
     const body = bodyOf(init);
-    logger.info({ dryRun: true, api: 'sentry', method, path: url.pathname, query: url.search, body }, `dry-run Sentry ${method} ${url.pathname}`);
+    logger.info(
+      { dryRun: true, api: 'sentry', method, path: url.pathname, query: url.search, body },
+      `dry-run Sentry ${method} ${url.pathname}`,
+    );
     if (/\/members\/$/.test(url.pathname)) return json(pretendSentryMembers());
     const issueId = /\/issues\/([^/]+)\/$/.exec(url.pathname)?.[1];
     // Sentry answers a change with the changed fields; status and substatus are the ones read back.
@@ -50,14 +53,22 @@ export function dryRunBugseeFetch(logger: Logger): DryRunFetch {
   return async (input, init) => {
     const url = urlOf(input);
     const method = init?.method ?? 'GET';
-    logger.info({ dryRun: true, api: 'bugsee', method, path: url.pathname, body: bodyOf(init) }, `dry-run Bugsee ${method} ${url.pathname}`);
+    logger.info(
+      { dryRun: true, api: 'bugsee', method, path: url.pathname, body: bodyOf(init) },
+      `dry-run Bugsee ${method} ${url.pathname}`,
+    );
     return json({});
   };
 }
 
 export function createDryRunSourceApis(logger: Logger): { sentryApi: SentryApi; bugseeApi: BugseeApi } {
   return {
-    sentryApi: createSentryApi({ baseUrl: PRETEND_BASE, tokens: { tokenForOrg: async () => PRETEND_TOKEN }, fetch: dryRunSentryFetch(logger), timeoutMs: 5000 }),
+    sentryApi: createSentryApi({
+      baseUrl: PRETEND_BASE,
+      tokens: { tokenForOrg: async () => PRETEND_TOKEN },
+      fetch: dryRunSentryFetch(logger),
+      timeoutMs: 5000,
+    }),
     bugseeApi: createBugseeApi({ baseUrl: PRETEND_BASE, token: PRETEND_TOKEN, fetch: dryRunBugseeFetch(logger), timeoutMs: 5000 }),
   };
 }

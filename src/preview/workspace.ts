@@ -58,7 +58,13 @@ export interface WorkspaceLimits {
   modals: number;
 }
 
-export const DEFAULT_LIMITS: WorkspaceLimits = { channels: 20, threadsPerChannel: 40, repliesPerThread: 60, ephemeralsPerChannel: 10, modals: 5 };
+export const DEFAULT_LIMITS: WorkspaceLimits = {
+  channels: 20,
+  threadsPerChannel: 40,
+  repliesPerThread: 60,
+  ephemeralsPerChannel: 10,
+  modals: 5,
+};
 
 export interface PretendWorkspace {
   /** The dry-run Slack client's observer (see `createSlackClients`). */
@@ -184,7 +190,14 @@ export function createPretendWorkspace(limits: WorkspaceLimits = DEFAULT_LIMITS)
         case 'users.info': {
           const person = PRETEND_PEOPLE.find((p) => p.id === args.user);
           if (!person) return;
-          return { user: { id: person.id, name: person.handle, real_name: person.name, profile: { email: person.email, real_name: person.name, display_name: person.handle } } };
+          return {
+            user: {
+              id: person.id,
+              name: person.handle,
+              real_name: person.name,
+              profile: { email: person.email, real_name: person.name, display_name: person.handle },
+            },
+          };
         }
         default:
           return;

@@ -8,17 +8,8 @@ import { DelayedError, Queue as BullQueue, Worker, type Job } from 'bullmq';
 import { createRedisClient, redisTarget, type RedisClient } from '../store/redis/client.js';
 import { createInboxAdmission } from './inbox.js';
 import { createInboxPump, type InboxPump } from './inbox-pump.js';
-import {
-  DeferError,
-  RetryableError,
-  type DeliveryJob,
-  type JobContext,
-  type JobHandler,
-  type Queue,
-  type QueueCounts,
-  type QueueOptions,
-  type WorkerOptions,
-} from './queue.js';
+import { DeferError, RetryableError, type DeliveryJob, type JobContext, type JobHandler, type Queue, type QueueCounts } from './queue.js';
+import { type QueueOptions, type WorkerOptions } from './queue.js';
 
 export interface BullQueueOptions extends QueueOptions {
   /** How long a job's lock lives without renewal: a dead worker's job is taken again after this. Default 30 s. */
@@ -142,7 +133,8 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
   const addMany = async (items: { job: DeliveryJob; jobId: string }[]) => {
     const index = producerConnection.pipeline();
     for (const b of items) {
-      if (b.job.seq && b.job.event.threadKey) index.set(seqIndexKey(b.job.event.threadKey, b.job.seq), toBullId(b.jobId), 'EX', SEQ_INDEX_TTL_SECONDS);
+      if (b.job.seq && b.job.event.threadKey)
+        index.set(seqIndexKey(b.job.event.threadKey, b.job.seq), toBullId(b.jobId), 'EX', SEQ_INDEX_TTL_SECONDS);
     }
     const results = await index.exec();
     const failed = results?.find(([err]) => err);
@@ -166,11 +158,10 @@ export function createBullQueue(deps: CreateBullQueueDeps): BullDeliveryQueue {
     const batch = pending;
     pending = [];
     if (!batch.length) return;
-    addMany(batch)
-      .then(
-        () => batch.forEach((b) => b.resolve()),
-        (err: unknown) => batch.forEach((b) => b.reject(asError(err))),
-      );
+    addMany(batch).then(
+      () => batch.forEach((b) => b.resolve()),
+      (err: unknown) => batch.forEach((b) => b.reject(asError(err))),
+    );
   }
 
   return {

@@ -80,7 +80,14 @@ export function createInboxAdmission(client: RedisClient, storePrefix: string) {
       if (claims.alias) keys.push(k.claim(claims.alias));
       if (claims.counter) keys.push(k.ctr(claims.counter));
       const { seq: _seq, ...rest } = job;
-      const args = [Math.max(1, Math.ceil(claims.ttlSeconds)), claims.alias ? '1' : '0', claims.counter ? '1' : '0', jobId, JSON.stringify(rest), job.event.threadKey ?? ''];
+      const args = [
+        Math.max(1, Math.ceil(claims.ttlSeconds)),
+        claims.alias ? '1' : '0',
+        claims.counter ? '1' : '0',
+        jobId,
+        JSON.stringify(rest),
+        job.event.threadKey ?? '',
+      ];
       const [won, value] = (await run(keys, args)) as [number, string];
       const m = /^[pd]:(\d+)$/.exec(value);
       const seq = m ? Number(m[1]) : undefined;

@@ -34,8 +34,6 @@ export function prepareJobStatements(db: BetterSqlite3.Database) {
   );
   const prune = db.prepare(`DELETE FROM jobs WHERE status = ? AND finished_at < ?`);
   const countOf = db.prepare<[string]>(`SELECT count(*) AS n FROM jobs WHERE status = ?`);
-  const countReady = db.prepare<[number]>(
-    `SELECT count(*) AS n FROM jobs WHERE status = 'waiting' AND run_at <= ?`,
-  );
+  const countReady = db.prepare<[number]>(`SELECT count(*) AS n FROM jobs WHERE status = 'waiting' AND run_at <= ?`);
   return { insert, seqStatus, backlogRow, claim, renew, finish, reschedule, fail, prune, countOf, countReady };
 }

@@ -12,16 +12,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteClaims } from '../store/sqlite.js';
 import type { AdmitClaims, AdmitResult } from './inbox.js';
 import { prepareJobStatements } from './sqlite-statements.js';
-import {
-  DeferError,
-  RetryableError,
-  type DeliveryJob,
-  type JobContext,
-  type JobHandler,
-  type Queue,
-  type QueueCounts,
-  type QueueOptions,
-} from './queue.js';
+import { DeferError, RetryableError, type DeliveryJob, type JobContext, type JobHandler, type Queue, type QueueCounts } from './queue.js';
+import { type QueueOptions } from './queue.js';
 
 export interface SqliteQueueOptions extends QueueOptions {
   /** How long a claim lasts without renewal: a dead worker's job runs again after this. Default 30 s. */

@@ -99,11 +99,13 @@ export function createAssigneeDirectory(deps: {
     const key = `${org}\n${query}`;
     const hit = cache.get(key);
     if (hit && now() - hit.at < ttl) return hit.dir;
-    const dir = Promise.all([deps.sentryApi.listMembers(org, query || undefined), deps.sentryApi.listTeams(org, query || undefined)]).then(([m, t]) => ({
-      people: peopleOf(m),
-      teams: teamsOf(t),
-      truncated: m.length >= SENTRY_PAGE || t.length >= SENTRY_PAGE,
-    }));
+    const dir = Promise.all([deps.sentryApi.listMembers(org, query || undefined), deps.sentryApi.listTeams(org, query || undefined)]).then(
+      ([m, t]) => ({
+        people: peopleOf(m),
+        teams: teamsOf(t),
+        truncated: m.length >= SENTRY_PAGE || t.length >= SENTRY_PAGE,
+      }),
+    );
     const entry: { at: number; dir: Promise<Directory>; value?: Directory } = { at: now(), dir };
     cache.delete(key);
     cache.set(key, entry);
@@ -150,7 +152,10 @@ export function createAssigneeDirectory(deps: {
       }
       const match = (p: Person) => !query || p.haystack.includes(query.replace(/^#/, ''));
       const option = (kind: 'user' | 'team', p: Person): Option => ({
-        text: { type: 'plain_text', text: cut(kind === 'user' && p.email && p.email !== p.name ? `${p.name} (${p.email})` : p.name, OPTION_TEXT) },
+        text: {
+          type: 'plain_text',
+          text: cut(kind === 'user' && p.email && p.email !== p.name ? `${p.name} (${p.email})` : p.name, OPTION_TEXT),
+        },
         value: `${kind}:${p.id}`,
       });
       const groups: OptionGroups['option_groups'] = [];
@@ -159,7 +164,10 @@ export function createAssigneeDirectory(deps: {
       if (people.length) groups.push({ label: { type: 'plain_text', text: 'People' }, options: people.map((p) => option('user', p)) });
       if (teams.length) groups.push({ label: { type: 'plain_text', text: 'Teams' }, options: teams.map((t) => option('team', t)) });
       if (!query || 'unassign'.startsWith(query) || 'nobody'.startsWith(query)) {
-        groups.push({ label: { type: 'plain_text', text: 'Nobody' }, options: [{ text: { type: 'plain_text', text: 'Unassign' }, value: UNASSIGN_VALUE }] });
+        groups.push({
+          label: { type: 'plain_text', text: 'Nobody' },
+          options: [{ text: { type: 'plain_text', text: 'Unassign' }, value: UNASSIGN_VALUE }],
+        });
       }
       return { option_groups: groups };
     },

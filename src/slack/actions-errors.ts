@@ -53,7 +53,10 @@ function sentryFailure(err: SentryApiError, org: string | undefined): Failure {
     case 'no_token':
       return { result: 'no_token', text: `Reinstall the Sentry integration (no token for org ${org ? esc(org) : 'this org'}).` };
     case 'not_configured':
-      return { result: 'not_configured', text: "Threadline can't renew its Sentry token: SENTRY_CLIENT_ID and SENTRY_CLIENT_SECRET must be set. Ask an admin." };
+      return {
+        result: 'not_configured',
+        text: "Threadline can't renew its Sentry token: SENTRY_CLIENT_ID and SENTRY_CLIENT_SECRET must be set. Ask an admin.",
+      };
     default:
       return { result: 'bad_request', text: `Sentry refused the change (HTTP ${err.status}), so nothing was changed.` };
   }
@@ -80,7 +83,10 @@ function bugseeFailure(err: BugseeApiError): Failure {
 
 function slackFailure(err: SlackCallError): Failure {
   if (err.code === 'missing_scope') {
-    return { result: 'slack_scope', text: `Slack refused ${err.method}: Threadline lacks a scope (users:read.email). Reinstall the app to grant it.` };
+    return {
+      result: 'slack_scope',
+      text: `Slack refused ${err.method}: Threadline lacks a scope (users:read.email). Reinstall the app to grant it.`,
+    };
   }
   return { result: 'slack_error', text: `Slack refused ${err.method} (${err.code}); try again.` };
 }
@@ -100,7 +106,11 @@ export interface ReportDeps {
 }
 
 /** Shows `text` to one person only. A failure to do so is logged: there is nowhere else to say it. */
-export async function tellClicker(deps: Pick<ReportDeps, 'slack' | 'logger'>, where: { teamId?: string; channelId?: string; userId?: string }, text: string): Promise<void> {
+export async function tellClicker(
+  deps: Pick<ReportDeps, 'slack' | 'logger'>,
+  where: { teamId?: string; channelId?: string; userId?: string },
+  text: string,
+): Promise<void> {
   if (!where.teamId || !where.channelId || !where.userId) return;
   try {
     const slack = await deps.slack.forTeam(where.teamId);

@@ -90,9 +90,14 @@ export function threadKeyOf(value: ActionValue): string {
  * Decodes a button's value and checks it names the subject of the message it sits on; a value
  * edited to point at another issue is refused.
  */
-export function valueFor<T extends ActionValue>(raw: string | null | undefined, thread: ThreadRecord, is: (v: ActionValue | null) => v is T): T {
+export function valueFor<T extends ActionValue>(
+  raw: string | null | undefined,
+  thread: ThreadRecord,
+  is: (v: ActionValue | null) => v is T,
+): T {
   const value = decodeActionValue(raw);
   if (!value || !is(value)) throw new ActionRefusal('invalid', "This button's data could not be read, so nothing was changed.");
-  if (threadKeyOf(value) !== thread.threadKey) throw new ActionRefusal('invalid', "This button doesn't match its message, so nothing was changed.");
+  if (threadKeyOf(value) !== thread.threadKey)
+    throw new ActionRefusal('invalid', "This button doesn't match its message, so nothing was changed.");
   return value;
 }

@@ -78,7 +78,12 @@ export function sentryIssueEvent(
   });
 }
 
-export function bugseeIssueEvent(click: Click, ids: { appKey: string; issueKey: string }, type: 'bugsee.issue.closed' | 'bugsee.issue.reopened', state: Partial<BugseeIssueState>) {
+export function bugseeIssueEvent(
+  click: Click,
+  ids: { appKey: string; issueKey: string },
+  type: 'bugsee.issue.closed' | 'bugsee.issue.reopened',
+  state: Partial<BugseeIssueState>,
+) {
   const summary = typeof click.thread.state.summary === 'string' ? click.thread.state.summary : ids.issueKey;
   return syntheticEvent(click, {
     type,
@@ -92,7 +97,11 @@ export function bugseeIssueEvent(click: Click, ids: { appKey: string; issueKey: 
 
 export function feedbackReplyEvent(click: Click, ids: { appKey: string; deviceId: string }, text: string, now: Date = new Date()) {
   const createdOn = now.toISOString();
-  const state: Partial<BugseeFeedbackState> = { appKey: ids.appKey, deviceId: ids.deviceId, lastMessage: { text, createdOn, direction: 'out' } };
+  const state: Partial<BugseeFeedbackState> = {
+    appKey: ids.appKey,
+    deviceId: ids.deviceId,
+    lastMessage: { text, createdOn, direction: 'out' },
+  };
   return syntheticEvent(
     click,
     {

@@ -29,7 +29,13 @@ interface StatusChange {
 const ARCHIVE_ECHOES = ['sentry.issue.archived', 'sentry.issue.ignored'] as const;
 
 function archived(body: SentryIssueUpdate, substatus: string, statusDetails: Record<string, unknown>): StatusChange {
-  return { body, type: 'sentry.issue.archived', state: { status: 'ignored', substatus }, detail: { action: 'archived', statusDetails }, echoes: ARCHIVE_ECHOES };
+  return {
+    body,
+    type: 'sentry.issue.archived',
+    state: { status: 'ignored', substatus },
+    detail: { action: 'archived', statusDetails },
+    echoes: ARCHIVE_ECHOES,
+  };
 }
 
 /** Button and overflow option → the change it asks Sentry for. */
@@ -49,7 +55,9 @@ export const SENTRY_CHANGES: Record<'resolve' | 'unresolve' | 'archive' | Sentry
     detail: { action: 'unresolved' },
     echoes: ['sentry.issue.unresolved'],
   },
-  archive: archived({ status: 'ignored', substatus: 'archived_until_escalating' }, 'archived_until_escalating', { ignoreUntilEscalating: true }),
+  archive: archived({ status: 'ignored', substatus: 'archived_until_escalating' }, 'archived_until_escalating', {
+    ignoreUntilEscalating: true,
+  }),
   resolve_next_release: {
     body: { status: 'resolvedInNextRelease' },
     type: 'sentry.issue.resolved',
@@ -57,9 +65,15 @@ export const SENTRY_CHANGES: Record<'resolve' | 'unresolve' | 'archive' | Sentry
     detail: { action: 'resolved', statusDetails: { inNextRelease: true } },
     echoes: ['sentry.issue.resolved'],
   },
-  archive_until_100_events: archived({ status: 'ignored', statusDetails: { ignoreCount: 100 } }, 'archived_until_condition_met', { ignoreCount: 100 }),
-  archive_1h: archived({ status: 'ignored', statusDetails: { ignoreDuration: 60 } }, 'archived_until_condition_met', { ignoreDuration: 60 }),
-  archive_24h: archived({ status: 'ignored', statusDetails: { ignoreDuration: 1440 } }, 'archived_until_condition_met', { ignoreDuration: 1440 }),
+  archive_until_100_events: archived({ status: 'ignored', statusDetails: { ignoreCount: 100 } }, 'archived_until_condition_met', {
+    ignoreCount: 100,
+  }),
+  archive_1h: archived({ status: 'ignored', statusDetails: { ignoreDuration: 60 } }, 'archived_until_condition_met', {
+    ignoreDuration: 60,
+  }),
+  archive_24h: archived({ status: 'ignored', statusDetails: { ignoreDuration: 1440 } }, 'archived_until_condition_met', {
+    ignoreDuration: 1440,
+  }),
 };
 
 async function applyChange(deps: Parameters<ClickWork>[0], click: Click, ids: SentryIssueValue, change: StatusChange) {
@@ -73,7 +87,8 @@ async function applyChange(deps: Parameters<ClickWork>[0], click: Click, ids: Se
 function sentryIds(raw: string | undefined, click: Click): SentryIssueValue {
   const ids = valueFor(raw, click.thread, isSentryIssueValue);
   const known = click.thread.state.org;
-  if (typeof known === 'string' && known && known !== ids.org) throw new ActionRefusal('invalid', "This button doesn't match its message, so nothing was changed.");
+  if (typeof known === 'string' && known && known !== ids.org)
+    throw new ActionRefusal('invalid', "This button doesn't match its message, so nothing was changed.");
   return ids;
 }
 
@@ -100,7 +115,8 @@ export const sentryMoreOption: ClickWork = async (deps, click, raw, ctx) => {
  */
 function assignIds(click: Click, siblingValues: readonly string[]): SentryIssueValue {
   const prefix = 'sentry:issue:';
-  if (!click.thread.threadKey.startsWith(prefix)) throw new ActionRefusal('invalid', "This message is not a Sentry issue, so nothing was changed.");
+  if (!click.thread.threadKey.startsWith(prefix))
+    throw new ActionRefusal('invalid', 'This message is not a Sentry issue, so nothing was changed.');
   const issueId = click.thread.threadKey.slice(prefix.length);
   const stateOrg = typeof click.thread.state.org === 'string' && click.thread.state.org ? click.thread.state.org : undefined;
   const sibling = siblingValues.map(decodeActionValue).find((v): v is SentryIssueValue => isSentryIssueValue(v) && v.issueId === issueId);
@@ -122,14 +138,20 @@ export const sentryAssign: ClickWork = async (deps, click, raw, ctx) => {
   if (!choice) throw new ActionRefusal('invalid', 'This choice could not be read, so nothing was changed.');
   if (choice.kind === 'unassign') {
     await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: '' });
-    return { event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee: null }, { action: 'assigned' }), echoTypes: ['sentry.issue.assigned'] };
+    return {
+      event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee: null }, { action: 'assigned' }),
+      echoTypes: ['sentry.issue.assigned'],
+    };
   }
   await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: `${choice.kind}:${choice.id}` });
   // The name as the picker listed it (cached); the option's own text is the fallback.
   const known = deps.assignees?.known(ids.org, choice);
   const name = known?.name ?? (raw.selectedText ? raw.selectedText.replace(/ \([^()]*@[^()]*\)$/, '') : `${choice.kind} ${choice.id}`);
   const assignee = { type: choice.kind, id: choice.id, name, ...(known?.email ? { email: known.email } : {}) };
-  return { event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee }, { action: 'assigned' }), echoTypes: ['sentry.issue.assigned'] };
+  return {
+    event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee }, { action: 'assigned' }),
+    echoTypes: ['sentry.issue.assigned'],
+  };
 };
 
 /** The older users_select: Slack user → email → Sentry member → `assignedTo: "user:<id>"`. */
@@ -139,24 +161,39 @@ const legacyAssign: ClickWork = async (deps, click, raw, ctx) => {
   const chosen = raw.selectedUser;
   if (!chosen) throw new ActionRefusal('invalid', 'No person was chosen, so nothing was changed.');
   const slack = await deps.slack.forTeam(click.teamId);
-  const info = await slack.call<{ user?: { name?: string; real_name?: string; profile?: { email?: string; real_name?: string; display_name?: string } } }>('users.info', { user: chosen });
+  const info = await slack.call<{
+    user?: { name?: string; real_name?: string; profile?: { email?: string; real_name?: string; display_name?: string } };
+  }>('users.info', { user: chosen });
   const email = info.user?.profile?.email;
   if (!email) {
-    throw new ActionRefusal('no_email', `Slack shows no email for ${/^[UW][A-Z0-9]+$/.test(chosen) ? `<@${chosen}>` : esc(chosen)} (Threadline needs the users:read.email scope), so the issue can't be matched to a Sentry member.`);
+    throw new ActionRefusal(
+      'no_email',
+      `Slack shows no email for ${/^[UW][A-Z0-9]+$/.test(chosen) ? `<@${chosen}>` : esc(chosen)} (Threadline needs the users:read.email scope), so the issue can't be matched to a Sentry member.`,
+    );
   }
   const member = await deps.sentryApi.findMemberByEmail(ids.org, email).catch((err: unknown) => {
     // The member list needs a different permission than the issue itself: name the right one.
     if (err instanceof SentryApiError && (err.code === 'unauthorized' || err.code === 'forbidden')) {
-      throw new ActionRefusal(err.code, `Sentry refused to list the members of ${esc(ids.org)} (HTTP ${err.status}): Threadline's Sentry integration lacks Organization: Read (or Member: Read).`);
+      throw new ActionRefusal(
+        err.code,
+        `Sentry refused to list the members of ${esc(ids.org)} (HTTP ${err.status}): Threadline's Sentry integration lacks Organization: Read (or Member: Read).`,
+      );
     }
     throw err;
   });
   const userId = member?.user?.id;
-  if (!member || !userId) throw new ActionRefusal('no_member', `No Sentry member of ${esc(ids.org)} has the email ${esc(email)}, so the issue was not assigned.`);
+  if (!member || !userId)
+    throw new ActionRefusal('no_member', `No Sentry member of ${esc(ids.org)} has the email ${esc(email)}, so the issue was not assigned.`);
   await deps.sentryApi.updateIssue(ids.org, ids.issueId, { assignedTo: `user:${userId}` });
   const name = member.user?.name || member.name || info.user?.profile?.real_name || info.user?.real_name || email;
   return {
-    event: sentryIssueEvent(click, ids, 'sentry.issue.assigned', { assignee: { type: 'user', id: String(userId), name, email } }, { action: 'assigned' }),
+    event: sentryIssueEvent(
+      click,
+      ids,
+      'sentry.issue.assigned',
+      { assignee: { type: 'user', id: String(userId), name, email } },
+      { action: 'assigned' },
+    ),
     echoTypes: ['sentry.issue.assigned'],
   };
 };

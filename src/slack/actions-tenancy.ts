@@ -18,9 +18,16 @@ interface Raw {
 /** `sentry.issue.resolve` → `sentry`; a thread's subject kind `bugsee.issue` → `bugsee`. */
 const sourceOf = (name: string | undefined) => name?.split(/[.:]/)[0] || undefined;
 
-export async function mayAct(deps: { tenancy?: Pick<Tenancy, 'clickRefusal'> }, facts: ClickFacts, thread: ThreadRecord, raw: Raw): Promise<void> {
+export async function mayAct(
+  deps: { tenancy?: Pick<Tenancy, 'clickRefusal'> },
+  facts: ClickFacts,
+  thread: ThreadRecord,
+  raw: Raw,
+): Promise<void> {
   if (!deps.tenancy) return;
-  const sources = new Set([sourceOf(thread.subjectKind ?? thread.threadKey), sourceOf(facts.actionId)].filter((s): s is string => Boolean(s)));
+  const sources = new Set(
+    [sourceOf(thread.subjectKind ?? thread.threadKey), sourceOf(facts.actionId)].filter((s): s is string => Boolean(s)),
+  );
   const values = [raw.value, raw.selectedOption, ...(raw.siblings ?? [])].filter((v): v is string => typeof v === 'string');
   for (const source of sources) {
     const refusal = await deps.tenancy.clickRefusal(source, { teamId: thread.teamId, userId: facts.userId ?? '', thread, values });

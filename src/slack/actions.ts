@@ -8,15 +8,8 @@
 import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
 import type { ClickFacts } from './actions-guard.js';
 import { closeBugseeIssue, reopenBugseeIssue } from './actions-bugsee.js';
-import {
-  FEEDBACK_REPLY_CALLBACK_ID,
-  REPLY_BLOCK_ID,
-  REPLY_INPUT_ID,
-  metadataValue,
-  openFeedbackReply,
-  parseReplyMetadata,
-  sendFeedbackReply,
-} from './actions-feedback.js';
+import { FEEDBACK_REPLY_CALLBACK_ID, REPLY_BLOCK_ID, REPLY_INPUT_ID, metadataValue, openFeedbackReply } from './actions-feedback.js';
+import { parseReplyMetadata, sendFeedbackReply } from './actions-feedback.js';
 import { runClick, type ActionDeps, type ClickWork, type RawAction } from './actions-run.js';
 import { sentryAssign, sentryMoreOption, sentryStatusButton } from './actions-sentry.js';
 import { tellClicker } from './actions-errors.js';
@@ -72,7 +65,9 @@ function siblingValues(body: BlockAction, action: Element): string[] {
   const blocks = (body.message?.blocks ?? []) as { type?: string; block_id?: string; elements?: Element[] }[];
   const holds = (b: (typeof blocks)[number]) => b.type === 'actions' && (b.elements ?? []).some((e) => e.action_id === action.action_id);
   const block = blocks.find((b) => b.block_id !== undefined && b.block_id === action.block_id && holds(b)) ?? blocks.find(holds);
-  return (block?.elements ?? []).flatMap((e) => [e.value, ...(e.options ?? []).map((o) => o.value)]).filter((v): v is string => typeof v === 'string');
+  return (block?.elements ?? [])
+    .flatMap((e) => [e.value, ...(e.options ?? []).map((o) => o.value)])
+    .filter((v): v is string => typeof v === 'string');
 }
 
 function rawOf(body: BlockAction, action: Element): RawAction {
@@ -112,8 +107,23 @@ function complete(deps: Partial<ActionDeps>): ActionDeps | null {
   const { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect } = deps;
   if (!store || !logger || !metrics || !slack || !sentryApi || !bugseeApi || !deliverDirect) return null;
   const assignees =
-    deps.assignees ?? createAssigneeDirectory({ sentryApi, onError: (org, err) => logger.warn({ org, error: (err as Error).message }, 'Sentry members or teams could not be listed') });
-  return { store, logger, metrics, slack, sentryApi, bugseeApi, deliverDirect, assignees, mayListAssignees: deps.mayListAssignees, tenancy: deps.tenancy };
+    deps.assignees ??
+    createAssigneeDirectory({
+      sentryApi,
+      onError: (org, err) => logger.warn({ org, error: (err as Error).message }, 'Sentry members or teams could not be listed'),
+    });
+  return {
+    store,
+    logger,
+    metrics,
+    slack,
+    sentryApi,
+    bugseeApi,
+    deliverDirect,
+    assignees,
+    mayListAssignees: deps.mayListAssignees,
+    tenancy: deps.tenancy,
+  };
 }
 
 export function registerActions(app: App, given: Partial<ActionDeps>): void {
@@ -125,7 +135,12 @@ export function registerActions(app: App, given: Partial<ActionDeps>): void {
     given.logger?.debug('button actions not registered: their dependencies were not given');
     return;
   }
-  registerAssignOptions(app, { store: deps.store, logger: deps.logger, assignees: deps.assignees as AssigneeDirectory, mayListAssignees: deps.mayListAssignees });
+  registerAssignOptions(app, {
+    store: deps.store,
+    logger: deps.logger,
+    assignees: deps.assignees as AssigneeDirectory,
+    mayListAssignees: deps.mayListAssignees,
+  });
   for (const actionId of BUTTON_ACTION_IDS) {
     app.action<BlockAction>(actionId, async ({ ack, body, action }) => {
       await ack();

@@ -41,11 +41,7 @@ function normalizeToken(t: string): string {
 }
 
 function tokenize(text: string): string[] {
-  return text
-    .trim()
-    .split(/\s+/u)
-    .filter(Boolean)
-    .map(normalizeToken);
+  return text.trim().split(/\s+/u).filter(Boolean).map(normalizeToken);
 }
 
 const names = (sources: readonly SourceDefinition[]) => sources.map((d) => d.name).join(' or ');

@@ -47,13 +47,23 @@ export interface ListOptions {
 export function listReply(subs: readonly Subscription[], opts: ListOptions = {}): string {
   const { page = 1, settings, sources } = opts;
   // The channel's settings close every page: they are set per channel, beside the subscriptions.
-  const set = settings ? Md.of(`\n*Channel settings*: ${describeSettings(settings).map((l) => cutText(l, LINE_MAX)).join(' · ')}`) : '';
+  const set = settings
+    ? Md.of(
+        `\n*Channel settings*: ${describeSettings(settings)
+          .map((l) => cutText(l, LINE_MAX))
+          .join(' · ')}`,
+      )
+    : '';
   if (subs.length === 0) {
-    return replyText(md`This channel has no subscriptions yet. Try \`/threadline subscribe sentry acme/web\` or \`/threadline help\`.${set}`);
+    return replyText(
+      md`This channel has no subscriptions yet. Try \`/threadline subscribe sentry acme/web\` or \`/threadline help\`.${set}`,
+    );
   }
   const pages = Math.ceil(subs.length / LIST_PAGE_SIZE);
   if (page > pages) {
-    return replyText(md`There is no page ${page}: this channel has ${subs.length} subscriptions on ${pages} ${pages === 1 ? 'page' : 'pages'}.`);
+    return replyText(
+      md`There is no page ${page}: this channel has ${subs.length} subscriptions on ${pages} ${pages === 1 ? 'page' : 'pages'}.`,
+    );
   }
   const from = (page - 1) * LIST_PAGE_SIZE;
   const shown = subs.slice(from, from + LIST_PAGE_SIZE);
@@ -72,5 +82,11 @@ export function listReply(subs: readonly Subscription[], opts: ListOptions = {})
 export function settingsReply(settings: ChannelSettings, changed: boolean): string {
   const head = changed ? '✅ Channel settings saved. This channel now has:' : "This channel's settings:";
   const how = changed ? '' : `\nChange one with \`/threadline settings --name=value\`, e.g. \`${SETTING_SPECS.mention.example}\`.`;
-  return replyText(Md.of(`${head}\n${describeSettings(settings).map((l) => `• ${l}`).join('\n')}${how}`));
+  return replyText(
+    Md.of(
+      `${head}\n${describeSettings(settings)
+        .map((l) => `• ${l}`)
+        .join('\n')}${how}`,
+    ),
+  );
 }

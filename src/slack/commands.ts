@@ -39,9 +39,7 @@ export const INVITE_HINT =
   '🔒 This is a private channel: Threadline can only post here once it is a member. Invite it with `/invite @Threadline`.';
 
 function looksPrivate(command: SlashCommand): boolean {
-  return (
-    command.channel_name === 'privategroup' || command.channel_id.startsWith('G') || command.channel_name.startsWith('mpdm-')
-  );
+  return command.channel_name === 'privategroup' || command.channel_id.startsWith('G') || command.channel_name.startsWith('mpdm-');
 }
 
 function isDirectMessage(command: SlashCommand): boolean {
@@ -93,7 +91,14 @@ async function subscribe(
     disabled: null,
   });
   deps.logger.info(
-    { teamId: saved.teamId, channelId: saved.channelId, source: saved.source, target: saved.target, kinds: saved.kinds, filters: saved.filters },
+    {
+      teamId: saved.teamId,
+      channelId: saved.channelId,
+      source: saved.source,
+      target: saved.target,
+      kinds: saved.kinds,
+      filters: saved.filters,
+    },
     existing ? 'subscription updated' : 'subscription created',
   );
   const verb = existing ? (existing.disabled ? 'Re-enabled and updated' : 'Updated') : 'Subscribed';
@@ -110,7 +115,10 @@ async function subscribe(
 async function unsubscribe(cmd: Extract<Command, { verb: 'unsubscribe' }>, command: SlashCommand, deps: CommandDeps): Promise<string> {
   const removed = await deps.store.removeSubscription(command.team_id, command.channel_id, cmd.source, cmd.target);
   if (removed) {
-    deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, source: cmd.source, target: cmd.target }, 'subscription removed');
+    deps.logger.info(
+      { teamId: command.team_id, channelId: command.channel_id, source: cmd.source, target: cmd.target },
+      'subscription removed',
+    );
     return replyText(Md.of(`🗑️ Unsubscribed: this channel no longer gets ${describeTarget(cmd, deps.sources)}.`));
   }
   const rest = await channelSubscriptions(command, deps);
@@ -137,7 +145,9 @@ async function settings(cmd: Extract<Command, { verb: 'settings' }>, command: Sl
   if (!deps.settings) return replyText(Md.of('⚠️ Channel settings are not available on this server.'));
   if (isDirectMessage(command)) return '⚠️ Settings belong to a channel: run `/threadline settings …` in the channel they are for.';
   const changed = Object.keys(cmd.patch).length > 0;
-  const now = changed ? await deps.settings.update(command.team_id, command.channel_id, cmd.patch) : await deps.settings.get(command.team_id, command.channel_id);
+  const now = changed
+    ? await deps.settings.update(command.team_id, command.channel_id, cmd.patch)
+    : await deps.settings.get(command.team_id, command.channel_id);
   if (changed) deps.logger.info({ teamId: command.team_id, channelId: command.channel_id, settings: now }, 'channel settings changed');
   return settingsReply(now, changed);
 }

@@ -98,7 +98,10 @@ function subscriptionBlocks(subs: ShownSubscription[]): Block[] {
   const blocks = channels.slice(0, MAX_CHANNELS).map((channelId) => {
     const lines = (byChannel.get(channelId) ?? []).map((s) => {
       const disabled = s.disabled ? `\n    ⛔ disabled: ${esc(s.disabled.reason)} since ${when(s.disabled.at)}` : '';
-      return clip(`• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}${s.paused ? PAUSED_MARK : ''}`, 500);
+      return clip(
+        `• ${describeTarget(s)} — ${describeKinds(s.kinds)} · ${describeFilters(s.filters)}${disabled}${s.paused ? PAUSED_MARK : ''}`,
+        500,
+      );
     });
     return section(fitLines(channel(channelId), lines));
   });

@@ -50,8 +50,14 @@ export function oauthCancelledPage(logger: Logger) {
       .type('html')
       .send(
         cancelled
-          ? page('Installation cancelled', 'The Threadline install was cancelled, so nothing was installed. You can close this page, or start the install again from Slack.')
-          : page('Installation did not complete', 'Slack did not finish the Threadline install, so nothing was installed. Start the install again from Slack.'),
+          ? page(
+              'Installation cancelled',
+              'The Threadline install was cancelled, so nothing was installed. You can close this page, or start the install again from Slack.',
+            )
+          : page(
+              'Installation did not complete',
+              'Slack did not finish the Threadline install, so nothing was installed. Start the install again from Slack.',
+            ),
       );
   };
 }

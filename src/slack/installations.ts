@@ -57,7 +57,10 @@ export interface ThreadlineInstallationStore extends InstallationStore {
   botTokenForTeam(teamId: string): Promise<string | undefined>;
 }
 
-export function createInstallationStore(deps: { store: SlackInstallationRepo & Pick<SubscriptionRepo, 'listSubscriptions' | 'setSubscriptionDisabled'>; cipher?: TokenCipher }): ThreadlineInstallationStore {
+export function createInstallationStore(deps: {
+  store: SlackInstallationRepo & Pick<SubscriptionRepo, 'listSubscriptions' | 'setSubscriptionDisabled'>;
+  cipher?: TokenCipher;
+}): ThreadlineInstallationStore {
   const { store } = deps;
   // The identity cipher seals nothing: treat it as no cipher, so the flag tells the truth.
   const cipher = deps.cipher && deps.cipher.sealing !== false ? deps.cipher : undefined;

@@ -40,9 +40,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
 /** Scopes no method call shows: slash commands, and posting to public channels without joining. */
 const IMPLICIT_SCOPES = ['commands', 'chat:write.public'] as const;
 
-export const REQUIRED_SCOPES: readonly string[] = [
-  ...new Set([...IMPLICIT_SCOPES, ...Object.values(METHOD_SCOPES).flat()]),
-].sort();
+export const REQUIRED_SCOPES: readonly string[] = [...new Set([...IMPLICIT_SCOPES, ...Object.values(METHOD_SCOPES).flat()])].sort();
 
 export const ACTION_IDS = {
   deadLetterRetry: 'threadline.deadletter.retry',

@@ -63,7 +63,13 @@ export const SETTING_SPECS: { [N in SettingName]: SettingSpec<N> } = {
     default: 'off',
     example: '--broadcast=regressions',
     describe: (v) =>
-      v === 'regressions' ? 'regressions also sent to the channel' : v === 'critical' ? 'critical alerts also sent to the channel' : v === 'all' ? 'every reply also sent to the channel' : 'replies stay in their thread',
+      v === 'regressions'
+        ? 'regressions also sent to the channel'
+        : v === 'critical'
+          ? 'critical alerts also sent to the channel'
+          : v === 'all'
+            ? 'every reply also sent to the channel'
+            : 'replies stay in their thread',
     help: '`--broadcast=regressions|critical|all|off`: also send those thread replies to the channel (off by default)',
   },
   'new-thread-after': {
@@ -87,7 +93,12 @@ export function isSettingName(name: string): name is SettingName {
   return Object.hasOwn(SETTING_SPECS, name);
 }
 
-const stored = z.looseObject({ mention: z.enum(['on', 'off']).optional(), threads: z.enum(['on', 'off']).optional(), broadcast: z.enum(BROADCASTS).optional(), 'new-thread-after': z.number().int().min(0).optional() });
+const stored = z.looseObject({
+  mention: z.enum(['on', 'off']).optional(),
+  threads: z.enum(['on', 'off']).optional(),
+  broadcast: z.enum(BROADCASTS).optional(),
+  'new-thread-after': z.number().int().min(0).optional(),
+});
 
 export interface ChannelSettingsRepo {
   get(teamId: string, channelId: string): Promise<ChannelSettings>;
@@ -113,7 +124,9 @@ export function createChannelSettings(store: Pick<KeyValue, 'getRecord' | 'setRe
 
 /** "mention: assignees @-mentioned" lines, every setting with its current or default value. */
 export function describeSettings(settings: ChannelSettings): string[] {
-  return SETTING_NAMES.map((name) => `\`--${name}=${settings[name] ?? SETTING_SPECS[name].default}\` (${SETTING_SPECS[name].describe(settings[name] as never)})`);
+  return SETTING_NAMES.map(
+    (name) => `\`--${name}=${settings[name] ?? SETTING_SPECS[name].default}\` (${SETTING_SPECS[name].describe(settings[name] as never)})`,
+  );
 }
 
 /**
@@ -123,7 +136,8 @@ export function describeSettings(settings: ChannelSettings): string[] {
 export function parseSettingsArgs(args: readonly string[], fail: (message: string) => never): ChannelSettings {
   const patch: Record<string, unknown> = {};
   for (const token of args) {
-    if (!token.startsWith('--')) fail(`\`settings\` takes only --name=value, but got "${token}". Settings: ${SETTING_NAMES.map((n) => `--${n}`).join(', ')}.`);
+    if (!token.startsWith('--'))
+      fail(`\`settings\` takes only --name=value, but got "${token}". Settings: ${SETTING_NAMES.map((n) => `--${n}`).join(', ')}.`);
     const eq = token.indexOf('=');
     const name = (eq < 0 ? token.slice(2) : token.slice(2, eq)).toLowerCase();
     if (!isSettingName(name)) fail(`Unknown setting "--${name}". Settings: ${SETTING_NAMES.map((n) => `--${n}`).join(', ')}.`);

@@ -31,7 +31,9 @@ export function isEventType(name: string): name is SourceEventType {
 }
 
 /** Which subject each event type is about. */
-export const SUBJECT_OF = Object.fromEntries(EVENT_TYPES.map((t) => [t, ROWS[t].subject])) as { [T in SourceEventType]: TableOf<T>['subject'] };
+export const SUBJECT_OF = Object.fromEntries(EVENT_TYPES.map((t) => [t, ROWS[t].subject])) as {
+  [T in SourceEventType]: TableOf<T>['subject'];
+};
 /** Which subscription kind each event type belongs to. */
 export const KIND_OF = Object.fromEntries(EVENT_TYPES.map((t) => [t, ROWS[t].kind])) as { [T in SourceEventType]: TableOf<T>['kind'] };
 

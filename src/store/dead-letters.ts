@@ -1,14 +1,8 @@
 /** What both stores do alike with a dead letter before keeping it. */
 
 import { createHash } from 'node:crypto';
-import {
-  DEFAULT_DEAD_LETTER_LIMITS,
-  deadLetterPool,
-  type DeadLetter,
-  type DeadLetterLimits,
-  type DeadLetterPool,
-  type DeadLetterStoreOptions,
-} from './store.js';
+import { DEFAULT_DEAD_LETTER_LIMITS, deadLetterPool, type DeadLetter, type DeadLetterLimits, type DeadLetterPool } from './store.js';
+import { type DeadLetterStoreOptions } from './store.js';
 
 export interface PreparedDeadLetter {
   dl: DeadLetter;

@@ -25,7 +25,12 @@ export const DEFAULT_REDIS_PREFIX = 'threadline:';
 
 export function createStore(opts: CreateStoreOptions): RedisStore | SqliteStore {
   if (opts.redisUrl) {
-    return createRedisStore({ url: opts.redisUrl, prefix: opts.prefix ?? DEFAULT_REDIS_PREFIX, onError: opts.onError, deadLetters: opts.deadLetters });
+    return createRedisStore({
+      url: opts.redisUrl,
+      prefix: opts.prefix ?? DEFAULT_REDIS_PREFIX,
+      onError: opts.onError,
+      deadLetters: opts.deadLetters,
+    });
   }
   return createSqliteStore({ dataDir: opts.dataDir, deadLetters: opts.deadLetters });
 }

@@ -41,8 +41,7 @@ export const seqProgressKey = (threadKey: Part) => `seqprogress:${tagOf(String(t
 export const seqBlockedKey = (jobId: Part) => `seqblocked:${jobId}`;
 
 /** The ts of one posted message part of a job, so a rerun does not post it twice. */
-export const postKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
-  `post:${jobId}:${teamId}:${channelId}:${part}`;
+export const postKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) => `post:${jobId}:${teamId}:${channelId}:${part}`;
 /** One job's delivery into one channel is complete: a rerun (another channel was deferred) skips it. */
 export const deliveredKey = (jobId: Part, teamId: Part, channelId: Part) => `delivered:${jobId}:${teamId}:${channelId}`;
 /** A post of one part was attempted (Slack may have it even though its ts was never recorded). */
@@ -53,8 +52,7 @@ export const lookupBudgetKey = (teamId: Part, minute: Part) => `lookups:${teamId
 /** Set while a team's token lacks the history scopes the lookup needs. */
 export const lookupScopeKey = (teamId: Part) => `lookup-noscope:${teamId}`;
 /** The send slot reserved for one message part, kept across reruns. */
-export const paceSlotKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
-  `paceslot:${jobId}:${teamId}:${channelId}:${part}`;
+export const paceSlotKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) => `paceslot:${jobId}:${teamId}:${channelId}:${part}`;
 /** A channel's pacing slot. */
 export const paceKey = (teamId: Part, channelId: Part) => `pace:${teamId}:${channelId}`;
 
@@ -66,8 +64,7 @@ export const teamSlotsKey = (teamId: Part) => `slack-inflight:${teamId}`;
 export const slackOutageKey = (jobId: Part, channelId: Part) => `slackoutage:${jobId}:${channelId}`;
 
 /** A change our own button made, waiting for the source's webhook that echoes it. */
-export const echoKey = (teamId: Part, channelId: Part, threadKey: Part, type: Part) =>
-  `echo:${teamId}:${channelId}:${threadKey}:${type}`;
+export const echoKey = (teamId: Part, channelId: Part, threadKey: Part, type: Part) => `echo:${teamId}:${channelId}:${threadKey}:${type}`;
 
 /** A thread key's generation in one channel (`--new-thread-after`) and the previous generation's parent ts. */
 export const threadGenerationKey = (teamId: Part, channelId: Part, threadKey: Part) => `threadgen:${teamId}:${channelId}:${threadKey}`;

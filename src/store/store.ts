@@ -75,8 +75,7 @@ export interface DeadLetter {
  * failed delivery waiting for Retry.
  */
 export type DeadLetterPool = 'rejected' | 'delivery';
-export const deadLetterPool = (dl: Pick<DeadLetter, 'source'>): DeadLetterPool =>
-  dl.source === 'delivery' ? 'delivery' : 'rejected';
+export const deadLetterPool = (dl: Pick<DeadLetter, 'source'>): DeadLetterPool => (dl.source === 'delivery' ? 'delivery' : 'rejected');
 
 export interface DeadLetterLimits {
   /** Most dead letters kept per pool; the oldest go first. */
@@ -106,9 +105,7 @@ export interface DeadLetterStoreOptions {
 /** How long a thread record outlives its last update (90 days): a thread quiet for longer starts afresh. */
 export const THREAD_TTL_SECONDS = 90 * 24 * 3600;
 
-export type ClaimResult =
-  | { claimed: true; seq?: number }
-  | { claimed: false; pending: boolean; seq?: number };
+export type ClaimResult = { claimed: true; seq?: number } | { claimed: false; pending: boolean; seq?: number };
 
 /** Claims, records, counters, capped lists and pacing, all by key (see `keys.ts`). */
 export interface KeyValue {
@@ -261,7 +258,8 @@ export interface DeadLetterStats {
   limits: DeadLetterLimits;
 }
 
-export interface Store extends KeyValue, SubscriptionRepo, ThreadRepo, DeadLetterRepo, SlackInstallationRepo, SentryInstallationRepo, ConnectionRepo {
+export interface Store
+  extends KeyValue, SubscriptionRepo, ThreadRepo, DeadLetterRepo, SlackInstallationRepo, SentryInstallationRepo, ConnectionRepo {
   readonly kind: 'redis' | 'sqlite';
 
   /** Resolves when the backing store answers; rejects otherwise. */

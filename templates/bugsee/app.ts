@@ -20,7 +20,10 @@ function card(input: Input): SlackMessage {
   const who = actorName(event);
   const deleted = event.type === 'bugsee.app.deleted';
   const head = md`${emoji} App ${deleted ? bold(name) : link(s.url, bold(name))} (${code(key, 60)}) ${verb}${byWhom(who)}`;
-  const about = joinMd([s.platform ? md`${s.platform}${isBlank(s.subtype) ? '' : md` · ${s.subtype}`}` : null, isBlank(s.description) ? null : clip(s.description, 500)]);
+  const about = joinMd([
+    s.platform ? md`${s.platform}${isBlank(s.subtype) ? '' : md` · ${s.subtype}`}` : null,
+    isBlank(s.description) ? null : clip(s.description, 500),
+  ]);
   return message(md`${emoji} Bugsee app ${clip(name, 200)} ${verb}${who ? md` by ${clip(who, 100)}` : ''}`, [
     section(joinMd([head, event.type === 'bugsee.app.updated' ? changeLines(event.detail.changes) : null], '\n')),
     context([about, md`Bugsee`]),

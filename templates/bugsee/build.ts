@@ -3,32 +3,9 @@
  * card; the size history of the same app and package draws a sparkline.
  */
 import type { BugseeBuildInfo, BugseeBuildState } from '../../src/sources/bugsee/subjects.js';
-import {
-  actions,
-  bold,
-  clip,
-  code,
-  context,
-  fallbackLine,
-  fields,
-  firstText,
-  formatBytes,
-  header,
-  joinMd,
-  link,
-  linkButton,
-  md,
-  Md,
-  message,
-  pctChange,
-  section,
-  shortSha,
-  signedBytes,
-  signedPct,
-  slackDate,
-  sparkline,
-  strike,
-} from '../blocks.js';
+import { actions, bold, clip, code, context, fallbackLine, fields, firstText, formatBytes, header, joinMd, link } from '../blocks.js';
+import { linkButton, md, Md, message, pctChange, section, shortSha, signedBytes, signedPct, slackDate, sparkline } from '../blocks.js';
+import { strike } from '../blocks.js';
 import { actorName, byWhom } from '../common.js';
 import { trendBadge } from '../style.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
@@ -70,7 +47,10 @@ export function buildDiff(s: Partial<BugseeBuildState>): Diff {
 
 function sizeValue(size: number | undefined, delta: number | undefined, pct: number | undefined): Md | null {
   if (typeof size !== 'number') return null;
-  const change = delta !== undefined || pct !== undefined ? md`\n${joinMd([delta !== undefined ? signedBytes(delta) : null, pct !== undefined ? `(${signedPct(pct)})` : null], ' ')}` : '';
+  const change =
+    delta !== undefined || pct !== undefined
+      ? md`\n${joinMd([delta !== undefined ? signedBytes(delta) : null, pct !== undefined ? `(${signedPct(pct)})` : null], ' ')}`
+      : '';
   return md`${formatBytes(size)}${change}`;
 }
 
@@ -98,7 +78,9 @@ function sizePart(input: Input): { section: Md; fields: [string, Md | null][] } 
     lines.push(md`⚠️ ${bold(`Download size grew ${signedPct(diff.downloadPct)}`)} (threshold ${threshold}%)`);
   }
   if (series.length >= 2) {
-    lines.push(md`Download size, last ${series.length} builds: ${code(sparkline(series))} ${formatBytes(series[0])} → ${formatBytes(series[series.length - 1])}`);
+    lines.push(
+      md`Download size, last ${series.length} builds: ${code(sparkline(series))} ${formatBytes(series[0])} → ${formatBytes(series[series.length - 1])}`,
+    );
   }
   const variants = s.sizeDiff?.regressedVariantsCount;
   return {
@@ -106,7 +88,12 @@ function sizePart(input: Input): { section: Md; fields: [string, Md | null][] } 
     fields: [
       ['Download', sizeValue(s.current?.downloadSize, diff.downloadDelta, diff.downloadPct)],
       ['Install', sizeValue(s.current?.installSize, diff.installDelta, diff.installPct)],
-      ['Trend', trend ? md`${trend.emoji} ${trend.label}${typeof variants === 'number' && variants > 0 ? md` · ${variants} variants regressed` : ''}` : null],
+      [
+        'Trend',
+        trend
+          ? md`${trend.emoji} ${trend.label}${typeof variants === 'number' && variants > 0 ? md` · ${variants} variants regressed` : ''}`
+          : null,
+      ],
       ['Compared with', s.previous ? link(s.previous.url, versionText(s.previous) || shortSha(s.previous.uuid) || 'previous build') : null],
     ],
   };
@@ -116,27 +103,44 @@ function vcsLine(b: Partial<BugseeBuildInfo> | undefined): Md {
   const v = b?.vcs;
   if (!v) return Md.of('');
   const github = (v.provider ?? '').toLowerCase() === 'github' && /^[\w.-]+\/[\w.-]+$/.test(v.repo ?? '');
-  const pr = typeof v.prNumber === 'number' ? (github ? link(`https://github.com/${v.repo}/pull/${v.prNumber}`, `PR #${v.prNumber}`) : md`PR #${v.prNumber}`) : null;
-  return joinMd([v.branch ? md`🌿 ${code(v.branch, 100)}` : null, v.commitSha ? code(shortSha(v.commitSha)) : null, pr, v.repo ? clip(v.repo, 100) : null]);
+  const pr =
+    typeof v.prNumber === 'number'
+      ? github
+        ? link(`https://github.com/${v.repo}/pull/${v.prNumber}`, `PR #${v.prNumber}`)
+        : md`PR #${v.prNumber}`
+      : null;
+  return joinMd([
+    v.branch ? md`🌿 ${code(v.branch, 100)}` : null,
+    v.commitSha ? code(shortSha(v.commitSha)) : null,
+    pr,
+    v.repo ? clip(v.repo, 100) : null,
+  ]);
 }
 
 function card(input: Input): SlackMessage {
   const s = input.state;
   const cur = s.current;
   const title = buildTitle(input);
-  const facts = joinMd([cur?.packageId ? code(cur.packageId, 150) : null, cur?.configuration ? clip(cur.configuration, 60) : null, cur?.format ? clip(cur.format.toUpperCase(), 20) : null]);
+  const facts = joinMd([
+    cur?.packageId ? code(cur.packageId, 150) : null,
+    cur?.configuration ? clip(cur.configuration, 60) : null,
+    cur?.format ? clip(cur.format.toUpperCase(), 20) : null,
+  ]);
   const size = s.deleted ? { section: Md.of(''), fields: [] } : sizePart(input);
   const diff = buildDiff(s);
   const status = (s.sizeAnalysisStatus ?? '').toLowerCase();
   let summary: Md;
   if (s.deleted) summary = md`deleted`;
-  else if (status === 'ready' && typeof cur?.downloadSize === 'number') summary = md`download ${formatBytes(cur.downloadSize)}${diff.downloadPct !== undefined ? md` (${signedPct(diff.downloadPct)})` : ''}`;
+  else if (status === 'ready' && typeof cur?.downloadSize === 'number')
+    summary = md`download ${formatBytes(cur.downloadSize)}${diff.downloadPct !== undefined ? md` (${signedPct(diff.downloadPct)})` : ''}`;
   else if (status === 'failed') summary = md`size analysis failed`;
   else if (status === '' || status === 'unavailable' || status === 'ready') summary = md`registered`;
   else summary = md`size analysis ${clip(status, 40)}`;
   return message(md`🏗️ ${clip(title, 200)}: ${summary}`, [
     header(`${s.deleted ? '🗑️' : '🏗️'} ${title}${s.deleted ? ' (deleted)' : ''}`),
-    section(s.deleted ? joinMd([md`🗑️ ${bold('Deleted')}`, facts.value ? strike(facts) : null], '\n') : joinMd([facts, vcsLine(cur)], '\n')),
+    section(
+      s.deleted ? joinMd([md`🗑️ ${bold('Deleted')}`, facts.value ? strike(facts) : null], '\n') : joinMd([facts, vcsLine(cur)], '\n'),
+    ),
     section(size.section),
     fields(size.fields),
     actions([s.deleted ? null : linkButton('Open in Bugsee', cur?.url, 'bugsee.build.open')]),
@@ -161,7 +165,9 @@ function reply(input: Input): SlackMessage | null {
       const grew = diff.downloadPct !== undefined && diff.downloadPct >= input.extras.regressionThresholdPct;
       line = joinMd([
         md`📏 Size analysis ready`,
-        typeof dl === 'number' ? md`download ${bold(formatBytes(dl))}${diff.downloadPct !== undefined ? md` (${signedPct(diff.downloadPct)})` : ''}` : null,
+        typeof dl === 'number'
+          ? md`download ${bold(formatBytes(dl))}${diff.downloadPct !== undefined ? md` (${signedPct(diff.downloadPct)})` : ''}`
+          : null,
         grew ? md`⚠️ over the ${input.extras.regressionThresholdPct}% threshold` : null,
       ]);
       break;

@@ -1,6 +1,7 @@
 /** Bugsee feedback: one thread per device conversation; the card shows who and the last message. */
 import type { FeedbackMessage } from '../../src/sources/bugsee/subjects.js';
-import { actions, bold, button, clip, linkButton, code, context, fallbackLine, fields, firstText, header, joinMd, link, md, Md, message, personName, quote, section, slackDate } from '../blocks.js';
+import { actions, bold, button, clip, linkButton, code, context, fallbackLine, fields, firstText, header, joinMd } from '../blocks.js';
+import { link, md, Md, message, personName, quote, section, slackDate } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue } from '../values.js';
 
@@ -29,7 +30,9 @@ function card(input: Input): SlackMessage {
   const lastLine = last
     ? joinMd(
         [
-          last.direction === 'out' ? md`↩️ ${bold('Team')} replied${last.createdOn ? md` · ${slackDate(last.createdOn)}` : ''}:` : md`💬 ${bold(name)} wrote${last.createdOn ? md` · ${slackDate(last.createdOn)}` : ''}:`,
+          last.direction === 'out'
+            ? md`↩️ ${bold('Team')} replied${last.createdOn ? md` · ${slackDate(last.createdOn)}` : ''}:`
+            : md`💬 ${bold(name)} wrote${last.createdOn ? md` · ${slackDate(last.createdOn)}` : ''}:`,
           quote(last.text, 600, 6),
         ],
         '\n',
@@ -47,7 +50,12 @@ function card(input: Input): SlackMessage {
     ]),
     actions([
       appKey && input.extras.canAct !== false
-        ? button({ text: '↩️ Reply', actionId: 'bugsee.feedback.reply', value: encodeActionValue({ s: 'bugsee', appKey, deviceId: device }), style: 'primary' })
+        ? button({
+            text: '↩️ Reply',
+            actionId: 'bugsee.feedback.reply',
+            value: encodeActionValue({ s: 'bugsee', appKey, deviceId: device }),
+            style: 'primary',
+          })
         : // Bugsee names no URL for one conversation: its app page is where the team replies.
           linkButton('Reply in Bugsee', s.appUrl, 'bugsee.feedback.open'),
     ]),
@@ -74,7 +82,10 @@ function reply(input: Input): SlackMessage | null {
       ? md`↩️ ${bold('Reply from the team')}${author ? md` (${author})` : ''}`
       : md`💬 ${bold(firstText(author, input.state.user?.name, input.state.user?.email) ?? 'User')} wrote:`;
   const preview = messages[messages.length - 1]?.text;
-  return message(joinMd([fallbackLine(head), preview ? clip(preview, 300) : null], ': '), [section(joinMd([head, messagesBody(messages)], '\n')), context([when ? slackDate(when) : null])]);
+  return message(joinMd([fallbackLine(head), preview ? clip(preview, 300) : null], ': '), [
+    section(joinMd([head, messagesBody(messages)], '\n')),
+    context([when ? slackDate(when) : null]),
+  ]);
 }
 
 export const feedbackTemplate: Template<'bugsee.feedback'> = { card, reply };

@@ -1,29 +1,6 @@
 /** A Bugsee issue thread (issue.* and unsymbolicated.created). */
-import {
-  actions,
-  bold,
-  button,
-  clip,
-  code,
-  context,
-  esc,
-  fallbackLine,
-  fields,
-  firstText,
-  header,
-  isBlank,
-  joinMd,
-  link,
-  linkButton,
-  md,
-  Md,
-  message,
-  personName,
-  quote,
-  section,
-  shortList,
-  strike,
-} from '../blocks.js';
+import { actions, bold, button, clip, code, context, esc, fallbackLine, fields, firstText, header, isBlank, joinMd } from '../blocks.js';
+import { link, linkButton, md, Md, message, personName, quote, section, shortList, strike } from '../blocks.js';
 import { actorName, byWhom, changeLines } from '../common.js';
 import { BUGSEE_TYPE_EMOJI, bugseeIssueStatus, severityEmoji } from '../style.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
@@ -59,37 +36,58 @@ function card(input: Input): SlackMessage {
   const type = (s.issueType ?? '').toLowerCase();
 
   const stateLine = joinMd([
-    status.label === 'Regressed' ? md`${status.emoji} ${bold(status.label)}: closed before, reported again` : status.label === 'Unknown' ? null : md`${status.emoji} ${bold(status.label)}`,
+    status.label === 'Regressed'
+      ? md`${status.emoji} ${bold(status.label)}: closed before, reported again`
+      : status.label === 'Unknown'
+        ? null
+        : md`${status.emoji} ${bold(status.label)}`,
     s.issueType ? md`${BUGSEE_TYPE_EMOJI[type] ?? '🐞'} ${s.issueType}` : null,
     s.severity ? md`${severityEmoji(s.severity)} ${s.severity}` : null,
   ]);
-  const symbols = s.missingSymbols ? md`🧩 ${bold('Missing symbols')}: upload the dSYM / mapping files so crashes can be symbolicated.` : null;
+  const symbols = s.missingSymbols
+    ? md`🧩 ${bold('Missing symbols')}: upload the dSYM / mapping files so crashes can be symbolicated.`
+    : null;
   const recordings = (s.recordings ?? []).map((r, i) => (r.url ? link(r.url, `Recording ${i + 1}`) : null));
 
   const value = appKey && !s.deleted ? encodeActionValue({ s: 'bugsee', appKey, issueKey: key }) : undefined;
   const closed = (s.state ?? '').toLowerCase() === 'closed';
   const title = s.deleted ? md`${strike(summary)}` : clip(summary, 1000);
 
-  return message(md`${status.label === 'Unknown' ? '🐞' : status.emoji} [${key}] ${clip(summary, 300)} — ${cardPhrase(input, status.label)}`, [
-    header(`${s.deleted ? '🗑️ ' : ''}[${key}] ${summary}`),
-    section(joinMd([s.deleted ? title : null, stateLine, symbols], '\n')),
-    section(isBlank(s.description) || s.deleted ? Md.of('') : clip(s.description, 1200)),
-    fields([
-      ['Reporter', personName(s.reporter) ? clip(personName(s.reporter), 200) : null],
-      ['Labels', s.labels?.length ? shortList(s.labels.map((l) => code(l, 60)), 5) : null],
-      ['Recordings', recordings.some(Boolean) ? shortList(recordings, 3) : null],
-      ['App', firstText(s.appName, appKey) ? link(s.appUrl, firstText(s.appName, appKey)) : null],
-    ]),
-    actions([
-      s.deleted ? null : linkButton('Open in Bugsee', s.url, 'bugsee.issue.open'),
-      // Without Bugsee's API the link above is where the issue is closed or reopened.
-      value && input.extras.canAct !== false ? (closed ? button({ text: 'Reopen', actionId: 'bugsee.issue.reopen', value }) : button({ text: 'Close', actionId: 'bugsee.issue.close', value, style: 'primary' })) : null,
-    ]),
-    context([
-      by ? md`✋ ${input.extras.lastAction ? clip(input.extras.lastAction.text, 200) : 'Last change'}${byWhom(by)}` : null,
-      md`Bugsee · ${key}${firstText(s.appName) ? md` · ${s.appName}` : ''}`,
-    ]),
-  ]);
+  return message(
+    md`${status.label === 'Unknown' ? '🐞' : status.emoji} [${key}] ${clip(summary, 300)} — ${cardPhrase(input, status.label)}`,
+    [
+      header(`${s.deleted ? '🗑️ ' : ''}[${key}] ${summary}`),
+      section(joinMd([s.deleted ? title : null, stateLine, symbols], '\n')),
+      section(isBlank(s.description) || s.deleted ? Md.of('') : clip(s.description, 1200)),
+      fields([
+        ['Reporter', personName(s.reporter) ? clip(personName(s.reporter), 200) : null],
+        [
+          'Labels',
+          s.labels?.length
+            ? shortList(
+                s.labels.map((l) => code(l, 60)),
+                5,
+              )
+            : null,
+        ],
+        ['Recordings', recordings.some(Boolean) ? shortList(recordings, 3) : null],
+        ['App', firstText(s.appName, appKey) ? link(s.appUrl, firstText(s.appName, appKey)) : null],
+      ]),
+      actions([
+        s.deleted ? null : linkButton('Open in Bugsee', s.url, 'bugsee.issue.open'),
+        // Without Bugsee's API the link above is where the issue is closed or reopened.
+        value && input.extras.canAct !== false
+          ? closed
+            ? button({ text: 'Reopen', actionId: 'bugsee.issue.reopen', value })
+            : button({ text: 'Close', actionId: 'bugsee.issue.close', value, style: 'primary' })
+          : null,
+      ]),
+      context([
+        by ? md`✋ ${input.extras.lastAction ? clip(input.extras.lastAction.text, 200) : 'Last change'}${byWhom(by)}` : null,
+        md`Bugsee · ${key}${firstText(s.appName) ? md` · ${s.appName}` : ''}`,
+      ]),
+    ],
+  );
 }
 
 function replyLine(input: Input): Md {
@@ -125,7 +123,10 @@ function replyLine(input: Input): Md {
 function reply(input: Input): SlackMessage | null {
   const line = replyLine(input);
   const c = input.event.type === 'bugsee.issue.comment' ? input.event.detail.comment?.text : undefined;
-  return message(md`${fallbackLine(line)}${isBlank(c) ? '' : md`: ${clip(c?.replace(/\s+/g, ' '), 150)}`} — [${issueKey(input)}] ${clip(summaryOf(input), 200)}`, [section(line)]);
+  return message(
+    md`${fallbackLine(line)}${isBlank(c) ? '' : md`: ${clip(c?.replace(/\s+/g, ' '), 150)}`} — [${issueKey(input)}] ${clip(summaryOf(input), 200)}`,
+    [section(line)],
+  );
 }
 
 export const bugseeIssueTemplate: Template<'bugsee.issue'> = { card, reply };

@@ -20,7 +20,11 @@ function card(input: Input): SlackMessage {
   const { emoji, verb } = VERB[event.type] ?? { emoji: 'ℹ️', verb: 'changed' };
   const who = actorName(event);
   const head = md`${emoji} User ${bold(name)}${email ? md` (${clip(email, 200)})` : ''} ${verb}${byWhom(who)}`;
-  const flags = joinMd([s.admin ? md`👑 admin` : null, s.disabled ? md`⛔ disabled` : null, s.country ? md`🌍 ${clip(s.country.toUpperCase(), 10)}` : null]);
+  const flags = joinMd([
+    s.admin ? md`👑 admin` : null,
+    s.disabled ? md`⛔ disabled` : null,
+    s.country ? md`🌍 ${clip(s.country.toUpperCase(), 10)}` : null,
+  ]);
   return message(md`${emoji} Bugsee user ${clip(name, 200)} ${verb}${who ? md` by ${clip(who, 100)}` : ''}`, [
     section(joinMd([head, event.type === 'bugsee.user.updated' ? changeLines(event.detail.changes) : null], '\n')),
     context([flags, md`Bugsee organisation`]),

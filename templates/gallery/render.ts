@@ -27,13 +27,21 @@ export const PAGES: GalleryPage[] = [
     name: 'sentry-issue',
     title: 'Sentry issue',
     card: 'samples/sentry.issue.archived.card.json',
-    replies: ['samples/sentry.error.created.reply.json', 'samples/sentry.comment.created.reply.json', 'samples/sentry.issue.archived.reply.json'],
+    replies: [
+      'samples/sentry.error.created.reply.json',
+      'samples/sentry.comment.created.reply.json',
+      'samples/sentry.issue.archived.reply.json',
+    ],
   },
   {
     name: 'sentry-seer',
     title: 'Seer issue fix',
     card: 'samples/sentry.seer.pr_created.card.json',
-    replies: ['samples/sentry.seer.root_cause_completed.reply.json', 'samples/sentry.seer.coding_completed.reply.json', 'samples/sentry.seer.pr_created.reply.json'],
+    replies: [
+      'samples/sentry.seer.root_cause_completed.reply.json',
+      'samples/sentry.seer.coding_completed.reply.json',
+      'samples/sentry.seer.pr_created.reply.json',
+    ],
   },
   {
     name: 'sentry-stack-trace',
@@ -45,7 +53,11 @@ export const PAGES: GalleryPage[] = [
     name: 'sentry-seer-agent',
     title: 'Agent-based Seer checklist',
     card: 'threads/sentry_seer_67890.json',
-    replies: ['fixtures/sentry.seer.root_cause_completed.agent.reply.json', 'fixtures/sentry.seer.coding_completed.agent.reply.json', 'fixtures/sentry.seer.pr_ready_for_review.reply.json'],
+    replies: [
+      'fixtures/sentry.seer.root_cause_completed.agent.reply.json',
+      'fixtures/sentry.seer.coding_completed.agent.reply.json',
+      'fixtures/sentry.seer.pr_ready_for_review.reply.json',
+    ],
   },
   {
     name: 'sentry-assign',
@@ -81,7 +93,11 @@ export const PAGES: GalleryPage[] = [
     name: 'bugsee-issue',
     title: 'Bugsee issue',
     card: 'samples/bugsee.issue.regressed.card.json',
-    replies: ['samples/bugsee.issue.updated.reply.json', 'samples/bugsee.issue.comment.reply.json', 'samples/bugsee.issue.regressed.reply.json'],
+    replies: [
+      'samples/bugsee.issue.updated.reply.json',
+      'samples/bugsee.issue.comment.reply.json',
+      'samples/bugsee.issue.regressed.reply.json',
+    ],
   },
 ];
 
@@ -189,7 +205,9 @@ export function blocksToHtml(blocks: Json[], control?: ControlRenderer): string 
           return `<div class="header">${textOf(b.text)}</div>`;
         case 'section': {
           const text = b.text ? `<div class="text">${textOf(b.text)}</div>` : '';
-          const fields = Array.isArray(b.fields) ? `<div class="fields">${(b.fields as Json[]).map((f) => `<div>${textOf(f)}</div>`).join('')}</div>` : '';
+          const fields = Array.isArray(b.fields)
+            ? `<div class="fields">${(b.fields as Json[]).map((f) => `<div>${textOf(f)}</div>`).join('')}</div>`
+            : '';
           const acc = b.accessory ? `<div class="accessory">${element(b.accessory as Json, b, control)}</div>` : '';
           return `<div class="section">${text}${fields}${acc}</div>`;
         }
@@ -245,7 +263,10 @@ hr{border:0;border-top:1px solid #e8e8e8}
 export function menuHtml(options: Json): string {
   const groups = (options.option_groups as Json[] | undefined) ?? [];
   const body = groups
-    .map((g) => `<div class="menu-group">${textOf(g.label)}</div>${((g.options as Json[]) ?? []).map((o) => `<div class="menu-option">${textOf(o.text)}</div>`).join('')}`)
+    .map(
+      (g) =>
+        `<div class="menu-group">${textOf(g.label)}</div>${((g.options as Json[]) ?? []).map((o) => `<div class="menu-option">${textOf(o.text)}</div>`).join('')}`,
+    )
     .join('');
   return `<div class="menu">${body}</div>`;
 }

@@ -3,32 +3,8 @@
  * card is the issue now; each reply is what one event said.
  */
 import type { SentryIssueState } from '../../src/sources/sentry/subjects.js';
-import {
-  actions,
-  bold,
-  button,
-  clip,
-  code,
-  context,
-  esc,
-  fallbackLine,
-  fields,
-  firstText,
-  header,
-  isBlank,
-  joinMd,
-  link,
-  linkButton,
-  md,
-  Md,
-  message,
-  overflow,
-  plural,
-  quote,
-  section,
-  shortNumber,
-  slackDate,
-} from '../blocks.js';
+import { actions, bold, button, clip, code, context, esc, fallbackLine, fields, firstText, header, isBlank, joinMd } from '../blocks.js';
+import { link, linkButton, md, Md, message, overflow, plural, quote, section, shortNumber, slackDate } from '../blocks.js';
 import { externalSelect } from '../select.js';
 import { actorName, byWhom, personRef, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
@@ -121,7 +97,10 @@ function card(input: Input): SlackMessage {
     s.shortId ? code(s.shortId) : null,
   ]);
   const culprit = isBlank(s.culprit) ? Md.of('') : code(s.culprit, 300);
-  const assignee = s.assignee === null ? md`Unassigned` : (mentionOf(s.assignee, input) ?? (assigneeName(s.assignee) ? clip(assigneeName(s.assignee), 200) : null));
+  const assignee =
+    s.assignee === null
+      ? md`Unassigned`
+      : (mentionOf(s.assignee, input) ?? (assigneeName(s.assignee) ? clip(assigneeName(s.assignee), 200) : null));
 
   const text = md`${levelEmoji(level)} ${tag(project)}${clip(title, 300)} — ${cardPhrase(input, status.label)}`;
   return message(text, [
@@ -208,7 +187,12 @@ function commentReply(input: Input): Md {
   const { event } = input;
   const who = bold(actorName(event) ?? 'Someone');
   const text = event.detail.comment?.text;
-  const verb = event.type === 'sentry.comment.updated' ? 'edited a comment' : event.type === 'sentry.comment.deleted' ? 'deleted a comment' : 'commented';
+  const verb =
+    event.type === 'sentry.comment.updated'
+      ? 'edited a comment'
+      : event.type === 'sentry.comment.deleted'
+        ? 'deleted a comment'
+        : 'commented';
   const emoji = event.type === 'sentry.comment.updated' ? '✏️' : event.type === 'sentry.comment.deleted' ? '🗑️' : '💬';
   return joinMd([md`${emoji} ${who} ${verb}${isBlank(text) ? '' : ':'}`, quote(text, 2500)], '\n');
 }
@@ -220,7 +204,10 @@ function reply(input: Input): SlackMessage | null {
   else if (event.type.startsWith('sentry.comment.')) body = commentReply(input);
   else body = lifecycleLine(input);
   const title = clip(issueTitle(input), 200);
-  const said = event.type.startsWith('sentry.comment.') && !isBlank(event.detail.comment?.text) ? md`: ${clip(event.detail.comment?.text?.replace(/\s+/g, ' '), 150)}` : '';
+  const said =
+    event.type.startsWith('sentry.comment.') && !isBlank(event.detail.comment?.text)
+      ? md`: ${clip(event.detail.comment?.text?.replace(/\s+/g, ' '), 150)}`
+      : '';
   const isEvent = event.type === 'sentry.error.created' || event.type === 'sentry.event_alert.triggered';
   const stack = isEvent ? stackTrace(event.detail.error?.stack) : Md.of('');
   return message(md`${fallbackLine(body)}${said} — ${title}`, [section(body), section(stack)]);

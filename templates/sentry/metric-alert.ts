@@ -1,5 +1,6 @@
 /** Sentry metric alerts: one thread per incident; the card is its current status. */
-import { actions, bold, clip, context, fields, firstText, header, isBlank, joinMd, linkButton, md, Md, message, section, shortList, slackDate } from '../blocks.js';
+import { actions, bold, clip, context, fields, firstText, header, isBlank, joinMd, linkButton, md, Md, message } from '../blocks.js';
+import { section, shortList, slackDate } from '../blocks.js';
 import { metricAlertStatus } from '../style.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 
@@ -19,7 +20,9 @@ function metricLine(input: Input): Md {
   const s = input.state;
   const value = typeof s.metricValue === 'number' && Number.isFinite(s.metricValue) ? md`value ${bold(num(s.metricValue))}` : null;
   const threshold =
-    typeof s.threshold === 'number' && Number.isFinite(s.threshold) ? md`threshold ${isBlank(s.comparison) ? '' : md`${clip(s.comparison, 4)} `}${num(s.threshold)}` : null;
+    typeof s.threshold === 'number' && Number.isFinite(s.threshold)
+      ? md`threshold ${isBlank(s.comparison) ? '' : md`${clip(s.comparison, 4)} `}${num(s.threshold)}`
+      : null;
   if (value && threshold) return md`${value} (${threshold})`;
   return value ?? threshold ?? Md.of('');
 }

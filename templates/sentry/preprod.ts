@@ -3,33 +3,9 @@
  * thread, so the card shows the latest size analysis and the latest distribution side by side.
  */
 import type { PreprodState, SizeComponent } from '../../src/sources/sentry/subjects.js';
-import {
-  actions,
-  bold,
-  clip,
-  code,
-  codeBlock,
-  context,
-  esc,
-  fallbackLine,
-  fields,
-  firstText,
-  formatBytes,
-  header,
-  humanize,
-  isBlank,
-  joinMd,
-  linkButton,
-  md,
-  Md,
-  message,
-  pctChange,
-  section,
-  shortSha,
-  signedBytes,
-  signedPct,
-  sparkline,
-} from '../blocks.js';
+import { actions, bold, clip, code, codeBlock, context, esc, fallbackLine, fields, firstText, formatBytes, header } from '../blocks.js';
+import { humanize, isBlank, joinMd, linkButton, md, Md, message, pctChange, section, shortSha, signedBytes, signedPct } from '../blocks.js';
+import { sparkline } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 
 type Input = RenderInput<'sentry.preprod'>;
@@ -74,7 +50,10 @@ export function regressions(size: Size | undefined, thresholdPct: number): Growt
 const COL = [12, 10, 10, 10];
 
 function row(cells: string[]): string {
-  return cells.map((c, i) => (i < COL.length ? c.padEnd(COL[i]) : c)).join(' ').trimEnd();
+  return cells
+    .map((c, i) => (i < COL.length ? c.padEnd(COL[i]) : c))
+    .join(' ')
+    .trimEnd();
 }
 
 function metricRow(label: string, base?: number, head?: number): string {
@@ -99,9 +78,18 @@ function sizeTable(components: SizeComponent[]): Md {
 
 function componentFailures(components: SizeComponent[]): Md {
   const failed = components.filter((c) => (c.state ?? '').toUpperCase() === 'FAILED' || !isBlank(c.errorCode));
-  const lines = failed.slice(0, 8).map((c) =>
-    joinMd([md`⚠️ ${bold(componentLabel(c))}: comparison failed`, c.errorCode ? code(c.errorCode, 60) : null, c.errorMessage ? clip(c.errorMessage, 300) : null], ' '),
-  );
+  const lines = failed
+    .slice(0, 8)
+    .map((c) =>
+      joinMd(
+        [
+          md`⚠️ ${bold(componentLabel(c))}: comparison failed`,
+          c.errorCode ? code(c.errorCode, 60) : null,
+          c.errorMessage ? clip(c.errorMessage, 300) : null,
+        ],
+        ' ',
+      ),
+    );
   return joinMd(lines, '\n');
 }
 
@@ -110,7 +98,20 @@ function sizeSection(s: Partial<PreprodState>, input: Input): Md {
   if (!size) return Md.of('');
   const heading = md`📏 ${bold('Size analysis')} · build ${code(size.buildId, 40)}${size.baseBuildId ? md` vs ${code(size.baseBuildId, 40)}` : ''}`;
   if ((size.state ?? '').toUpperCase() === 'FAILED') {
-    return joinMd([heading, joinMd([md`❌ ${bold('Failed')}`, size.errorCode ? code(size.errorCode, 60) : null, size.errorMessage ? clip(size.errorMessage, 800) : null], ' ')], '\n');
+    return joinMd(
+      [
+        heading,
+        joinMd(
+          [
+            md`❌ ${bold('Failed')}`,
+            size.errorCode ? code(size.errorCode, 60) : null,
+            size.errorMessage ? clip(size.errorMessage, 800) : null,
+          ],
+          ' ',
+        ),
+      ],
+      '\n',
+    );
   }
   const totals = joinMd([
     typeof size.downloadSize === 'number' ? md`Download ${bold(formatBytes(size.downloadSize))}` : null,
@@ -125,7 +126,16 @@ function distributionSection(s: Partial<PreprodState>): Md {
   if (!d) return Md.of('');
   const heading = md`📲 ${bold('Build distribution')} · build ${code(d.buildId, 40)}`;
   if ((d.state ?? '').toUpperCase() === 'FAILED') {
-    return joinMd([heading, joinMd([md`❌ ${bold('Failed')}`, d.errorCode ? code(d.errorCode, 60) : null, d.errorMessage ? clip(d.errorMessage, 800) : null], ' ')], '\n');
+    return joinMd(
+      [
+        heading,
+        joinMd(
+          [md`❌ ${bold('Failed')}`, d.errorCode ? code(d.errorCode, 60) : null, d.errorMessage ? clip(d.errorMessage, 800) : null],
+          ' ',
+        ),
+      ],
+      '\n',
+    );
   }
   const signature = d.isCodeSignatureValid === true ? md`✅ valid` : d.isCodeSignatureValid === false ? md`❌ invalid` : null;
   const facts = joinMd([
@@ -141,7 +151,12 @@ function distributionSection(s: Partial<PreprodState>): Md {
 function gitLine(s: Partial<PreprodState>): Md {
   const g = s.git;
   if (!g) return Md.of('');
-  const pr = g.prNumber !== null && g.prNumber !== undefined ? md`PR #${g.prNumber}${g.headRepoName ? md` ${bold(g.headRepoName)}` : ''}` : g.headRepoName ? bold(g.headRepoName) : null;
+  const pr =
+    g.prNumber !== null && g.prNumber !== undefined
+      ? md`PR #${g.prNumber}${g.headRepoName ? md` ${bold(g.headRepoName)}` : ''}`
+      : g.headRepoName
+        ? bold(g.headRepoName)
+        : null;
   const refs = g.headRef ? md`${code(g.headRef, 80)}${g.baseRef ? md` → ${code(g.baseRef, 80)}` : ''}` : null;
   return joinMd([pr, refs, g.headSha ? code(shortSha(g.headSha)) : null]);
 }
@@ -149,7 +164,8 @@ function gitLine(s: Partial<PreprodState>): Md {
 /** A GitHub PR link built from the repo name; only the shape is trusted, nothing is fetched. */
 function prUrl(s: Partial<PreprodState>): string | undefined {
   const g = s.git;
-  if (!g || (g.provider ?? '').toLowerCase() !== 'github' || !g.headRepoName || g.prNumber === null || g.prNumber === undefined) return undefined;
+  if (!g || (g.provider ?? '').toLowerCase() !== 'github' || !g.headRepoName || g.prNumber === null || g.prNumber === undefined)
+    return undefined;
   if (!/^[\w.-]+\/[\w.-]+$/.test(g.headRepoName)) return undefined;
   const repo = firstText(g.baseRepoName, g.headRepoName)!;
   return /^[\w.-]+\/[\w.-]+$/.test(repo) ? `https://github.com/${repo}/pull/${g.prNumber}` : undefined;
@@ -164,7 +180,14 @@ function summary(s: Partial<PreprodState>, threshold: number): Md {
     else if (typeof size.downloadSize === 'number') parts.push(md`download ${formatBytes(size.downloadSize)}`);
     if (regressions(size, threshold).length) parts.push(md`⚠️ size regression`);
   }
-  if (dist) parts.push((dist.state ?? '').toUpperCase() === 'FAILED' ? md`distribution failed` : dist.isInstallable ? md`ready to install` : md`not installable`);
+  if (dist)
+    parts.push(
+      (dist.state ?? '').toUpperCase() === 'FAILED'
+        ? md`distribution failed`
+        : dist.isInstallable
+          ? md`ready to install`
+          : md`not installable`,
+    );
   return joinMd(parts, ', ');
 }
 
@@ -174,9 +197,16 @@ function card(input: Input): SlackMessage {
   const title = appTitle(s, input.event.title || 'Build');
   const growth = regressions(s.size, threshold);
   const warning = growth.length
-    ? md`⚠️ ${bold('Size regression')}: ${joinMd(growth.slice(0, 6).map((g) => md`${g.label} ${g.metric} ${bold(signedPct(g.pct))}`), ', ')} (threshold ${threshold}%)`
+    ? md`⚠️ ${bold('Size regression')}: ${joinMd(
+        growth.slice(0, 6).map((g) => md`${g.label} ${g.metric} ${bold(signedPct(g.pct))}`),
+        ', ',
+      )} (threshold ${threshold}%)`
     : Md.of('');
-  const appLine = joinMd([s.app?.appId ? code(s.app.appId, 120) : null, s.platform ? humanize(s.platform) : null, s.app?.artifactType ? s.app.artifactType : null]);
+  const appLine = joinMd([
+    s.app?.appId ? code(s.app.appId, 120) : null,
+    s.platform ? humanize(s.platform) : null,
+    s.app?.artifactType ? s.app.artifactType : null,
+  ]);
   const project = firstText(s.project, input.event.routing.project);
   return message(md`📦 ${project ? md`[${project}] ` : ''}${clip(title, 200)}: ${summary(s, threshold)}`, [
     header(`📦 ${title}`),
@@ -189,8 +219,17 @@ function card(input: Input): SlackMessage {
       s.distribution?.isInstallable ? linkButton('📲 Install', s.distribution.installUrl, 'sentry.preprod.install', 'primary') : null,
       linkButton('View PR', prUrl(s), 'sentry.preprod.pr'),
     ]),
-    context([md`Sentry build analysis${s.org ? md` · ${s.org}` : ''}${project ? md` / ${project}` : ''}`, s.size?.analysisDuration ? md`analysed in ${Math.round(s.size.analysisDuration)}s` : null]),
+    context([
+      md`Sentry build analysis${s.org ? md` · ${s.org}` : ''}${project ? md` / ${project}` : ''}`,
+      s.size?.analysisDuration ? md`analysed in ${Math.round(s.size.analysisDuration)}s` : null,
+    ]),
   ]);
+}
+
+/** "❌ <what> failed for build <id>", with the error's code and message when Sentry gave them. */
+function failedLine(what: string, buildId: string, failure: { errorCode?: string | null; errorMessage?: string | null } | undefined): Md {
+  const parts = [md`❌ ${what} failed for build ${code(buildId, 40)}`, failure?.errorCode ? code(failure.errorCode, 60) : null];
+  return joinMd([...parts, failure?.errorMessage ? clip(failure.errorMessage, 500) : null], ' ');
 }
 
 function reply(input: Input): SlackMessage | null {
@@ -203,7 +242,7 @@ function reply(input: Input): SlackMessage | null {
     const size = st.size;
     const growth = regressions(size, input.extras.regressionThresholdPct);
     line = failed
-      ? joinMd([md`❌ Size analysis failed for build ${code(d.buildId, 40)}`, size?.errorCode ? code(size.errorCode, 60) : null, size?.errorMessage ? clip(size.errorMessage, 500) : null], ' ')
+      ? failedLine('Size analysis', d.buildId, size)
       : joinMd([
           md`📏 Size analysis done for build ${code(d.buildId, 40)}`,
           typeof size?.downloadSize === 'number' ? md`download ${bold(formatBytes(size.downloadSize))}` : null,
@@ -212,7 +251,7 @@ function reply(input: Input): SlackMessage | null {
   } else {
     const dist = st.distribution;
     line = failed
-      ? joinMd([md`❌ Build distribution failed for build ${code(d.buildId, 40)}`, dist?.errorCode ? code(dist.errorCode, 60) : null, dist?.errorMessage ? clip(dist.errorMessage, 500) : null], ' ')
+      ? failedLine('Build distribution', d.buildId, dist)
       : dist?.isInstallable
         ? md`📲 Build ${code(d.buildId, 40)} is ready to install`
         : md`📲 Build ${code(d.buildId, 40)} processed (not installable)`;

@@ -47,7 +47,9 @@ export function lineTotals(changes: Change[]): Md {
 export function fileChanges(list: Change[]): Md {
   const blocks = list.slice(0, MAX_REPOS).map((c) => {
     const files = c.fileChanges ?? c.files.map((path) => ({ path, type: undefined, added: undefined, removed: undefined }));
-    const lines = files.slice(0, MAX_FILES).map((f) => md`• ${code(f.path, 120)}${f.type ? md` ${f.type}` : ''}${counts(f.added, f.removed)}`);
+    const lines = files
+      .slice(0, MAX_FILES)
+      .map((f) => md`• ${code(f.path, 120)}${f.type ? md` ${f.type}` : ''}${counts(f.added, f.removed)}`);
     if (files.length > MAX_FILES) lines.push(md`…and ${plural(files.length - MAX_FILES, 'more file')}`);
     return joinMd([md`${c.repo ? bold(c.repo) : bold('Repository')}${lineTotals([c])}`, ...lines], '\n');
   });

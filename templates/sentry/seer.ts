@@ -3,26 +3,8 @@
  * adds one reply.
  */
 import { SEER_STAGES, type SeerStage, type SeerState } from '../../src/sources/sentry/subjects.js';
-import {
-  actions,
-  bold,
-  clip,
-  code,
-  context,
-  firstText,
-  header,
-  isBlank,
-  joinMd,
-  link,
-  linkButton,
-  md,
-  Md,
-  message,
-  plural,
-  section,
-  shortList,
-  slackDate,
-} from '../blocks.js';
+import { actions, bold, clip, code, context, firstText, header, isBlank, joinMd, link, linkButton, md, Md, message } from '../blocks.js';
+import { plural, section, shortList, slackDate } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 import { fileChanges, fiveWhys, lineTotals, reproduction } from './seer-agent.js';
 import { personRef } from '../common.js';
@@ -165,19 +147,27 @@ function reply(input: Input): SlackMessage | null {
   const stage = event.detail.stage;
   const st = event.state;
   let extra: Md = Md.of('');
-  if (stage === 'root_cause_completed' && st.rootCause) extra = clip(firstText(st.rootCause.description, st.rootCause.steps?.find((x) => x.important)?.title), 600);
+  if (stage === 'root_cause_completed' && st.rootCause)
+    extra = clip(firstText(st.rootCause.description, st.rootCause.steps?.find((x) => x.important)?.title), 600);
   if (stage === 'solution_completed' && st.solution) extra = clip(firstText(st.solution.description, st.solution.steps?.[0]), 600);
   if (stage === 'coding_completed' && st.changes) {
     const files = st.changes.flatMap((c) => c.files ?? []);
     extra = md`${plural(files.length, 'file')} changed${lineTotals(st.changes)}${st.changes.length ? md` in ${shortList(st.changes.map((c) => c.repo ?? null))}` : ''}`;
   }
   if (stage === 'root_cause_completed' && st.rootCause?.whys?.length) extra = joinMd([extra, fiveWhys(st.rootCause)], '\n');
-  if ((stage === 'pr_created' || stage === 'pr_ready_for_review') && st.pullRequests) extra = shortList(st.pullRequests.map((pr) => link(pr.url, prLabel(pr))), 5);
+  if ((stage === 'pr_created' || stage === 'pr_ready_for_review') && st.pullRequests)
+    extra = shortList(
+      st.pullRequests.map((pr) => link(pr.url, prLabel(pr))),
+      5,
+    );
   const head = md`${STAGE_EMOJI[stage]} ${bold(STAGE_LABEL[stage])}`;
   // The pull request is for whoever owns the issue: name (or mention) them.
-  const owner = stage === 'pr_created' || stage === 'pr_ready_for_review' ? personRef(input.extras.relatedAssignee, input.extras) : undefined;
+  const owner =
+    stage === 'pr_created' || stage === 'pr_ready_for_review' ? personRef(input.extras.relatedAssignee, input.extras) : undefined;
   if (owner) extra = joinMd([extra, md`👤 For ${owner}, the issue's assignee`], '\n');
-  return message(md`${STAGE_EMOJI[stage]} Seer: ${STAGE_LABEL[stage]} for ${issueRef(input)}${owner ? md` · ${owner}` : ''}`, [section(joinMd([head, extra], '\n'))]);
+  return message(md`${STAGE_EMOJI[stage]} Seer: ${STAGE_LABEL[stage]} for ${issueRef(input)}${owner ? md` · ${owner}` : ''}`, [
+    section(joinMd([head, extra], '\n')),
+  ]);
 }
 
 export const seerTemplate: Template<'sentry.seer'> = { card, reply };

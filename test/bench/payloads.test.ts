@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { BENCH_SECRET, bodyPool, issueBody, loadIssueFixture, seeded, sentryHeaders, sign, uniqueBody, uniqueSigned } from '../../bench/payloads.js';
+import {
+  BENCH_SECRET,
+  bodyPool,
+  issueBody,
+  loadIssueFixture,
+  seeded,
+  sentryHeaders,
+  sign,
+  uniqueBody,
+  uniqueSigned,
+} from '../../bench/payloads.js';
 import { parseBenchArgs } from '../../bench/args.js';
 import { createSentryPlugin } from '../../src/sources/sentry/plugin.js';
 import { verifySentrySignature } from '../../src/sources/sentry/verify.js';
@@ -61,10 +71,20 @@ describe('bench payloads', () => {
 
 describe('bench arguments', () => {
   it('defaults to 10 s phases, BENCH_DURATION and --duration override, --smoke is small and writes no RESULTS.md row', () => {
-    expect(parseBenchArgs([], {}, '/r')).toMatchObject({ durationSec: 10, out: '/r/bench/results.json', md: '/r/bench/RESULTS.md', smoke: false });
+    expect(parseBenchArgs([], {}, '/r')).toMatchObject({
+      durationSec: 10,
+      out: '/r/bench/results.json',
+      md: '/r/bench/RESULTS.md',
+      smoke: false,
+    });
     expect(parseBenchArgs([], { BENCH_DURATION: '3' }, '/r').durationSec).toBe(3);
     expect(parseBenchArgs(['--duration', '2'], { BENCH_DURATION: '3' }, '/r').durationSec).toBe(2);
-    expect(parseBenchArgs(['--smoke', '--out=/t/x.json'], {}, '/r')).toMatchObject({ durationSec: 1, out: '/t/x.json', md: null, smoke: true });
+    expect(parseBenchArgs(['--smoke', '--out=/t/x.json'], {}, '/r')).toMatchObject({
+      durationSec: 1,
+      out: '/t/x.json',
+      md: null,
+      smoke: true,
+    });
     expect(parseBenchArgs(['--no-md'], {}, '/r').md).toBeNull();
     expect([...parseBenchArgs(['--only', 'e2e,profile'], {}, '/r').only]).toEqual(['e2e', 'profile']);
   });

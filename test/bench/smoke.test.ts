@@ -20,7 +20,10 @@ interface Run {
 
 function runBench(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawnGroup(process.execPath, ['dist/bench/run.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnGroup(process.execPath, ['dist/bench/run.js', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     bench = child;
     let stdout = '';
     let stderr = '';
@@ -50,7 +53,18 @@ describe('npm run bench (smoke: 1 s phases)', () => {
 
   it('finishes on its own and prints the whole table', () => {
     expect(run.code, run.stderr).toBe(0);
-    for (const heading of ['Ingest', 'reference (Redis)', 'threadline (Redis)', 'threadline (embedded)', 'ratio threadline ÷ reference', 'Ack latency at a fixed 1,000 req/s', 'End to end', 'Peak RSS', 'Per-stage ingest profile', 'Targets']) {
+    for (const heading of [
+      'Ingest',
+      'reference (Redis)',
+      'threadline (Redis)',
+      'threadline (embedded)',
+      'ratio threadline ÷ reference',
+      'Ack latency at a fixed 1,000 req/s',
+      'End to end',
+      'Peak RSS',
+      'Per-stage ingest profile',
+      'Targets',
+    ]) {
       expect(run.stdout).toContain(heading);
     }
     expect(run.stdout).toMatch(/ingest vs reference \(Redis\).*(PASS|MISS)/);
@@ -61,7 +75,12 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     const r = JSON.parse(readFileSync(out, 'utf8')) as {
       smoke: boolean;
       reference: { ingest: { total: number; non2xx: number } };
-      redis: { ingest: { total: number; non2xx: number }; fixedRate: { total: number }; e2e: { sent: number; acked: number; accepted: number; posted: number; channels: number }; peakRssMb: number };
+      redis: {
+        ingest: { total: number; non2xx: number };
+        fixedRate: { total: number };
+        e2e: { sent: number; acked: number; accepted: number; posted: number; channels: number };
+        peakRssMb: number;
+      };
       embedded: { ingest: { total: number; non2xx: number } };
       profile: { store: string; stages: { stage: string; cpuUs: number }[] }[];
       targets: { name: string; pass: boolean | null }[];
@@ -81,7 +100,9 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     expect(r.redis.e2e.channels).toBe(200);
     expect(r.redis.peakRssMb).toBeGreaterThan(0);
     expect(r.profile.map((p) => p.store)).toEqual(['redis', 'sqlite']);
-    expect(r.profile[0]!.stages.map((s) => s.stage)).toEqual(expect.arrayContaining(['verify (HMAC)', 'dedup (store.claim)', 'enqueue (queue.enqueue)']));
+    expect(r.profile[0]!.stages.map((s) => s.stage)).toEqual(
+      expect.arrayContaining(['verify (HMAC)', 'dedup (store.claim)', 'enqueue (queue.enqueue)']),
+    );
     expect(r.targets).toHaveLength(4);
     expect(r.targets.every((t) => typeof t.pass === 'boolean')).toBe(true);
     expect(run.stderr).not.toMatch(/appended a row/);

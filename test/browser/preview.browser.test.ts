@@ -13,7 +13,16 @@ import { ensureBuilt } from '../helpers/build.js';
 import { killGroup, spawnGroup } from '../helpers/processes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACT = path.resolve('test-results/preview.png');
 const README_SHOT = path.resolve('docs/preview.png');
 
@@ -139,7 +148,12 @@ describe('the preview page in a browser', () => {
     const blocks = JSON.parse(decodeURIComponent(href.split('#')[1] ?? '')) as { blocks: unknown[] };
     expect(blocks.blocks.length).toBeGreaterThan(0);
     for (const role of ['banner', 'navigation', 'main'] as const) expect(await page.getByRole(role).count()).toBe(1);
-    expect(await page.getByRole('navigation').getByRole('link', { name: /C_DRYRUN/ }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('navigation')
+        .getByRole('link', { name: /C_DRYRUN/ })
+        .count(),
+    ).toBe(1);
   });
 
   it('made no request outside 127.0.0.1 and logged no console error; keeps a screenshot', async () => {

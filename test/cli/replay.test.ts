@@ -23,8 +23,8 @@ const FIXTURES = path.resolve('fixtures');
 const sentryFixtures = () =>
   readdirSync(path.join(FIXTURES, 'sentry')).flatMap((res) =>
     readdirSync(path.join(FIXTURES, 'sentry', res))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => ({ resource: res, file: path.join(FIXTURES, 'sentry', res, f) })),
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({ resource: res, file: path.join(FIXTURES, 'sentry', res, f) })),
   );
 const bugseeFixtures = () =>
   readdirSync(path.join(FIXTURES, 'bugsee'))
@@ -129,7 +129,12 @@ describe('buildReplayRequest', () => {
   });
 
   it('honours --source over detection', () => {
-    const req = buildReplayRequest('fixtures/sentry/issue/x.json', '{"type":"x","payload":{}}', baseOpts({ source: 'sentry', secret: 's' }), deps);
+    const req = buildReplayRequest(
+      'fixtures/sentry/issue/x.json',
+      '{"type":"x","payload":{}}',
+      baseOpts({ source: 'sentry', secret: 's' }),
+      deps,
+    );
     expect(req.source).toBe('sentry');
     expect(req.headers['sentry-hook-resource']).toBe('issue');
   });
@@ -138,15 +143,38 @@ describe('buildReplayRequest', () => {
     expect(() => buildReplayRequest('a.json', 'nope', baseOpts({ secret: 's' }), deps)).toThrow(/a.json: not JSON/);
     expect(() => buildReplayRequest('b.json', '{"x":1}', baseOpts({ secret: 's' }), deps)).toThrow(/--source/);
     expect(() => buildReplayRequest('c.json', text, baseOpts(), deps)).toThrow(/--secret or set SENTRY_CLIENT_SECRET/);
-    expect(() => buildReplayRequest('d.json', '{"action":"x","data":{}}', baseOpts({ secret: 's' }), deps)).toThrow(/which Sentry resource/);
+    expect(() => buildReplayRequest('d.json', '{"action":"x","data":{}}', baseOpts({ secret: 's' }), deps)).toThrow(
+      /which Sentry resource/,
+    );
     expect(() => buildReplayRequest('e.json', '{"type":"x","payload":{}}', baseOpts(), deps)).toThrow(/--bugsee-token/);
   });
 });
 
 describe('parseReplayArgs', () => {
   it('reads every option, in both --name value and --name=value forms', () => {
-    const o = parseReplayArgs(['a.json', '--url', 'http://h:1/', '--source=bugsee', '--secret', 's', '--bugsee-token', 't', '--keep-ids', '--delay=5', 'dir']);
-    expect(o).toEqual({ files: ['a.json', 'dir'], url: 'http://h:1', source: 'bugsee', secret: 's', bugseeToken: 't', keepIds: true, delayMs: 5, help: false });
+    const o = parseReplayArgs([
+      'a.json',
+      '--url',
+      'http://h:1/',
+      '--source=bugsee',
+      '--secret',
+      's',
+      '--bugsee-token',
+      't',
+      '--keep-ids',
+      '--delay=5',
+      'dir',
+    ]);
+    expect(o).toEqual({
+      files: ['a.json', 'dir'],
+      url: 'http://h:1',
+      source: 'bugsee',
+      secret: 's',
+      bugseeToken: 't',
+      keepIds: true,
+      delayMs: 5,
+      help: false,
+    });
     expect(parseReplayArgs(['--scenario', 'feedback'])).toMatchObject({ scenario: 'feedback', delayMs: 300, url: 'http://localhost:3000' });
   });
 
@@ -167,7 +195,12 @@ describe('listReplayFiles', () => {
       mkdirSync(path.join(dir, 'b/issue'), { recursive: true });
       mkdirSync(path.join(dir, 'a'));
       for (const f of ['b/issue/2.json', 'b/issue/1.json', 'b/0.json', 'a/z.json', 'a/notes.txt']) writeFileSync(path.join(dir, f), '{}');
-      expect(listReplayFiles([dir]).map((f) => path.relative(dir, f))).toEqual(['a/z.json', 'b/0.json', 'b/issue/1.json', 'b/issue/2.json']);
+      expect(listReplayFiles([dir]).map((f) => path.relative(dir, f))).toEqual([
+        'a/z.json',
+        'b/0.json',
+        'b/issue/1.json',
+        'b/issue/2.json',
+      ]);
       expect(listReplayFiles([path.join(dir, 'a/notes.txt')])).toEqual([path.join(dir, 'a/notes.txt')]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -176,7 +209,9 @@ describe('listReplayFiles', () => {
 });
 
 it('formatAnswer prints one line per delivery', () => {
-  expect(formatAnswer({ file: 'f.json', label: 'sentry/issue' }, 200, '{\n "status": "accepted"\n}')).toBe('200 sentry/issue f.json { "status": "accepted" }');
+  expect(formatAnswer({ file: 'f.json', label: 'sentry/issue' }, 200, '{\n "status": "accepted"\n}')).toBe(
+    '200 sentry/issue f.json { "status": "accepted" }',
+  );
 });
 
 it('every scenario names fixtures that exist', () => {
@@ -244,7 +279,15 @@ describe('runReplay against a running service', () => {
   });
 
   it('reports an unreachable service per file and exits 1; usage errors exit 2', async () => {
-    const down = await run(['--url', 'http://127.0.0.1:1', '--secret', 's', '--delay', '0', path.join(FIXTURES, 'sentry/issue/created.json')]);
+    const down = await run([
+      '--url',
+      'http://127.0.0.1:1',
+      '--secret',
+      's',
+      '--delay',
+      '0',
+      path.join(FIXTURES, 'sentry/issue/created.json'),
+    ]);
     expect(down.code).toBe(1);
     expect(down.out[0]).toMatch(/^ERR sentry\/issue /);
     expect((await run(['--scenario', 'nope'])).code).toBe(2);
@@ -287,9 +330,11 @@ describe('runReplay against a dry-run service (the README quick start)', () => {
     expect(code).toBe(0);
     expect(out.map((l) => l.split(' ')[0])).toEqual(Array(8).fill('200'));
     const seerPosts = () =>
-      (svc.logLines().filter((l) => l.dryRun === true && l.method === 'chat.postMessage') as { args: { thread_ts?: string; metadata?: { event_payload?: { event_type?: string } } } }[]).filter((l) =>
-        l.args.metadata?.event_payload?.event_type?.startsWith('sentry.seer.'),
-      );
+      (
+        svc.logLines().filter((l) => l.dryRun === true && l.method === 'chat.postMessage') as {
+          args: { thread_ts?: string; metadata?: { event_payload?: { event_type?: string } } };
+        }[]
+      ).filter((l) => l.args.metadata?.event_payload?.event_type?.startsWith('sentry.seer.'));
     await eventually(() => seerPosts().length >= 7, 'seven Seer posts');
     const [parent, ...replies] = seerPosts();
     expect(parent!.args.metadata?.event_payload?.event_type).toBe('sentry.seer.root_cause_started');

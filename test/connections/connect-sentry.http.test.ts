@@ -51,7 +51,8 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
   /** Codes, states, cookies and one-time codes seen in this suite: none may reach the log. */
   const secrets: string[] = [];
 
-  const connectedTeams = async (org: string) => (await svc.t.store.listConnections({ source: 'sentry', key: org })).map((c) => c.teamId).sort();
+  const connectedTeams = async (org: string) =>
+    (await svc.t.store.listConnections({ source: 'sentry', key: org })).map((c) => c.teamId).sort();
 
   it('connects end to end: command, link, cookie, redirect, webhook, setup, connected; one code exchange', async () => {
     const uuid = randomUUID();
@@ -187,7 +188,9 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
       expect(p2.status).toBe(400);
       // A state is not a cookie either.
       const state = sign(STATE_SECRET, STATE_PURPOSE, { t: B.id, u: B.user }, 600_000, Date.now());
-      expect((await setupPage(svc, { code, installationId: uuid, orgSlug: 'umbrella' }, `threadline_sentry_connect=${state}`)).status).toBe(400);
+      expect((await setupPage(svc, { code, installationId: uuid, orgSlug: 'umbrella' }, `threadline_sentry_connect=${state}`)).status).toBe(
+        400,
+      );
 
       expect(await connectedTeams('umbrella')).toEqual([]);
       expect(auth.calls).toEqual([code]); // only the webhook's exchange

@@ -19,20 +19,28 @@ export const TEAMS = {
   B: { id: 'TB', name: 'Globex Slack', user: 'UB1', channel: 'CB1' },
 } as const;
 
-export async function startMultiWorkspace(kind: StoreKind, env: Record<string, string> = {}, opts: Parameters<typeof startService>[2] = {}): Promise<TestService> {
-  const svc = await startService(kind, {
-    SLACK_BOT_TOKEN: '',
-    SLACK_CLIENT_ID: 'slack-client-id',
-    SLACK_CLIENT_SECRET: 'slack-client-secret',
-    SLACK_STATE_SECRET: STATE_SECRET,
-    SENTRY_URL: SENTRY,
-    SENTRY_CLIENT_ID: 'sentry-client-id',
-    SENTRY_APP_SLUG: APP_SLUG,
-    BUGSEE_API_URL: 'https://bugsee.test',
-    BUGSEE_API_TOKEN: 'bugsee-api-token-for-tests',
-    THREADLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    ...env,
-  }, opts);
+export async function startMultiWorkspace(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+  opts: Parameters<typeof startService>[2] = {},
+): Promise<TestService> {
+  const svc = await startService(
+    kind,
+    {
+      SLACK_BOT_TOKEN: '',
+      SLACK_CLIENT_ID: 'slack-client-id',
+      SLACK_CLIENT_SECRET: 'slack-client-secret',
+      SLACK_STATE_SECRET: STATE_SECRET,
+      SENTRY_URL: SENTRY,
+      SENTRY_CLIENT_ID: 'sentry-client-id',
+      SENTRY_APP_SLUG: APP_SLUG,
+      BUGSEE_API_URL: 'https://bugsee.test',
+      BUGSEE_API_TOKEN: 'bugsee-api-token-for-tests',
+      THREADLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ...env,
+    },
+    opts,
+  );
   for (const team of Object.values(TEAMS)) {
     const installation = {
       team: { id: team.id, name: team.name },
@@ -50,7 +58,12 @@ export async function startMultiWorkspace(kind: StoreKind, env: Record<string, s
 let replySeq = 0;
 
 /** `/threadline <text>` from a team's user in a channel: the ephemeral reply's text. */
-export async function command(svc: TestService, team: { id: string; user: string; channel: string }, text: string, channel: string = team.channel): Promise<string> {
+export async function command(
+  svc: TestService,
+  team: { id: string; user: string; channel: string },
+  text: string,
+  channel: string = team.channel,
+): Promise<string> {
   const path = `/commands/${team.id}/${++replySeq}/reply`;
   const reply = new Promise<string>((resolve) => {
     nock('https://hooks.slack.com')
@@ -83,7 +96,15 @@ export function installationCreated(uuid: string, org: string, code: string) {
   return {
     action: 'created',
     installation: { uuid },
-    data: { installation: { app: { uuid: 'app-uuid', slug: APP_SLUG }, organization: { slug: org, name: org.toUpperCase() }, uuid, status: 'pending', code } },
+    data: {
+      installation: {
+        app: { uuid: 'app-uuid', slug: APP_SLUG },
+        organization: { slug: org, name: org.toUpperCase() },
+        uuid,
+        status: 'pending',
+        code,
+      },
+    },
     actor: { type: 'user', id: 1, name: 'Jane Doe' },
   };
 }
@@ -119,19 +140,31 @@ export function sentryMarkInstalled(uuid: string): { done: () => boolean } {
 }
 
 /** The browser's visit to the connect link: the cookie Threadline set, and where it sent the browser. */
-export async function followConnectLink(svc: TestService, link: URL): Promise<{ status: number; location: string | null; setCookie: string; cookie: string }> {
+export async function followConnectLink(
+  svc: TestService,
+  link: URL,
+): Promise<{ status: number; location: string | null; setCookie: string; cookie: string }> {
   const res = await fetch(onService(svc, link), { redirect: 'manual' });
   const setCookie = res.headers.get('set-cookie') ?? '';
   return { status: res.status, location: res.headers.get('location'), setCookie, cookie: setCookie.split(';')[0] ?? '' };
 }
 
-export async function setupPage(svc: TestService, q: { code: string; installationId: string; orgSlug: string }, cookie?: string): Promise<{ status: number; html: string }> {
+export async function setupPage(
+  svc: TestService,
+  q: { code: string; installationId: string; orgSlug: string },
+  cookie?: string,
+): Promise<{ status: number; html: string }> {
   const res = await fetch(`${svc.url}/sentry/setup?${new URLSearchParams(q)}`, { headers: cookie ? { cookie } : {} });
   return { status: res.status, html: await res.text() };
 }
 
 /** The whole connect flow for one team and org: command, link, cookie, webhook, redirect. */
-export async function connectSentry(svc: TestService, team: (typeof TEAMS)[keyof typeof TEAMS], org: string, uuid = randomUUID()): Promise<string> {
+export async function connectSentry(
+  svc: TestService,
+  team: (typeof TEAMS)[keyof typeof TEAMS],
+  org: string,
+  uuid = randomUUID(),
+): Promise<string> {
   const code = randomUUID().replace(/-/g, '');
   sentryAuthorizations(uuid, code);
   const installed = sentryMarkInstalled(uuid);

@@ -46,7 +46,10 @@ function issue(gid: string, org: string) {
 
 /** A new Bugsee issue (its own thread) in an envelope with this id. */
 function bugseeIssue(id: string) {
-  const envelope = JSON.parse(readFileSync('fixtures/bugsee/issue.created.json', 'utf8')) as { id: string; payload: { issue: { key: string } } };
+  const envelope = JSON.parse(readFileSync('fixtures/bugsee/issue.created.json', 'utf8')) as {
+    id: string;
+    payload: { issue: { key: string } };
+  };
   envelope.id = id;
   envelope.payload.issue.key = `IOS-${id.replace(/\D/g, '').slice(-9)}`;
   return envelope;
@@ -77,14 +80,30 @@ function recordSources() {
 }
 
 /** Clicks `actionId` on a card posted by the fake Slack, as `userId` of `teamId`. */
-function clickOn(svc: TestService, card: { args: Record<string, unknown> }, ts: string, channel: string, actionId: string, teamId: string, userId: string) {
+function clickOn(
+  svc: TestService,
+  card: { args: Record<string, unknown> },
+  ts: string,
+  channel: string,
+  actionId: string,
+  teamId: string,
+  userId: string,
+) {
   const blocks = (card.args.blocks as Block[]).map((b, i) => ({ block_id: `b${i}`, ...b }));
   const hit = blocks.flatMap((b) => (b.elements ?? []).map((el) => ({ el, blockId: b.block_id }))).find((x) => x.el.action_id === actionId);
   if (!hit) throw new Error(`no ${actionId} on the card`);
   return postSigned(
     `${svc.url}/slack/events`,
     blockActionsBody({
-      actions: [{ type: 'button', action_id: actionId, block_id: hit.blockId, value: hit.el.value, action_ts: `${Math.floor(Date.now() / 1000)}.${uniq().slice(-6)}` }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: hit.blockId,
+          value: hit.el.value,
+          action_ts: `${Math.floor(Date.now() / 1000)}.${uniq().slice(-6)}`,
+        },
+      ],
       teamId,
       userId,
       channelId: channel,
@@ -158,7 +177,12 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     expect((await sendSentry(svc, 'issue', issue(uniq(), 'acme'))).status).toBe(200);
     expect((await sendSentry(svc, 'issue', issue(uniq(), 'globex'))).status).toBe(200);
     await waitFor(() => posts(A.channel).length === 1 && posts(B.channel).length === 1, 10_000).catch((err) => {
-      throw new Error(`${err}: A ${posts(A.channel).length}, B ${posts(B.channel).length}; ${svc.logs.filter((l) => /warn|error/.test(l)).slice(-5).join('\n')}`);
+      throw new Error(
+        `${err}: A ${posts(A.channel).length}, B ${posts(B.channel).length}; ${svc.logs
+          .filter((l) => /warn|error/.test(l))
+          .slice(-5)
+          .join('\n')}`,
+      );
     });
     expect(posts(A.channel)[0]?.token).toBe('xoxb-TA');
     expect(JSON.stringify(posts(A.channel)[0]?.args)).toContain('acme');
@@ -206,13 +230,23 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     const parent = await waitFor(() => posts(ch)[0], 10_000);
     const ts = await waitFor(async () => (await svc.t.store.getThread(A.id, ch, `sentry:issue:${gid}`))?.ts ?? undefined, 10_000);
     const blocks = (parent.args.blocks as Block[]).map((b, i) => ({ block_id: `b${i}`, ...b }));
-    const resolve = blocks.flatMap((b) => (b.elements ?? []).map((el) => ({ el, blockId: b.block_id }))).find((x) => x.el.action_id === 'sentry.issue.resolve');
+    const resolve = blocks
+      .flatMap((b) => (b.elements ?? []).map((el) => ({ el, blockId: b.block_id })))
+      .find((x) => x.el.action_id === 'sentry.issue.resolve');
     expect(resolve).toBeTruthy();
     const clickAs = (teamId: string, userId: string) =>
       postSigned(
         `${svc.url}/slack/events`,
         blockActionsBody({
-          actions: [{ type: 'button', action_id: 'sentry.issue.resolve', block_id: resolve?.blockId, value: resolve?.el.value, action_ts: `${Math.floor(Date.now() / 1000)}.${uniq().slice(-6)}` }],
+          actions: [
+            {
+              type: 'button',
+              action_id: 'sentry.issue.resolve',
+              block_id: resolve?.blockId,
+              value: resolve?.el.value,
+              action_ts: `${Math.floor(Date.now() / 1000)}.${uniq().slice(-6)}`,
+            },
+          ],
           teamId,
           userId,
           channelId: ch,
@@ -237,13 +271,19 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     expect(received).toEqual([]);
 
     // A billing-only member does not count either.
-    nock(SENTRY).get('/api/0/organizations/acme/members/').query({ query: 'email:ua3@example.com' }).reply(200, [{ id: '9', email: 'ua3@example.com', orgRole: 'billing', user: { id: '9' } }]);
+    nock(SENTRY)
+      .get('/api/0/organizations/acme/members/')
+      .query({ query: 'email:ua3@example.com' })
+      .reply(200, [{ id: '9', email: 'ua3@example.com', orgRole: 'billing', user: { id: '9' } }]);
     expect((await clickAs(A.id, 'UA3')).status).toBe(200);
     await waitFor(() => ephemeralsFor('UA3').length === 1, 8000);
     expect(received).toEqual([]);
 
     // A member acts.
-    nock(SENTRY).get('/api/0/organizations/acme/members/').query({ query: 'email:ua1@example.com' }).reply(200, [{ id: '7', email: 'ua1@example.com', orgRole: 'member', user: { id: '7' } }]);
+    nock(SENTRY)
+      .get('/api/0/organizations/acme/members/')
+      .query({ query: 'email:ua1@example.com' })
+      .reply(200, [{ id: '7', email: 'ua1@example.com', orgRole: 'member', user: { id: '7' } }]);
     expect((await clickAs(A.id, 'UA1')).status).toBe(200);
     await waitFor(() => received.length === 1 || undefined, 8000);
     expect(received).toEqual([`PUT ${SENTRY}/api/0/organizations/acme/issues/${gid}/`]);
@@ -260,7 +300,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     expect(view).toContain('*Bugsee* webhook URL');
   });
 
-  it("acts on Bugsee buttons only for the workspace whose token delivered the event, while it is connected", async () => {
+  it('acts on Bugsee buttons only for the workspace whose token delivered the event, while it is connected', async () => {
     recordSources();
     const ch = `CB${uniq()}`;
     expect(await command(svc, B, 'subscribe bugsee *', ch)).toContain('Subscribed');
@@ -277,13 +317,13 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     expect((await clickOn(svc, card, ts as string, ch, 'bugsee.issue.close', B.id, B.user)).status).toBe(200);
     await waitFor(() => svc.slack.of('chat.postEphemeral', ch).length === 2 || undefined, 8000);
     const texts = svc.slack.of('chat.postEphemeral', ch).map((c) => String(c.args.text));
-    expect(texts.some((t) => t.includes("Bugsee connection is gone"))).toBe(true);
+    expect(texts.some((t) => t.includes('Bugsee connection is gone'))).toBe(true);
     expect(received).toEqual([]);
     expect((await sendBugsee(svc, bugseeIssue(`bs-${uniq()}`), { token: tokenB })).status).toBe(401);
     tokenB = tokenIn(await command(svc, B, 'connect bugsee'));
   });
 
-  it('pauses a workspace\'s subscriptions when it disconnects, and refuses its clicks', async () => {
+  it("pauses a workspace's subscriptions when it disconnects, and refuses its clicks", async () => {
     const ch = `CB${uniq()}`;
     expect(await command(svc, B, 'subscribe sentry globex/*', ch)).toContain('Subscribed');
     expect(await command(svc, B, 'disconnect sentry globex')).toContain('Disconnected');

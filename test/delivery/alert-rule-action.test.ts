@@ -40,7 +40,14 @@ function validate(svc: TestService, body: Buffer | string, signature: string | n
 }
 
 const withChannel = (channel: string) =>
-  JSON.stringify({ fields: [{ name: 'channel', value: channel }, { name: 'mention', value: 'none' }, { name: 'thread', value: 'on' }], installationId: UUID });
+  JSON.stringify({
+    fields: [
+      { name: 'channel', value: channel },
+      { name: 'mention', value: 'none' },
+      { name: 'thread', value: 'on' },
+    ],
+    installationId: UUID,
+  });
 
 type Payload = { data: Record<string, unknown> } & Record<string, unknown>;
 
@@ -49,7 +56,9 @@ function eventAlert(groupId: number, channel?: string): Payload {
   const p = readFixture('sentry/event_alert/triggered.threadline.json') as Payload;
   const data = p.data as { event: Record<string, unknown>; issue_alert: { settings: { name: string; value: string }[] } };
   const event = { ...data.event, issue_id: String(groupId), web_url: `https://sentry.io/organizations/acme/issues/${groupId}/events/x/` };
-  const settings = channel ? data.issue_alert.settings.map((s) => (s.name === 'channel' ? { ...s, value: channel } : s)) : data.issue_alert.settings;
+  const settings = channel
+    ? data.issue_alert.settings.map((s) => (s.name === 'channel' ? { ...s, value: channel } : s))
+    : data.issue_alert.settings;
   return { ...p, data: { ...data, event, issue_alert: { ...data.issue_alert, settings } } };
 }
 
@@ -112,7 +121,16 @@ describe.each<StoreKind>(['redis', 'sqlite'])('alert-rule action on %s', (kind) 
     expect(otherTeam.status).toBe(400);
     const noChannel = await validate(svc, JSON.stringify({ fields: [], installationId: UUID }));
     expect(await noChannel.json()).toEqual({ message: 'Choose a Slack channel for Threadline to post to.' });
-    const badMention = await validate(svc, JSON.stringify({ fields: [{ name: 'channel', value: 'T1:C0ALERTS' }, { name: 'mention', value: 'everyone!' }], installationId: UUID }));
+    const badMention = await validate(
+      svc,
+      JSON.stringify({
+        fields: [
+          { name: 'channel', value: 'T1:C0ALERTS' },
+          { name: 'mention', value: 'everyone!' },
+        ],
+        installationId: UUID,
+      }),
+    );
     expect(badMention.status).toBe(400);
   });
 
@@ -140,20 +158,29 @@ describe.each<StoreKind>(['redis', 'sqlite'])('alert-rule action on %s', (kind) 
     await eventually(() => svc.slack.of('chat.postMessage', 'C0OPS').length >= 1, 'the alert in #ops');
     const since = svc.slack.calls.filter((c) => c.method === 'chat.postMessage').slice(before);
     // #alerts is subscribed to acme/* (previous test): it gets it too, once; no other channel does.
-    await eventually(() => svc.slack.calls.filter((c) => c.method === 'chat.postMessage').length - before >= 2, 'the subscribed channel too');
-    const channels = svc.slack.calls.filter((c) => c.method === 'chat.postMessage').slice(before).map((c) => c.args.channel);
+    await eventually(
+      () => svc.slack.calls.filter((c) => c.method === 'chat.postMessage').length - before >= 2,
+      'the subscribed channel too',
+    );
+    const channels = svc.slack.calls
+      .filter((c) => c.method === 'chat.postMessage')
+      .slice(before)
+      .map((c) => c.args.channel);
     expect(new Set(channels)).toEqual(new Set(['C0OPS', 'C0ALERTS']));
     expect(since.length).toBeGreaterThan(0);
   });
 
-  it('a metric alert goes to its trigger\'s channel; a resolve to every trigger\'s', async () => {
+  it("a metric alert goes to its trigger's channel; a resolve to every trigger's", async () => {
     const incident = randomInt(1e6, 2e6);
     expect((await sendSentry(svc, 'metric_alert', metricAlert('critical.threadline.json', incident))).status).toBe(200);
     await eventually(() => svc.slack.of('chat.postMessage', 'C0CRIT').length === 1, 'the critical alert');
     expect(svc.slack.of('chat.postMessage', 'C0WARN')).toHaveLength(0);
     expect((await sendSentry(svc, 'metric_alert', metricAlert('resolved.threadline.json', incident))).status).toBe(200);
     await eventually(() => svc.slack.of('chat.postMessage', 'C0WARN').length === 1, 'the resolve in the warning channel');
-    await eventually(() => svc.slack.of('chat.postMessage', 'C0CRIT').length + svc.slack.of('chat.update', 'C0CRIT').length >= 2, 'the resolve in the critical thread');
+    await eventually(
+      () => svc.slack.of('chat.postMessage', 'C0CRIT').length + svc.slack.of('chat.update', 'C0CRIT').length >= 2,
+      'the resolve in the critical thread',
+    );
     const thread = await svc.t.store.getThread('T1', 'C0CRIT', sentryThreadKeys.metricAlert(String(incident)));
     const crit = svc.slack.of('chat.postMessage', 'C0CRIT');
     expect(crit[0]?.args.thread_ts).toBeUndefined();

@@ -22,7 +22,11 @@ function comment(groupId: string, text: string): Record<string, unknown> {
 
 const posts = (svc: TestService, channel: string) => svc.slack.of('chat.postMessage', channel);
 const metric = async (svc: TestService, result: string) =>
-  Number(new RegExp(`^threadline_slack_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(await (await fetch(`${svc.url}/metrics`)).text())?.[1] ?? 0);
+  Number(
+    new RegExp(`^threadline_slack_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(
+      await (await fetch(`${svc.url}/metrics`)).text(),
+    )?.[1] ?? 0,
+  );
 
 /** The first chat.postMessage into `channel` is posted, but its answer never comes. */
 function timeoutAfterFirstPost(channel: string, extra?: (c: SlackCall) => Fault | undefined) {
@@ -59,7 +63,11 @@ describe.each<StoreKind>(['redis', 'sqlite'])('exactly once to Slack on %s', (ki
     svc.slack.fault = timeoutAfterFirstPost(ch);
     const gid = String(Date.now());
     await sendSentry(svc, 'issue', issue(gid, 'created'));
-    await eventually(async () => Boolean((await svc.t.store.getThread('TONCE1', ch, `sentry:issue:${gid}`))?.ts), 'parent recorded', 20_000);
+    await eventually(
+      async () => Boolean((await svc.t.store.getThread('TONCE1', ch, `sentry:issue:${gid}`))?.ts),
+      'parent recorded',
+      20_000,
+    );
     await settle();
     expect(posts(svc, ch)).toHaveLength(1);
     expect(svc.slack.of('conversations.history', ch)).toHaveLength(1);
@@ -85,7 +93,8 @@ describe.each<StoreKind>(['redis', 'sqlite'])('exactly once to Slack on %s', (ki
     const ch = await channelOf('TONCE3');
     const before = await metric(svc, 'fallback_budget');
     let hung = 0;
-    svc.slack.fault = (c) => (c.method === 'chat.postMessage' && c.args.channel === ch && hung++ < 2 ? { acceptThenHang: true } : undefined);
+    svc.slack.fault = (c) =>
+      c.method === 'chat.postMessage' && c.args.channel === ch && hung++ < 2 ? { acceptThenHang: true } : undefined;
     await sendSentry(svc, 'issue', issue(String(Date.now() + 2), 'created'));
     await sendSentry(svc, 'issue', issue(String(Date.now() + 3), 'created'));
     // One lookup a minute: the first rerun adopts its message, the second posts again.

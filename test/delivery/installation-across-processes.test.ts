@@ -15,12 +15,16 @@ function comment(text: string): Record<string, unknown> {
 
 /** installation.created without a code (so no token exchange with Sentry). */
 function installationCreated(): Record<string, unknown> {
-  const p = readFixture('sentry/installation/created.json') as { data: { installation: Record<string, unknown> } } & Record<string, unknown>;
+  const p = readFixture('sentry/installation/created.json') as { data: { installation: Record<string, unknown> } } & Record<
+    string,
+    unknown
+  >;
   const { code: _code, ...installation } = p.data.installation;
   return { ...p, data: { ...p.data, installation } };
 }
 
-const unroutable = (svc: TestService) => svc.logLines().filter((l) => l.msg === 'event could not be routed (no org or app key); kept as a dead letter').length;
+const unroutable = (svc: TestService) =>
+  svc.logLines().filter((l) => l.msg === 'event could not be routed (no org or app key); kept as a dead letter').length;
 
 describe('two processes on one Redis, an installation created in one of them', () => {
   it('routes the comments that follow it in either process (neither remembers "not known")', async () => {
@@ -38,7 +42,10 @@ describe('two processes on one Redis, an installation created in one of them', (
         for (let i = 0; i < 4; i++, sent++) expect((await sendSentry(i % 2 ? a : b, 'comment', comment(`early ${sent}`))).status).toBe(200);
         await eventually(() => unroutable(a) + unroutable(b) >= sent, `${sent} early comments dead-lettered`, 20_000);
       }
-      expect([unroutable(a), unroutable(b)].every((n) => n > 0), 'both workers looked up the unknown installation').toBe(true);
+      expect(
+        [unroutable(a), unroutable(b)].every((n) => n > 0),
+        'both workers looked up the unknown installation',
+      ).toBe(true);
       const early = unroutable(a) + unroutable(b);
 
       expect((await sendSentry(a, 'installation', installationCreated())).status).toBe(200);
@@ -48,8 +55,13 @@ describe('two processes on one Redis, an installation created in one of them', (
       const posts = () => slack.of('chat.postMessage', 'CINST');
       const by = (token: string) => posts().some((p) => p.token === token);
       let after = 0;
-      for (let round = 0; round < 25 && !(by('xoxb-process-a') && by('xoxb-process-b')) && unroutable(a) + unroutable(b) === early; round++) {
-        for (let i = 0; i < 4; i++, after++) expect((await sendSentry(i % 2 ? a : b, 'comment', comment(`after ${after}`))).status).toBe(200);
+      for (
+        let round = 0;
+        round < 25 && !(by('xoxb-process-a') && by('xoxb-process-b')) && unroutable(a) + unroutable(b) === early;
+        round++
+      ) {
+        for (let i = 0; i < 4; i++, after++)
+          expect((await sendSentry(i % 2 ? a : b, 'comment', comment(`after ${after}`))).status).toBe(200);
         await eventually(() => posts().length + unroutable(a) + unroutable(b) - early >= after, `${after} comments handled`, 20_000);
       }
       expect(unroutable(a) + unroutable(b) - early, 'comments dead-lettered after the installation').toBe(0);

@@ -23,7 +23,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('--new-thread-after on %s', (kind)
   beforeAll(async () => {
     svc = await startService(kind);
     await installSentry(svc);
-    svc.slack.answer = (call) => (call.method === 'chat.getPermalink' ? { permalink: `https://acme.slack.com/archives/${String(call.args.channel)}/p${String(call.args.message_ts).replace('.', '')}` } : undefined);
+    svc.slack.answer = (call) =>
+      call.method === 'chat.getPermalink'
+        ? { permalink: `https://acme.slack.com/archives/${String(call.args.channel)}/p${String(call.args.message_ts).replace('.', '')}` }
+        : undefined;
   });
   afterAll(async () => svc?.stop());
 

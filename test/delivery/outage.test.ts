@@ -78,7 +78,11 @@ describe.each<StoreKind>(['redis', 'sqlite'])('an outage longer than SLACK_OUTAG
       const calls: number[] = [];
       svc.slack.fault = (c) => (c.args.channel === ch ? (calls.push(c.at), { status: 502 }) : undefined);
       await sendSentry(svc, 'issue', issue(String(Date.now() + 1), 'created'));
-      await eventually(async () => (await svc.t.store.listDeadLetters(100, { teamId: 'T1' })).some((d) => d.channelId === ch), 'dead letter', 20_000);
+      await eventually(
+        async () => (await svc.t.store.listDeadLetters(100, { teamId: 'T1' })).some((d) => d.channelId === ch),
+        'dead letter',
+        20_000,
+      );
       const dl = (await svc.t.store.listDeadLetters(100, { teamId: 'T1' })).find((d) => d.channelId === ch);
       expect(dl?.reason).toBe('slack_http_502');
       // More than one run of the client's three calls, spread over the window.

@@ -20,7 +20,8 @@ async function counterTtl(svc: TestService, key: string): Promise<number | null>
     const ttl = await r.client.ttl(`${r.prefix}ctr:${key}`);
     return ttl < 0 ? null : ttl;
   }
-  const row = (store as SqliteStore).db.prepare('SELECT expires_at FROM counters WHERE key = ?').get(key) as { expires_at: number | null } | undefined;
+  const row = (store as SqliteStore).db.prepare('SELECT expires_at FROM counters WHERE key = ?').get(key) as
+    { expires_at: number | null } | undefined;
   return row?.expires_at == null ? null : Math.round((row.expires_at - Date.now()) / 1000);
 }
 

@@ -17,8 +17,22 @@ describe('routeEvent with mayReceive', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tl-route-tenancy-'));
     store = createSqliteStore({ dataDir: dir });
-    for (const [teamId, channelId, target] of [['TA', 'C1', 'acme/*'], ['TA', 'C2', 'acme/web'], ['TB', 'C3', 'acme/*']] as const) {
-      await store.upsertSubscription({ id: randomUUID(), teamId, channelId, source: 'sentry', target, kinds: [], filters: {}, createdAt: new Date().toISOString(), disabled: null });
+    for (const [teamId, channelId, target] of [
+      ['TA', 'C1', 'acme/*'],
+      ['TA', 'C2', 'acme/web'],
+      ['TB', 'C3', 'acme/*'],
+    ] as const) {
+      await store.upsertSubscription({
+        id: randomUUID(),
+        teamId,
+        channelId,
+        source: 'sentry',
+        target,
+        kinds: [],
+        filters: {},
+        createdAt: new Date().toISOString(),
+        disabled: null,
+      });
     }
   });
   afterAll(async () => {

@@ -2,11 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, eventually, type TestService } from '../helpers/service.js';
 import { readFixture, sendBugsee, subscribe } from '../helpers/deliver.js';
 
-type Envelope = { id: string; payload: { build: { current: Record<string, unknown> & { size_summary: Record<string, unknown> } } } } & Record<string, unknown>;
+type Envelope = {
+  id: string;
+  payload: { build: { current: Record<string, unknown> & { size_summary: Record<string, unknown> } } };
+} & Record<string, unknown>;
 
 function build(n: number, downloadSize: number): Envelope {
   const f = readFixture('bugsee/build.created.ready.json') as Envelope;
-  const current = { ...f.payload.build.current, uuid: `trend-${n}`, build: String(200 + n), size_summary: { ...f.payload.build.current.size_summary, download_size: downloadSize } };
+  const current = {
+    ...f.payload.build.current,
+    uuid: `trend-${n}`,
+    build: String(200 + n),
+    size_summary: { ...f.payload.build.current.size_summary, download_size: downloadSize },
+  };
   return { ...f, id: `trend-build-${n}`, payload: { ...f.payload, build: { ...f.payload.build, current } } };
 }
 

@@ -6,7 +6,13 @@ const logger = createLogger({ level: 'silent' });
 
 describe('the per-token WebClient cache', () => {
   const clients = (maxClients?: number) =>
-    createSlackClients({ apiUrl: 'http://127.0.0.1:9/api/', logger, dryRun: false, maxClients, tokenForTeam: async (team) => `xoxb-${team}` });
+    createSlackClients({
+      apiUrl: 'http://127.0.0.1:9/api/',
+      logger,
+      dryRun: false,
+      maxClients,
+      tokenForTeam: async (team) => `xoxb-${team}`,
+    });
 
   it('reuses the client of a token', async () => {
     const c = clients();

@@ -60,7 +60,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     expect((await sendSentry(svc, 'issue', issue(gid, 'resolved', 'resolved'))).status).toBe(200);
     await eventually(() => replies(svc, ch).length === 1 && svc.slack.of('chat.update', ch).length === 1, 'reply and update');
     // The record is written after Slack answered the update: wait for it, as a reader would.
-    await eventually(async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.state.status === 'resolved', 'thread record resolved');
+    await eventually(
+      async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.state.status === 'resolved',
+      'thread record resolved',
+    );
     const parent = parents(svc, ch)[0];
     const parentTs = (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.ts;
     expect(parentTs).toBeTruthy();
@@ -109,7 +112,8 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
   it('waits for Retry-After on 429 and posts once', async () => {
     const ch = await newChannel();
     let limited = 0;
-    svc.slack.fault = (c) => (c.method === 'chat.postMessage' && c.args.channel === ch && limited++ === 0 ? { status: 429, retryAfter: 1 } : undefined);
+    svc.slack.fault = (c) =>
+      c.method === 'chat.postMessage' && c.args.channel === ch && limited++ === 0 ? { status: 429, retryAfter: 1 } : undefined;
     await sendSentry(svc, 'issue', issue(String(Date.now() + 4), 'created'));
     await eventually(() => posts(svc, ch).length === 1, 'posted after the rate limit');
     expect(limited).toBeGreaterThanOrEqual(2);
@@ -137,7 +141,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     await sendSentry(svc, 'issue', issue(gid, 'resolved', 'resolved'));
     const dl = await (async () => {
       let found;
-      await eventually(async () => Boolean((found = (await svc.t.store.listDeadLetters(200, { teamId: 'T1' })).find((d) => d.channelId === ch))), 'dead letter');
+      await eventually(
+        async () => Boolean((found = (await svc.t.store.listDeadLetters(200, { teamId: 'T1' })).find((d) => d.channelId === ch))),
+        'dead letter',
+      );
       return found as unknown as { id: string };
     })();
     svc.slack.fault = undefined;
@@ -158,10 +165,14 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
       let calls = 0;
       svc.slack.fault = (c) => (c.args.channel === ch ? (calls++, { error }) : undefined);
       await sendSentry(svc, 'issue', issue(String(Date.now()) + error.length, 'created'));
-      await eventually(async () => (await svc.t.store.listSubscriptions({ teamId: 'T1', channelId: ch }))[0]?.disabled?.reason === error, 'disabled');
+      await eventually(
+        async () => (await svc.t.store.listSubscriptions({ teamId: 'T1', channelId: ch }))[0]?.disabled?.reason === error,
+        'disabled',
+      );
       expect(calls).toBe(1);
       // Team-wide token errors disable the team's other subscriptions too; re-enable them for later tests.
-      for (const s of await svc.t.store.listSubscriptions({ teamId: 'T1' })) if (s.channelId !== ch) await svc.t.store.setSubscriptionDisabled(s.id, null);
+      for (const s of await svc.t.store.listSubscriptions({ teamId: 'T1' }))
+        if (s.channelId !== ch) await svc.t.store.setSubscriptionDisabled(s.id, null);
     },
   );
 

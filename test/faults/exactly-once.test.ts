@@ -58,7 +58,9 @@ describe.each<StoreKind>(['redis', 'sqlite'])('exactly once under SIGKILLs and t
     await crash;
     await drain(dep, w.deliveries.length * CHANNELS.length, { timeoutMs: 240_000, quietMs: 4000 });
     const metrics = await (await fetch(`${dep.url()}/metrics`)).text();
-    const lookups = Object.fromEntries([...metrics.matchAll(/^threadline_slack_lookups_total\{result="(\w+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    const lookups = Object.fromEntries(
+      [...metrics.matchAll(/^threadline_slack_lookups_total\{result="(\w+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]),
+    );
     const history = dep.slack.fake.calls.filter((c) => c.method.startsWith('conversations.')).length;
     await verify(`exactly once, SIGKILL + timeouts after post [${kind}]`, w, dep, {
       channels: CHANNELS,

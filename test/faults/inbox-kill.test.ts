@@ -51,7 +51,8 @@ describe('SIGKILL between the inbox XADD and the pump (redis)', () => {
       for (const key of inboxKeys(dep.prefix)) {
         inInbox += await r.xlen(key);
         await r.xgroup('CREATE', key, INBOX_GROUP, '0', 'MKSTREAM').catch(() => undefined);
-        const res = (await r.call('XREADGROUP', 'GROUP', INBOX_GROUP, 'dead-pump', 'COUNT', 2, 'STREAMS', key, '>')) as [string, unknown[]][] | null;
+        const res = (await r.call('XREADGROUP', 'GROUP', INBOX_GROUP, 'dead-pump', 'COUNT', 2, 'STREAMS', key, '>')) as
+          [string, unknown[]][] | null;
         held += res?.[0]?.[1].length ?? 0;
       }
     } finally {

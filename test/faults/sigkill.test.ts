@@ -102,11 +102,17 @@ describe.each<StoreKind>(['redis', 'sqlite'])('SIGKILL mid-burst (%s)', (kind) =
     for (const [i, reply] of crashReplies.entries()) {
       expect(reply, 'a reply was posted before the hung update').toBeDefined();
       const id = (reply!.args.metadata as { event_payload: { event_id: string } }).event_payload.event_id;
-      const copies = posts.filter((p) => p.args.channel === reply!.args.channel && (p.args.metadata as { event_payload: { event_id: string } }).event_payload.event_id === id);
+      const copies = posts.filter(
+        (p) =>
+          p.args.channel === reply!.args.channel &&
+          (p.args.metadata as { event_payload: { event_id: string } }).event_payload.event_id === id,
+      );
       expect(copies, `reply ${id} in ${String(reply!.args.channel)}`).toHaveLength(1);
       // After the restart the rerun job still brings the parent card up to date.
       const hungCall = hungAtKill[i]!.call;
-      const updatedAfter = dep.slack.ok('chat.update').filter((c) => c.args.channel === hungCall.args.channel && c.args.ts === hungCall.args.ts && c.at >= hungCall.at);
+      const updatedAfter = dep.slack
+        .ok('chat.update')
+        .filter((c) => c.args.channel === hungCall.args.channel && c.args.ts === hungCall.args.ts && c.at >= hungCall.at);
       expect(updatedAfter.length).toBeGreaterThan(0);
     }
     await verify(`SIGKILL between reply post and ack [${kind}]`, w, dep, {

@@ -114,7 +114,8 @@ export async function startFaultySlack(): Promise<FaultySlack> {
     const streak = streaks.get(key) ?? 0;
     const r = random.next();
     const { p5xx, p429, pTimeout, maxStreak } = random.f;
-    const kind = streak >= maxStreak ? undefined : r < p5xx ? '5xx' : r < p5xx + p429 ? '429' : r < p5xx + p429 + pTimeout ? 'timeout' : undefined;
+    const kind =
+      streak >= maxStreak ? undefined : r < p5xx ? '5xx' : r < p5xx + p429 ? '429' : r < p5xx + p429 + pTimeout ? 'timeout' : undefined;
     if (!kind) {
       streaks.delete(key);
       return undefined;

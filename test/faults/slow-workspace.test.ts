@@ -29,7 +29,17 @@ describe.each<StoreKind>(['redis', 'sqlite'])('a slow workspace (%s)', (kind) =>
     const dep = d;
     const store = await dep.openStore();
     const sub = (teamId: string, channelId: string, source: string, target: string) =>
-      store.upsertSubscription({ id: randomUUID(), teamId, channelId, source, target, kinds: [], filters: {}, createdAt: new Date().toISOString(), disabled: null });
+      store.upsertSubscription({
+        id: randomUUID(),
+        teamId,
+        channelId,
+        source,
+        target,
+        kinds: [],
+        filters: {},
+        createdAt: new Date().toISOString(),
+        disabled: null,
+      });
     await sub(SLOW.team, SLOW.channel, 'sentry', `${SENTRY_ORG}/${SENTRY_PROJECT}`);
     await sub(OTHER.team, OTHER.channel, 'bugsee', BUGSEE_APP);
     await store.close();

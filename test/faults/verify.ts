@@ -14,7 +14,11 @@ import type { Workload } from './workload.js';
  * new posts for `quietMs` (four times that when posts are missing), or until `timeoutMs`; the
  * tally then shows what is missing.
  */
-export async function drain(d: Deployment, expected: number, opts: { timeoutMs?: number; quietMs?: number; count?: () => number } = {}): Promise<void> {
+export async function drain(
+  d: Deployment,
+  expected: number,
+  opts: { timeoutMs?: number; quietMs?: number; count?: () => number } = {},
+): Promise<void> {
   const count = opts.count ?? (() => d.slack.posts().length);
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
   const quietMs = opts.quietMs ?? 2500;
@@ -42,7 +46,9 @@ export async function diagnose(d: Deployment): Promise<string> {
     const store = await d.openStore();
     try {
       const dls = await store.listDeadLetters(20);
-      parts.push(`dead letters (${dls.length}): ${dls.map((x) => `${x.reason}/${x.type}/${x.channelId ?? ''}/${JSON.stringify(x.error)}`).join('; ')}`);
+      parts.push(
+        `dead letters (${dls.length}): ${dls.map((x) => `${x.reason}/${x.type}/${x.channelId ?? ''}/${JSON.stringify(x.error)}`).join('; ')}`,
+      );
     } finally {
       await store.close();
     }
@@ -69,8 +75,20 @@ export async function verify(
   if (t.lost || !dupOk || t.unexpected || badParents.length || t.outOfOrder.length) {
     process.stdout.write(`${scenario} failed; what the service left:\n${await diagnose(d)}\n`);
   }
-  const detail = { lost: t.lostSamples, duplicated: dupOk ? [] : t.duplicateSamples, badParents: badParents.slice(0, 5), outOfOrder: t.outOfOrder.slice(0, 5) };
-  expect({ lost: t.lost, duplicatedWithinBound: dupOk, unexpected: t.unexpected, badParents: badParents.length, outOfOrder: t.outOfOrder.length, detail }).toEqual({
+  const detail = {
+    lost: t.lostSamples,
+    duplicated: dupOk ? [] : t.duplicateSamples,
+    badParents: badParents.slice(0, 5),
+    outOfOrder: t.outOfOrder.slice(0, 5),
+  };
+  expect({
+    lost: t.lost,
+    duplicatedWithinBound: dupOk,
+    unexpected: t.unexpected,
+    badParents: badParents.length,
+    outOfOrder: t.outOfOrder.length,
+    detail,
+  }).toEqual({
     lost: 0,
     duplicatedWithinBound: true,
     unexpected: 0,

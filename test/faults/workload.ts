@@ -59,7 +59,11 @@ function bugseeComment(run: string, thread: number, k: number): Delivery {
     created_on: new Date(Date.UTC(2025, 0, 1, 0, 0, k)).toISOString(),
     payload: {
       app: { key: BUGSEE_APP, name: 'Fault app', url: `https://app.bugsee.com/#/apps/${BUGSEE_APP}` },
-      issue: { key: `${BUGSEE_APP}-${thread}`, summary: `Thread ${thread}`, url: `https://app.bugsee.com/#/apps/${BUGSEE_APP}/issues/${BUGSEE_APP}-${thread}` },
+      issue: {
+        key: `${BUGSEE_APP}-${thread}`,
+        summary: `Thread ${thread}`,
+        url: `https://app.bugsee.com/#/apps/${BUGSEE_APP}/issues/${BUGSEE_APP}-${thread}`,
+      },
       comment: { created_by: { name: 'Fault Matrix', email: 'faults@example.com' }, text: `fault matrix #${k} of thread ${thread}` },
     },
   });
@@ -116,13 +120,17 @@ export interface SendOptions {
 /** One POST on a fresh connection (webhook senders don't keep connections alive), 10 s timeout. */
 function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, timeout: 10_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, timeout: 10_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(body);

@@ -10,15 +10,57 @@ import { parseCommand, USAGE } from '../../src/slack/command-parse.js';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 const WORDS = [
-  'subscribe', 'unsubscribe', 'list', 'help', 'SUBSCRIBE', 'sentry', 'bugsee', 'Sentry', 'acme/web', 'acme/*', '*/*', 'acme/',
-  '/web', 'a/b/c', 'IOS', 'ios', 'issue', 'seer', 'preprod', 'feedback', 'build', 'error', 'metric_alert', '--level=error',
-  '--level=', '--level', '—level=warning', '–env="prod"', '--env=“production”', '--size-threshold=5', '--nope=1', '--=', '--',
-  '=', '""', '“”', '\u0000', '\u200b', '🙂', 'ß', 'İ', 'x'.repeat(150),
+  'subscribe',
+  'unsubscribe',
+  'list',
+  'help',
+  'SUBSCRIBE',
+  'sentry',
+  'bugsee',
+  'Sentry',
+  'acme/web',
+  'acme/*',
+  '*/*',
+  'acme/',
+  '/web',
+  'a/b/c',
+  'IOS',
+  'ios',
+  'issue',
+  'seer',
+  'preprod',
+  'feedback',
+  'build',
+  'error',
+  'metric_alert',
+  '--level=error',
+  '--level=',
+  '--level',
+  '—level=warning',
+  '–env="prod"',
+  '--env=“production”',
+  '--size-threshold=5',
+  '--nope=1',
+  '--=',
+  '--',
+  '=',
+  '""',
+  '“”',
+  '\u0000',
+  '\u200b',
+  '🙂',
+  'ß',
+  'İ',
+  'x'.repeat(150),
 ];
 
 const structured = fc
   .array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 12 })), { maxLength: 10 })
-  .chain((words) => fc.array(fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', '\u3000'), { minLength: words.length, maxLength: words.length }).map((gaps) => words.map((w, i) => `${w}${gaps[i]}`).join('')));
+  .chain((words) =>
+    fc
+      .array(fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', '\u3000'), { minLength: words.length, maxLength: words.length })
+      .map((gaps) => words.map((w, i) => `${w}${gaps[i]}`).join('')),
+  );
 
 function checkAnswer(text: string) {
   const r = parseCommand(text);
@@ -38,9 +80,16 @@ function checkAnswer(text: string) {
 describe('parseCommand under fuzzing', () => {
   it('never throws on any string', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 100 })), (text) => {
-        checkAnswer(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.string({ unit: 'grapheme', maxLength: 100 }),
+        ),
+        (text) => {
+          checkAnswer(text);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -62,7 +62,9 @@ const garbage = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
   fc.integer({ min: 0, max: 12_000 }).map((n) => Buffer.from(deep(n, '[', ']'))),
   fc.integer({ min: 0, max: 12_000 }).map((n) => Buffer.from(deep(n, '{"a":', '}'))),
-  fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890', '{"action":1e400,"data":{}}', '{"type":9007199254740993}').map((s) => Buffer.from(s)),
+  fc
+    .constantFrom('1e999', '-1e999', '123456789012345678901234567890', '{"action":1e400,"data":{}}', '{"type":9007199254740993}')
+    .map((s) => Buffer.from(s)),
 );
 
 describe('webhook routes under fuzzing', () => {
@@ -101,13 +103,21 @@ describe('webhook routes under fuzzing', () => {
 
   it('sentry: garbage, signed or not, under any resource', async () => {
     await fc.assert(
-      fc.asyncProperty(garbage, fc.constantFrom(...SENTRY_RESOURCES, 'nope', ''), fc.boolean(), fc.constantFrom('application/json', 'text/plain', ''), async (body, resource, signed, ct) => {
-        const headers: Record<string, string> = signed ? sentryHeaders(body, resource, SENTRY_SECRET, randomUUID()) : { 'sentry-hook-resource': resource };
-        if (ct) headers['content-type'] = ct;
-        else delete headers['content-type'];
-        const status = await post('sentry', body, headers);
-        if (!signed && ct === 'application/json') expect(status).toBe(401);
-      }),
+      fc.asyncProperty(
+        garbage,
+        fc.constantFrom(...SENTRY_RESOURCES, 'nope', ''),
+        fc.boolean(),
+        fc.constantFrom('application/json', 'text/plain', ''),
+        async (body, resource, signed, ct) => {
+          const headers: Record<string, string> = signed
+            ? sentryHeaders(body, resource, SENTRY_SECRET, randomUUID())
+            : { 'sentry-hook-resource': resource };
+          if (ct) headers['content-type'] = ct;
+          else delete headers['content-type'];
+          const status = await post('sentry', body, headers);
+          if (!signed && ct === 'application/json') expect(status).toBe(401);
+        },
+      ),
       { numRuns: RUNS },
     );
     await storedMatchesAnswers();
@@ -121,7 +131,10 @@ describe('webhook routes under fuzzing', () => {
         fc.constantFrom(...seeds),
         fc.oneof(
           fc.record({ cut: fc.nat() }),
-          fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(1e308), fc.constant(-0), fc.constant('')) }),
+          fc.record({
+            path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+            value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(1e308), fc.constant(-0), fc.constant('')),
+          }),
         ),
         async (seed, how) => {
           const full = JSON.stringify(seed.json);
@@ -143,7 +156,11 @@ describe('webhook routes under fuzzing', () => {
         return Buffer.from(full.slice(0, cut % full.length));
       }),
       fc
-        .record({ seed: fc.constantFrom(...seeds), path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), value: fc.jsonValue({ maxDepth: 2 }) })
+        .record({
+          seed: fc.constantFrom(...seeds),
+          path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+          value: fc.jsonValue({ maxDepth: 2 }),
+        })
         .map(({ seed, path: p, value }) => Buffer.from(JSON.stringify(mutate({ ...seed, id: randomUUID() }, p, value)))),
     );
     await fc.assert(
@@ -171,6 +188,10 @@ describe('webhook routes under fuzzing', () => {
     expect([400, 422]).toContain(await post('bugsee', envelope, { 'content-type': 'application/json' }, `?token=${BUGSEE_SECRET}`));
     await storedMatchesAnswers();
     // Every answer so far was one the contract names.
-    expect(Object.keys(seen).map(Number).every((s) => ALLOWED.has(s))).toBe(true);
+    expect(
+      Object.keys(seen)
+        .map(Number)
+        .every((s) => ALLOWED.has(s)),
+    ).toBe(true);
   }, 60_000);
 });

@@ -42,7 +42,14 @@ export async function sendBugsee(
 
 export async function subscribe(
   svc: TestService,
-  sub: { teamId?: string; channelId: string; source: 'sentry' | 'bugsee'; target: string; kinds?: string[]; filters?: Record<string, string> },
+  sub: {
+    teamId?: string;
+    channelId: string;
+    source: 'sentry' | 'bugsee';
+    target: string;
+    kinds?: string[];
+    filters?: Record<string, string>;
+  },
 ) {
   return svc.t.store.upsertSubscription({
     id: randomUUID(),

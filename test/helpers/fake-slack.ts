@@ -165,7 +165,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           res.end(JSON.stringify({ ok: false, error: 'users_not_found' }));
           return;
         }
-        body.user = { id: `U${email.split('@')[0]?.replace(/[^a-z0-9]/gi, '').toUpperCase()}`, profile: { email } };
+        body.user = {
+          id: `U${email
+            .split('@')[0]
+            ?.replace(/[^a-z0-9]/gi, '')
+            .toUpperCase()}`,
+          profile: { email },
+        };
       }
       if (method === 'auth.test') Object.assign(body, { team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
       if (method === 'oauth.v2.access') {

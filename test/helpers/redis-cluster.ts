@@ -64,7 +64,18 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       const busPort = await freePort();
       ports.push(port);
       const args = ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'];
-      args.push('--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000', '--dir', dir, '--save', '', '--appendonly', 'no');
+      args.push(
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--cluster-node-timeout',
+        '5000',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      );
       children.push(spawn('redis-server', args, { stdio: 'ignore', detached: true }));
     }
     for (const port of ports) await until(() => ask(port, async (r) => (await r.ping()) === 'PONG'), `node ${port} answering`);
@@ -78,7 +89,10 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       children.push(create);
     });
     for (const port of ports) {
-      await until(() => ask(port, async (r) => String(await r.cluster('INFO')).includes('cluster_state:ok')), `cluster_state:ok on ${port}`);
+      await until(
+        () => ask(port, async (r) => String(await r.cluster('INFO')).includes('cluster_state:ok')),
+        `cluster_state:ok on ${port}`,
+      );
     }
     return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, ports, stop };
   } catch (err) {

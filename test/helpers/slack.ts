@@ -111,7 +111,13 @@ export function eventCallbackBody(
     event_id: opts.eventId ?? `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
     event_time: nowSeconds(),
     authorizations: [
-      { enterprise_id: opts.enterpriseId ?? null, team_id: teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: opts.isEnterpriseInstall ?? false },
+      {
+        enterprise_id: opts.enterpriseId ?? null,
+        team_id: teamId,
+        user_id: 'UBOT',
+        is_bot: true,
+        is_enterprise_install: opts.isEnterpriseInstall ?? false,
+      },
     ],
     is_ext_shared_channel: false,
   });

@@ -100,7 +100,9 @@ describe.each<StoreKind>(['redis'])('answer order on %s', (kind) => {
     for (const name of names) {
       const unknown = JSON.stringify({ action: 'created', data: {}, _replay: randomUUID() });
       expect(await post(sentry, unknown, signed(unknown, name))).toBe(202);
-      expect(await post(`${bugsee}?token=${BUGSEE_SECRET}`, JSON.stringify({ type: name }), { 'content-type': 'application/json' })).toBe(202);
+      expect(await post(`${bugsee}?token=${BUGSEE_SECRET}`, JSON.stringify({ type: name }), { 'content-type': 'application/json' })).toBe(
+        202,
+      );
     }
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     for (const name of names) expect(metrics).not.toContain(name);
@@ -168,10 +170,23 @@ describe('createRateLimitedLog', () => {
 
 describe('mediaTypeProblem', () => {
   it('accepts JSON in UTF-8 and refuses other types and charsets', () => {
-    for (const ok of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset="UTF-8"', 'application/vnd.x+json', 'application/json;charset=utf8']) {
+    for (const ok of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON; Charset="UTF-8"',
+      'application/vnd.x+json',
+      'application/json;charset=utf8',
+    ]) {
       expect(mediaTypeProblem(ok), ok).toBeUndefined();
     }
-    for (const bad of [undefined, '', 'text/plain', 'application/json; charset=latin1', 'application/json; charset=iso-8859-1', 'application/json; charset=utf-16']) {
+    for (const bad of [
+      undefined,
+      '',
+      'text/plain',
+      'application/json; charset=latin1',
+      'application/json; charset=iso-8859-1',
+      'application/json; charset=utf-16',
+    ]) {
       expect(mediaTypeProblem(bad), String(bad)).toBeTruthy();
     }
   });

@@ -48,11 +48,22 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/bugsee on %s', (ki
   it('answers 400, 415, 413, 202 and 422 as the contract says', async () => {
     expect((await post(svc, '{"id": "x", ')).status).toBe(400);
     expect((await post(svc, JSON.stringify({ id: randomUUID(), payload: {} }))).status).toBe(400);
-    const res415 = await fetch(`${svc.url}/webhooks/bugsee?token=${BUGSEE_SECRET}`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
+    const res415 = await fetch(`${svc.url}/webhooks/bugsee?token=${BUGSEE_SECRET}`, {
+      method: 'POST',
+      body: 'x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res415.status).toBe(415);
-    expect((await post(svc, JSON.stringify({ id: 'big', type: 'issue.created', payload: { pad: 'x'.repeat(1024 * 1024) } }))).status).toBe(413);
+    expect((await post(svc, JSON.stringify({ id: 'big', type: 'issue.created', payload: { pad: 'x'.repeat(1024 * 1024) } }))).status).toBe(
+      413,
+    );
     expect(await post(svc, JSON.stringify({ id: randomUUID(), type: 'spaceship.launched', payload: {} }))).toMatchObject({ status: 202 });
-    const malformed = JSON.stringify({ id: randomUUID(), type: 'issue.created', created_on: new Date().toISOString(), payload: { app: { key: 'IOS' } } });
+    const malformed = JSON.stringify({
+      id: randomUUID(),
+      type: 'issue.created',
+      created_on: new Date().toISOString(),
+      payload: { app: { key: 'IOS' } },
+    });
     expect(await post(svc, malformed)).toMatchObject({ status: 422, body: { status: 'invalid' } });
     const dl = (await svc.t.store.listDeadLetters(50)).find((d) => d.body === malformed);
     expect(dl?.source).toBe('bugsee');

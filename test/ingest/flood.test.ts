@@ -21,7 +21,9 @@ const SECRET = 'flood-test-secret';
 
 /** Resident memory of a process, from /proc (what the kernel charges it). */
 function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D+/g, '') ?? 0) * 1024;
 }
 
@@ -99,7 +101,14 @@ describe('20,000 distinct unknown resource names, against the service process', 
     const health = await fetch(`${url}/healthz`);
     const logLines = lines.length - logsBefore;
     // The figures for RELIABILITY.md.
-    console.log(JSON.stringify({ metricsBytes: Buffer.byteLength(metrics), rssBeforeMB: +(rssBefore / 2 ** 20).toFixed(1), rssGrowthMB: +((rssAfter - rssBefore) / 2 ** 20).toFixed(1), logLines }));
+    console.log(
+      JSON.stringify({
+        metricsBytes: Buffer.byteLength(metrics),
+        rssBeforeMB: +(rssBefore / 2 ** 20).toFixed(1),
+        rssGrowthMB: +((rssAfter - rssBefore) / 2 ** 20).toFixed(1),
+        logLines,
+      }),
+    );
     expect([...statuses.keys()]).toEqual([202]);
     expect(health.status).toBe(200);
     expect(Buffer.byteLength(metrics)).toBeLessThan(64 * 1024);

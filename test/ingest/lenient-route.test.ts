@@ -18,7 +18,11 @@ describe.each<StoreKind>(['redis', 'sqlite'])('Bugsee user without a name or ema
     const channelId = `C${randomUUID().slice(0, 8).toUpperCase()}`;
     await subscribe(svc, { channelId, source: 'bugsee', target: '*', kinds: ['user'] });
     const fixture = readFixture('bugsee/user.created.json') as { payload: { user: Record<string, unknown> } } & Record<string, unknown>;
-    const envelope = { ...fixture, id: randomUUID(), payload: { ...fixture.payload, user: { ...fixture.payload.user, name: value, email: value } } };
+    const envelope = {
+      ...fixture,
+      id: randomUUID(),
+      payload: { ...fixture.payload, user: { ...fixture.payload.user, name: value, email: value } },
+    };
     const res = await sendBugsee(svc, envelope);
     expect(res).toMatchObject({ status: 200, body: { status: 'accepted' } });
     await eventually(() => svc.slack.of('chat.postMessage', channelId).length === 1, 'the user message');

@@ -70,7 +70,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('replayed Sentry deliveries on %s'
     const stamps = ['4102444800', 'banana', '1000000000', '', String(Math.floor(Date.now() / 1000))];
     const answers: string[] = [];
     for (let i = 0; i < 100; i++) {
-      const headers = { ...sentryHeaders(body, 'comment', SENTRY_SECRET, randomUUID()), 'sentry-hook-timestamp': stamps[i % stamps.length]! };
+      const headers = {
+        ...sentryHeaders(body, 'comment', SENTRY_SECRET, randomUUID()),
+        'sentry-hook-timestamp': stamps[i % stamps.length]!,
+      };
       answers.push((await postRaw(svc, body, headers)).body.status);
     }
     expect(answers.filter((a) => a === 'accepted')).toHaveLength(1);
@@ -88,7 +91,12 @@ describe.each<StoreKind>(['redis', 'sqlite'])('replayed Sentry deliveries on %s'
     // What a first attempt left when it died after claiming: both claims pending, nothing queued.
     const sha = createHash('sha256').update(body).digest('hex');
     const tag = deliveryTag(`sentry:issue:${gid}`, sha);
-    const first = await svc.t.store.claimAndCount(dedupKey('sentry', headers['request-id'], tag), 120, undefined, dedupBodyKey('sentry', sha, tag));
+    const first = await svc.t.store.claimAndCount(
+      dedupKey('sentry', headers['request-id'], tag),
+      120,
+      undefined,
+      dedupBodyKey('sentry', sha, tag),
+    );
     expect(first.claimed).toBe(true);
     expect((await postRaw(svc, body, headers)).body.status).toBe('duplicate');
     await eventually(() => posts(svc, ch).length === 1, 'the retry queued the job, which posted');
@@ -112,7 +120,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('replayed Sentry deliveries on %s'
       const headers = { ...sentryHeaders(resolved, 'issue', SENTRY_SECRET, randomUUID()), 'sentry-hook-timestamp': stamp };
       expect((await postRaw(svc, resolved, headers)).body.status).toBe('accepted');
       await eventually(() => posts(svc, ch).length === 2, 'resolved reply');
-      await eventually(async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.state.status === 'resolved', 'card resolved');
+      await eventually(
+        async () => (await svc.t.store.getThread('T1', ch, `sentry:issue:${gid}`))?.state.status === 'resolved',
+        'card resolved',
+      );
       // The real regression, a few seconds later by Sentry's clock.
       expect((await sendSentry(svc, 'issue', issue(gid, 'unresolved', 'unresolved'), { timestamp: now + 5 })).body.status).toBe('accepted');
       await eventually(() => posts(svc, ch).length === 3, 'unresolved reply');

@@ -25,7 +25,8 @@ async function post(svc: TestService, body: string | Buffer, headers: Record<str
 }
 
 /** The fixture made unique (`_replay`), as Sentry's own deliveries are: the same bytes twice are a replay. */
-const issueBody = () => JSON.stringify({ ...JSON.parse(readFileSync(path.join(FIXTURES, 'issue/created.json'), 'utf8')), _replay: randomUUID() });
+const issueBody = () =>
+  JSON.stringify({ ...JSON.parse(readFileSync(path.join(FIXTURES, 'issue/created.json'), 'utf8')), _replay: randomUUID() });
 
 describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (kind) => {
   let svc: TestService;
@@ -71,7 +72,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
 
   it('answers 415 when the body is not JSON', async () => {
     const body = 'action=created';
-    const res = await post(svc, body, { ...sentryHeaders(body, 'issue', SENTRY_SECRET), 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await post(svc, body, {
+      ...sentryHeaders(body, 'issue', SENTRY_SECRET),
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(415);
   });
 
@@ -87,7 +91,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
 
   it('answers 202 to an unknown resource or action', async () => {
     const body = JSON.stringify({ action: 'created', data: {} });
-    expect(await post(svc, body, sentryHeaders(body, 'spaceship', SENTRY_SECRET))).toMatchObject({ status: 202, body: { status: 'ignored' } });
+    expect(await post(svc, body, sentryHeaders(body, 'spaceship', SENTRY_SECRET))).toMatchObject({
+      status: 202,
+      body: { status: 'ignored' },
+    });
     const odd = JSON.stringify({ action: 'teleported', data: {} });
     expect((await post(svc, odd, sentryHeaders(odd, 'issue', SENTRY_SECRET))).status).toBe(202);
   });
@@ -131,7 +138,11 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
     const headers = sentryHeaders(body, 'issue', SENTRY_SECRET);
     // What a first attempt left when it died right after claiming: a pending claim with its number.
     const threadKey = 'sentry:issue:1170820242';
-    const first = await svc.t.store.claimAndCount(dedupKey('sentry', headers['request-id'], deliveryTag(threadKey, '')), 120, seqKey(threadKey));
+    const first = await svc.t.store.claimAndCount(
+      dedupKey('sentry', headers['request-id'], deliveryTag(threadKey, '')),
+      120,
+      seqKey(threadKey),
+    );
     expect(first.claimed).toBe(true);
     const before = await svc.t.queue.counts();
     expect(await post(svc, body, headers)).toEqual({ status: 200, body: expect.objectContaining({ status: 'duplicate' }) });
@@ -164,7 +175,9 @@ describe.each<StoreKind>(['redis', 'sqlite'])('Sentry dedup survives a restart o
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const env: Record<string, string> =
-      kind === 'redis' ? { REDIS_PREFIX: `tl-restart-${randomUUID().slice(0, 8)}:` } : { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tl-restart-')) };
+      kind === 'redis'
+        ? { REDIS_PREFIX: `tl-restart-${randomUUID().slice(0, 8)}:` }
+        : { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tl-restart-')) };
     const body = issueBody();
     const headers = sentryHeaders(body, 'issue', SENTRY_SECRET);
     const a = await startService(kind, env, { worker: false });

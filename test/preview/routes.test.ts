@@ -30,10 +30,12 @@ function parentTs(html: string, marker: string): string | undefined {
 /** A GET with headers fetch will not let a caller set (Host). */
 function rawGet(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 
@@ -57,7 +59,8 @@ describe('the dry-run preview routes', () => {
     expect(csp).toContain("connect-src 'self'");
     const html = await res.text();
     for (const tag of ['<header', '<nav', '<main']) expect(html).toContain(tag);
-    for (const name of ['issue-lifecycle', 'seer-run', 'pr-builds', 'feedback', 'all-fixtures']) expect(html).toContain(`data-scenario="${name}"`);
+    for (const name of ['issue-lifecycle', 'seer-run', 'pr-builds', 'feedback', 'all-fixtures'])
+      expect(html).toContain(`data-scenario="${name}"`);
     expect(html).toContain('<script src="/preview/app.js"></script>');
     expect(html).not.toMatch(/(src|href)="https?:\/\/(?!app\.slack\.com\/block-kit-builder)/);
     const js = await fetch(`${svc.url}/preview/app.js`);
@@ -93,7 +96,10 @@ describe('the dry-run preview routes', () => {
     const before = (await page()).match(/class="message"/g)?.length ?? 0;
     await fetch(`${svc.url}/preview/scenarios/feedback`, { method: 'POST', headers: WRITE });
     await fetch(`${svc.url}/preview/scenarios/feedback`, { method: 'POST', headers: WRITE });
-    await until(async () => (((await page()).match(/class="message"/g)?.length ?? 0) >= before + 6 ? true : undefined), 'both feedback runs');
+    await until(
+      async () => (((await page()).match(/class="message"/g)?.length ?? 0) >= before + 6 ? true : undefined),
+      'both feedback runs',
+    );
     const injected = svc.logLines().filter((l) => l.msg === 'preview: fixture injected' && l.scenario === 'feedback');
     expect(injected).toHaveLength(6);
     expect(injected.map((l) => l.outcome)).toEqual(injected.map(() => 'accepted'));
@@ -104,7 +110,11 @@ describe('the dry-run preview routes', () => {
     const ts = parentTs(html, 'data-action-id="sentry.issue.unresolve"');
     const value = /data-action-id="sentry.issue.unresolve" data-value="([^"]+)"/.exec(html)?.[1]?.replace(/&quot;/g, '"');
     expect(ts && value).toBeTruthy();
-    const res = await fetch(`${svc.url}/preview/actions`, { method: 'POST', headers: WRITE, body: JSON.stringify({ channel: 'C_DRYRUN', ts, actionId: 'sentry.issue.unresolve', value }) });
+    const res = await fetch(`${svc.url}/preview/actions`, {
+      method: 'POST',
+      headers: WRITE,
+      body: JSON.stringify({ channel: 'C_DRYRUN', ts, actionId: 'sentry.issue.unresolve', value }),
+    });
     expect(res.status).toBe(200);
     const after = await until(async () => {
       const h = await page();
@@ -115,7 +125,11 @@ describe('the dry-run preview routes', () => {
     expect(svc.logLines().some((l) => l.dryRun === true && l.api === 'sentry' && l.method === 'PUT')).toBe(true);
 
     // Assign: the pretend person's Slack email matches a pretend Sentry member.
-    const assign = await fetch(`${svc.url}/preview/actions`, { method: 'POST', headers: WRITE, body: JSON.stringify({ channel: 'C_DRYRUN', ts, actionId: 'sentry.issue.assign', selectedUser: 'U_PREVIEW_ADA' }) });
+    const assign = await fetch(`${svc.url}/preview/actions`, {
+      method: 'POST',
+      headers: WRITE,
+      body: JSON.stringify({ channel: 'C_DRYRUN', ts, actionId: 'sentry.issue.assign', selectedUser: 'U_PREVIEW_ADA' }),
+    });
     expect(assign.status).toBe(200);
     await until(async () => ((await page()).includes('Assigned to <b>Ada Lovelace</b> by <b>@you') ? true : undefined), 'the assignment');
   });
@@ -123,13 +137,27 @@ describe('the dry-run preview routes', () => {
   it('opens the Reply modal and sends the reply through the real submission handler', async () => {
     const html = await page();
     const ts = parentTs(html, 'data-action-id="bugsee.feedback.reply"');
-    const value = /data-value="([^"]+)"/.exec(html.slice(html.indexOf('data-action-id="bugsee.feedback.reply"')))?.[1]?.replace(/&quot;/g, '"');
-    const click = await fetch(`${svc.url}/preview/actions`, { method: 'POST', headers: WRITE, body: JSON.stringify({ channel: 'C_DRYRUN', ts, actionId: 'bugsee.feedback.reply', value }) });
+    const value = /data-value="([^"]+)"/
+      .exec(html.slice(html.indexOf('data-action-id="bugsee.feedback.reply"')))?.[1]
+      ?.replace(/&quot;/g, '"');
+    const click = await fetch(`${svc.url}/preview/actions`, {
+      method: 'POST',
+      headers: WRITE,
+      body: JSON.stringify({ channel: 'C_DRYRUN', ts, actionId: 'bugsee.feedback.reply', value }),
+    });
     expect(click.status).toBe(200);
     const viewId = await until(async () => /data-view-id="([^"]+)"/.exec(await page())?.[1], 'the modal');
-    const empty = await fetch(`${svc.url}/preview/views/${viewId}`, { method: 'POST', headers: WRITE, body: JSON.stringify({ values: { reply: { text: ' ' } } }) });
+    const empty = await fetch(`${svc.url}/preview/views/${viewId}`, {
+      method: 'POST',
+      headers: WRITE,
+      body: JSON.stringify({ values: { reply: { text: ' ' } } }),
+    });
     expect(await empty.json()).toMatchObject({ status: 'invalid', errors: { reply: expect.any(String) } });
-    const sent = await fetch(`${svc.url}/preview/views/${viewId}`, { method: 'POST', headers: WRITE, body: JSON.stringify({ values: { reply: { text: 'Fixed in 2.1, thanks!' } } }) });
+    const sent = await fetch(`${svc.url}/preview/views/${viewId}`, {
+      method: 'POST',
+      headers: WRITE,
+      body: JSON.stringify({ values: { reply: { text: 'Fixed in 2.1, thanks!' } } }),
+    });
     expect(await sent.json()).toMatchObject({ status: 'ok' });
     await until(async () => ((await page()).includes('Fixed in 2.1, thanks!</blockquote>') ? true : undefined), 'the reply in the thread');
     expect(await page()).not.toContain(`data-view-id="${viewId}"`);
@@ -137,11 +165,19 @@ describe('the dry-run preview routes', () => {
   });
 
   it('refuses clicks on unknown messages, bad bodies, and writes without the page header', async () => {
-    const unknown = await fetch(`${svc.url}/preview/actions`, { method: 'POST', headers: WRITE, body: JSON.stringify({ channel: 'C_DRYRUN', ts: '1.000001', actionId: 'sentry.issue.resolve' }) });
+    const unknown = await fetch(`${svc.url}/preview/actions`, {
+      method: 'POST',
+      headers: WRITE,
+      body: JSON.stringify({ channel: 'C_DRYRUN', ts: '1.000001', actionId: 'sentry.issue.resolve' }),
+    });
     expect(unknown.status).toBe(404);
     const bad = await fetch(`${svc.url}/preview/actions`, { method: 'POST', headers: WRITE, body: JSON.stringify({ channel: 1 }) });
     expect(bad.status).toBe(400);
-    const plain = await fetch(`${svc.url}/preview/scenarios/feedback`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const plain = await fetch(`${svc.url}/preview/scenarios/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(plain.status).toBe(403);
     const noScenario = await fetch(`${svc.url}/preview/scenarios/nope`, { method: 'POST', headers: WRITE });
     expect(noScenario.status).toBe(404);

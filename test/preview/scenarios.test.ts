@@ -33,7 +33,12 @@ describe('injectionOf', () => {
     expect(d?.headers['sentry-hook-resource']).toBe('issue');
     expect(d?.headers['request-id']).toBe('nonce-1');
     expect(JSON.parse(String(d?.body))).toEqual({ ...JSON.parse(text), _replay: 'nonce-1' });
-    const b = injectionOf(path.join(fixtures, 'bugsee/feedback.message.in.json'), readFileSync(path.join(fixtures, 'bugsee/feedback.message.in.json'), 'utf8'), 'nonce-2', new Date(0));
+    const b = injectionOf(
+      path.join(fixtures, 'bugsee/feedback.message.in.json'),
+      readFileSync(path.join(fixtures, 'bugsee/feedback.message.in.json'), 'utf8'),
+      'nonce-2',
+      new Date(0),
+    );
     expect(JSON.parse(String(b?.body))).toMatchObject({ id: 'nonce-2', _replay: 'nonce-2' });
     expect(injectionOf('x.json', 'not json', 'n', new Date(0))).toBeNull();
     expect(injectionOf('x.json', '{"neither":1}', 'n', new Date(0))).toBeNull();

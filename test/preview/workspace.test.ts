@@ -16,7 +16,10 @@ describe('the pretend workspace', () => {
     await slack.call('chat.postMessage', { channel: 'C1', text: 'r1', thread_ts: parent.ts });
     await slack.call('chat.update', { channel: 'C1', ts: parent.ts, text: 'resolved', blocks: blocks('resolved') });
     await slack.call('chat.postEphemeral', { channel: 'C1', user: 'U1', text: 'nope' });
-    const opened = await slack.call<{ view: { id: string } }>('views.open', { trigger_id: 't', view: { type: 'modal', title: { type: 'plain_text', text: 'Reply' } } });
+    const opened = await slack.call<{ view: { id: string } }>('views.open', {
+      trigger_id: 't',
+      view: { type: 'modal', title: { type: 'plain_text', text: 'Reply' } },
+    });
 
     const t = ws.thread('C1', parent.ts);
     expect(t?.parent).toMatchObject({ text: 'resolved', blocks: blocks('resolved'), edits: 1 });
@@ -29,7 +32,7 @@ describe('the pretend workspace', () => {
     expect(ws.modals()).toEqual([]);
   });
 
-  it("answers users.info for a pretend person with the email Assign needs, and leaves others as they were", async () => {
+  it('answers users.info for a pretend person with the email Assign needs, and leaves others as they were', async () => {
     const ws = createPretendWorkspace();
     const slack = createDryRunSlack(silent, ws.observe);
     const ada = await slack.call<{ user: { profile: { email?: string } } }>('users.info', { user: 'U_PREVIEW_ADA' });

@@ -5,14 +5,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../src/events.js';
-import {
-  DeferError,
-  RetryableError,
-  type DeliveryJob,
-  type JobContext,
-  type Queue,
-  type QueueOptions,
-} from '../../src/queue/queue.js';
+import { DeferError, RetryableError, type DeliveryJob, type JobContext, type Queue, type QueueOptions } from '../../src/queue/queue.js';
 
 export interface ContractQueue extends Queue {
   /** Drops the instance without waiting for its jobs, like a crashed process. */
@@ -171,7 +164,7 @@ export function queueContract(name: string, newStore: () => Promise<QueueStore>)
       expect((await q.counts()).failed).toBe(0);
     });
 
-    it("retries a RetryableError after its delayMs instead of the backoff", async () => {
+    it('retries a RetryableError after its delayMs instead of the backoff', async () => {
       // A one-minute backoff would outlast the test: the retry only comes in time if delayMs wins.
       const { q } = await setup({ maxAttempts: 3, backoffMs: 60_000 });
       const runs: { attempt: number; at: number }[] = [];

@@ -27,7 +27,12 @@ async function open(storePrefix?: string, leaseMs = 30_000) {
   const url = await redisUrl();
   const prefix = storePrefix ?? testPrefix('inbox');
   if (!storePrefix) prefixes.push(prefix);
-  const q = createBullQueue({ connection: { url }, prefix: bullPrefix(prefix), inbox: { storePrefix: prefix }, options: { lockDuration: leaseMs, stalledInterval: leaseMs } });
+  const q = createBullQueue({
+    connection: { url },
+    prefix: bullPrefix(prefix),
+    inbox: { storePrefix: prefix },
+    options: { lockDuration: leaseMs, stalledInterval: leaseMs },
+  });
   queues.push(q);
   return { q, prefix, url };
 }
@@ -35,7 +40,13 @@ async function open(storePrefix?: string, leaseMs = 30_000) {
 function claims(n: number, body = `sha-${n}`) {
   const threadKey = `sentry:issue:${n % 3}`;
   const tag = deliveryTag(threadKey, body);
-  return { tag, key: dedupKey('sentry', `r${n}`, tag), alias: dedupBodyKey('sentry', body, tag), counter: seqKey(threadKey), ttlSeconds: 60 };
+  return {
+    tag,
+    key: dedupKey('sentry', `r${n}`, tag),
+    alias: dedupBodyKey('sentry', body, tag),
+    counter: seqKey(threadKey),
+    ttlSeconds: 60,
+  };
 }
 
 describe('inbox', () => {

@@ -24,7 +24,13 @@ function setup() {
   return { store, q };
 }
 
-const claims = (id: string, body: string) => ({ tag: '{s1}', key: `dedup:{s1}:sentry:${id}`, alias: `dedup-body:{s1}:sentry:${body}`, counter: 'seq:{s1}:t', ttlSeconds: 60 });
+const claims = (id: string, body: string) => ({
+  tag: '{s1}',
+  key: `dedup:{s1}:sentry:${id}`,
+  alias: `dedup-body:{s1}:sentry:${body}`,
+  counter: 'seq:{s1}:t',
+  ttlSeconds: 60,
+});
 
 describe('SQLite admit', () => {
   it('claims, numbers and stores; a retry or a relabelled copy is a duplicate with nothing added', async () => {

@@ -152,12 +152,19 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Bugsee close button on %s', (kind
 
     // Bugsee's own webhook for the change names the API token's owner: it updates the card only.
     const f = readFixture('bugsee/issue.closed.json') as { payload: { issue: Record<string, unknown> } } & Record<string, unknown>;
-    const echo = { ...f, id: `bs-echo-${uniq()}`, created_on: new Date().toISOString(), payload: { ...f.payload, issue: { ...f.payload.issue, key: t.key } } };
+    const echo = {
+      ...f,
+      id: `bs-echo-${uniq()}`,
+      created_on: new Date().toISOString(),
+      payload: { ...f.payload, issue: { ...f.payload.issue, key: t.key } },
+    };
     expect((await sendBugsee(svc, echo)).status).toBe(200);
     await waitFor(() => updates(svc, t).length === 2, 10_000);
     expect(replies(svc, t)).toHaveLength(1);
     // The worker drops the mark just after chat.update, so the update can be seen a moment before.
-    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)) === null, 15_000).catch(() => undefined);
+    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)) === null, 15_000).catch(
+      () => undefined,
+    );
     expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:${t.threadKey}:bugsee.issue.closed`)).toBeNull();
     expect((await svc.t.store.getThread('T1', t.ch, t.threadKey))?.state.lastChangeBy).toBe('@jane');
   });
@@ -240,9 +247,13 @@ describe('Bugsee buttons (sqlite)', () => {
       expect(unmatched).toEqual([]);
 
       const scope = nock(BUGSEE, auth).post(`/v1/apps/IOS/feedback/${t.key}/messages`, { text: 'Thanks! Fixed in 2.1.' }).reply(201, {});
-      const res = await postSigned(`${svc.url}/slack/events`, submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, '  Thanks! Fixed in 2.1.  '), {
-        secret: SIGNING_SECRET,
-      });
+      const res = await postSigned(
+        `${svc.url}/slack/events`,
+        submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, '  Thanks! Fixed in 2.1.  '),
+        {
+          secret: SIGNING_SECRET,
+        },
+      );
       expect(res).toEqual({ status: 200, text: '' });
       await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);
       expect(scope.isDone()).toBe(true);
@@ -255,17 +266,25 @@ describe('Bugsee buttons (sqlite)', () => {
     it('answers an empty submission with a validation error and sends nothing', async () => {
       const t = await feedbackThread(svc);
       const args = await openModal(t);
-      const res = await postSigned(`${svc.url}/slack/events`, submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, '   '), { secret: SIGNING_SECRET });
+      const res = await postSigned(
+        `${svc.url}/slack/events`,
+        submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, '   '),
+        { secret: SIGNING_SECRET },
+      );
       expect(res.status).toBe(200);
       expect(JSON.parse(res.text)).toEqual({ response_action: 'errors', errors: { reply: expect.any(String) } });
       expect(replies(svc, t)).toHaveLength(0);
       expect(unmatched).toEqual([]);
     });
 
-    it('refuses a submission whose metadata points at another team\'s message', async () => {
+    it("refuses a submission whose metadata points at another team's message", async () => {
       const t = await feedbackThread(svc);
       const args = await openModal(t);
-      await postSigned(`${svc.url}/slack/events`, submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, 'hello', 'T_OTHER'), { secret: SIGNING_SECRET });
+      await postSigned(
+        `${svc.url}/slack/events`,
+        submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, 'hello', 'T_OTHER'),
+        { secret: SIGNING_SECRET },
+      );
       const eph = await waitFor(() => ephemerals(svc, t)[0], 10_000);
       expect(eph.args).toMatchObject({ user: 'U123', text: FOREIGN });
       expect(replies(svc, t)).toHaveLength(0);
@@ -276,7 +295,11 @@ describe('Bugsee buttons (sqlite)', () => {
       const t = await feedbackThread(svc);
       const args = await openModal(t);
       const scope = nock(BUGSEE, auth).post(`/v1/apps/IOS/feedback/${t.key}/messages`, { text: 'hello' }).reply(404, {});
-      await postSigned(`${svc.url}/slack/events`, submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, 'hello'), { secret: SIGNING_SECRET });
+      await postSigned(
+        `${svc.url}/slack/events`,
+        submissionBody({ id: `V${uniq()}`, private_metadata: args.view.private_metadata }, 'hello'),
+        { secret: SIGNING_SECRET },
+      );
       const eph = await waitFor(() => ephemerals(svc, t)[0], 10_000);
       expect(String(eph.args.text)).toContain('Bugsee no longer has this issue or conversation');
       expect(scope.isDone()).toBe(true);
@@ -300,7 +323,11 @@ describe('Bugsee with no API token (sqlite)', () => {
     // token was set still does, and its click is what this answers.
     const issueKey = t.key;
     const olderCard: Block[] = [
-      { type: 'actions', block_id: 'older', elements: [{ type: 'button', action_id: 'bugsee.issue.close', value: encodeActionValue({ s: 'bugsee', appKey: 'IOS', issueKey }) }] },
+      {
+        type: 'actions',
+        block_id: 'older',
+        elements: [{ type: 'button', action_id: 'bugsee.issue.close', value: encodeActionValue({ s: 'bugsee', appKey: 'IOS', issueKey }) }],
+      },
     ];
     await click(svc, t, 'bugsee.issue.close', { blocks: olderCard });
     const eph = await waitFor(() => ephemerals(svc, t)[0], 10_000);

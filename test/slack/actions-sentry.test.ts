@@ -40,7 +40,12 @@ let seq = 0;
 const uniq = () => `${Date.now()}${String(seq++).padStart(3, '0')}`;
 const actionTs = () => `${Math.floor(Date.now() / 1000)}.${uniq().slice(-6)}`;
 
-function issuePayload(gid: string, org: string, action: string, actor: Record<string, unknown> = { type: 'application', id: 'sentry', name: 'Sentry' }) {
+function issuePayload(
+  gid: string,
+  org: string,
+  action: string,
+  actor: Record<string, unknown> = { type: 'application', id: 'sentry', name: 'Sentry' },
+) {
   return {
     action,
     actor,
@@ -79,7 +84,10 @@ async function newThread(svc: TestService, org = 'acme'): Promise<Thread> {
 
 /** The card as it was before the picker: its assign control a users_select (still accepted). */
 const olderCard = (blocks: Block[]): Block[] =>
-  blocks.map((b) => ({ ...b, elements: b.elements?.map((e) => (e.action_id === 'sentry.issue.assign' ? { type: 'users_select', action_id: e.action_id } : e)) }));
+  blocks.map((b) => ({
+    ...b,
+    elements: b.elements?.map((e) => (e.action_id === 'sentry.issue.assign' ? { type: 'users_select', action_id: e.action_id } : e)),
+  }));
 
 function element(blocks: Block[], actionId: string): { el: Element; blockId: string } {
   for (const b of blocks) for (const el of b.elements ?? []) if (el.action_id === actionId) return { el, blockId: b.block_id as string };
@@ -185,7 +193,10 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry resolve button on %s', (ki
     await waitFor(() => updates(svc, t).length === 2, 10_000);
     expect(replies(svc, t)).toHaveLength(1);
     // The worker drops the mark just after chat.update, so the update can be seen a moment before.
-    await waitFor(async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)) === null, 15_000).catch(() => undefined);
+    await waitFor(
+      async () => (await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)) === null,
+      15_000,
+    ).catch(() => undefined);
     expect(await svc.t.store.getRecord(`echo:T1:${t.ch}:sentry:issue:${t.gid}:sentry.issue.resolved`)).toBeNull();
     // The card still credits the person who clicked, not the integration that echoed it.
     expect((await svc.t.store.getThread('T1', t.ch, `sentry:issue:${t.gid}`))?.state.lastChangeBy).toBe('@jane');
@@ -238,7 +249,9 @@ describe('Sentry buttons (sqlite)', () => {
 
   it('archives until escalating', async () => {
     const t = await newThread(svc);
-    const scope = nock(SENTRY, bearer(FALLBACK)).put(issuePath(t), { status: 'ignored', substatus: 'archived_until_escalating' }).reply(200, {});
+    const scope = nock(SENTRY, bearer(FALLBACK))
+      .put(issuePath(t), { status: 'ignored', substatus: 'archived_until_escalating' })
+      .reply(200, {});
     await click(svc, t, 'sentry.issue.archive');
     await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);
     expect(scope.isDone()).toBe(true);
@@ -262,12 +275,14 @@ describe('Sentry buttons (sqlite)', () => {
     expect(String(replies(svc, t)[0]?.args.text)).toMatch(said);
   });
 
-  it('assigns to the Sentry member with the chosen Slack user\'s email', async () => {
+  it("assigns to the Sentry member with the chosen Slack user's email", async () => {
     const t = await newThread(svc);
     const members = nock(SENTRY, { reqheaders: { authorization: `Bearer ${FALLBACK}` } })
       .get(`/api/0/organizations/${t.org}/members/`)
       .query({ query: 'email:u777@example.com' })
-      .reply(200, [{ id: '9', email: 'u777@example.com', name: 'Mia Member', user: { id: '4242', name: 'Mia Member', email: 'u777@example.com' } }]);
+      .reply(200, [
+        { id: '9', email: 'u777@example.com', name: 'Mia Member', user: { id: '4242', name: 'Mia Member', email: 'u777@example.com' } },
+      ]);
     const put = nock(SENTRY, bearer(FALLBACK)).put(issuePath(t), { assignedTo: 'user:4242' }).reply(200, {});
     // This channel names assignees rather than mentioning them (mentions: test/slack/mentions.test.ts).
     await createChannelSettings(svc.t.store).update('T1', t.ch, { mention: 'off' });
@@ -356,13 +371,23 @@ describe('Sentry buttons (sqlite)', () => {
     nock(SENTRY)
       .post(auth, { grant_type: 'authorization_code', code: 'install-code', client_id: CLIENT_ID, client_secret: SENTRY_SECRET })
       .reply(201, { token: 'old-installation-token', refreshToken: 'refresh-1', expiresAt: new Date(Date.now() - 60_000).toISOString() });
-    const tokens = createSentryTokens({ store: svc.t.store, baseUrl: SENTRY, clientId: CLIENT_ID, clientSecret: SENTRY_SECRET, cipher: svc.t.cipher });
+    const tokens = createSentryTokens({
+      store: svc.t.store,
+      baseUrl: SENTRY,
+      clientId: CLIENT_ID,
+      clientSecret: SENTRY_SECRET,
+      cipher: svc.t.cipher,
+    });
     await tokens.exchangeCode(uuid, 'install-code', org);
 
     const t = await newThread(svc, org);
     const refresh = nock(SENTRY)
       .post(auth, { grant_type: 'refresh_token', refresh_token: 'refresh-1', client_id: CLIENT_ID, client_secret: SENTRY_SECRET })
-      .reply(201, { token: 'new-installation-token', refreshToken: 'refresh-2', expiresAt: new Date(Date.now() + 8 * 3600_000).toISOString() });
+      .reply(201, {
+        token: 'new-installation-token',
+        refreshToken: 'refresh-2',
+        expiresAt: new Date(Date.now() + 8 * 3600_000).toISOString(),
+      });
     const put = nock(SENTRY, bearer('new-installation-token')).put(issuePath(t), { status: 'resolved' }).reply(200, {});
     await click(svc, t, 'sentry.issue.resolve');
     await expectResolvedOnce(svc, t);

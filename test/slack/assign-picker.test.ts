@@ -16,8 +16,18 @@ const ENV = { SENTRY_URL: SENTRY, SENTRY_AUTH_TOKEN: TOKEN };
 const PROJECT = 'mobile-app';
 
 const MEMBERS = [
-  { id: '9', email: 'mia@example.com', name: 'Mia Member', user: { id: '4242', name: 'Mia Member', email: 'mia@example.com', username: 'mia' } },
-  { id: '10', email: 'bo@example.com', name: 'Bo Builder', user: { id: '4343', name: 'Bo Builder', email: 'bo@example.com', username: 'bo' } },
+  {
+    id: '9',
+    email: 'mia@example.com',
+    name: 'Mia Member',
+    user: { id: '4242', name: 'Mia Member', email: 'mia@example.com', username: 'mia' },
+  },
+  {
+    id: '10',
+    email: 'bo@example.com',
+    name: 'Bo Builder',
+    user: { id: '4343', name: 'Bo Builder', email: 'bo@example.com', username: 'bo' },
+  },
   // A pending invitation: no user yet, so it cannot be assigned and is not listed.
   { id: '11', email: 'invited@example.com', name: 'invited@example.com', user: null, pending: true },
 ];
@@ -77,7 +87,9 @@ async function options(svc: TestService, t: Thread, value: string, teamId = 'T1'
     channel: { id: t.ch, name: 'alerts' },
     container: { type: 'message', message_ts: t.ts, channel_id: t.ch, is_ephemeral: false },
   };
-  const res = await postSigned(`${svc.url}/slack/events`, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { secret: SIGNING_SECRET });
+  const res = await postSigned(`${svc.url}/slack/events`, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
+    secret: SIGNING_SECRET,
+  });
   expect(res.status).toBe(200);
   return JSON.parse(res.text) as Groups;
 }
@@ -85,7 +97,15 @@ async function options(svc: TestService, t: Thread, value: string, teamId = 'T1'
 async function choose(svc: TestService, t: Thread, value: string, text: string) {
   const block = t.blocks.find((b) => b.elements?.some((e) => e.action_id === 'sentry.issue.assign')) as Block;
   const body = blockActionsBody({
-    actions: [{ type: 'external_select', action_id: 'sentry.issue.assign', block_id: block.block_id, selected_option: { text: { type: 'plain_text', text }, value }, action_ts: actionTs() }],
+    actions: [
+      {
+        type: 'external_select',
+        action_id: 'sentry.issue.assign',
+        block_id: block.block_id,
+        selected_option: { text: { type: 'plain_text', text }, value },
+        action_ts: actionTs(),
+      },
+    ],
     teamId: 'T1',
     userId: 'U123',
     channelId: t.ch,

@@ -57,7 +57,10 @@ describe('parseCommand: verbs', () => {
       kinds: ['issue', 'feedback', 'build'],
       filters: {},
     });
-    expect(ok(`subscribe bugsee android-beta ${BUGSEE_KINDS.join(' ')}`)).toMatchObject({ target: 'android-beta', kinds: [...BUGSEE_KINDS] });
+    expect(ok(`subscribe bugsee android-beta ${BUGSEE_KINDS.join(' ')}`)).toMatchObject({
+      target: 'android-beta',
+      kinds: [...BUGSEE_KINDS],
+    });
   });
 
   it('subscribe bugsee * takes every app, and is how user events (which name no app) are received', () => {
@@ -73,7 +76,10 @@ describe('parseCommand: verbs', () => {
   });
 
   it('tolerates extra whitespace, non-breaking spaces and phone dashes', () => {
-    expect(ok('  subscribe\u00a0 sentry   acme/web\tissue  —level=error ')).toMatchObject({ kinds: ['issue'], filters: { level: 'error' } });
+    expect(ok('  subscribe\u00a0 sentry   acme/web\tissue  —level=error ')).toMatchObject({
+      kinds: ['issue'],
+      filters: { level: 'error' },
+    });
     expect(ok('subscribe sentry acme/web –env=“production”')).toMatchObject({ filters: { env: 'production' } });
   });
 });
@@ -181,7 +187,9 @@ describe('parseCommand: errors name the offending word', () => {
   });
 
   it('malformed values', () => {
-    expect(err('subscribe sentry acme/web --level=loud')).toMatch(/"--level=loud": level must be one of debug, info, warning, error, fatal/);
+    expect(err('subscribe sentry acme/web --level=loud')).toMatch(
+      /"--level=loud": level must be one of debug, info, warning, error, fatal/,
+    );
     expect(err('subscribe bugsee IOS --severity=unknown')).toMatch(/"--severity=unknown": severity must be one of low/);
     expect(err('subscribe bugsee IOS --severity=urgent')).toMatch(/"--severity=urgent"/);
     expect(err('subscribe bugsee IOS --size-threshold=-1')).toMatch(/"--size-threshold=-1": size-threshold must be a percentage/);
@@ -197,7 +205,9 @@ describe('parseCommand: errors name the offending word', () => {
   });
 
   it('a filter that none of the chosen kinds uses', () => {
-    expect(err('subscribe sentry acme/web comment --level=error')).toMatch(/"--level" only filters issue, error, and this subscription is for comment/);
+    expect(err('subscribe sentry acme/web comment --level=error')).toMatch(
+      /"--level" only filters issue, error, and this subscription is for comment/,
+    );
     expect(err('subscribe bugsee IOS feedback --severity=high')).toMatch(/"--severity" only filters issue/);
     expect(err('subscribe sentry acme/web issue --size-threshold=5')).toMatch(/"--size-threshold" only filters preprod/);
     expect(err('subscribe bugsee IOS issue --branch=main')).toMatch(/"--branch" only filters build/);

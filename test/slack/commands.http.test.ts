@@ -42,7 +42,11 @@ async function command(fields: SlashCommandFields): Promise<{ status: number; re
 describe('/threadline over HTTP', () => {
   it('subscribe stores the subscription for the team, channel and user, and confirms ephemerally', async () => {
     const info = channelInfo();
-    const { status, reply } = await command({ text: 'subscribe sentry acme/web issue error --level=error', team_id: 'TSUB', channel_id: 'C1' });
+    const { status, reply } = await command({
+      text: 'subscribe sentry acme/web issue error --level=error',
+      team_id: 'TSUB',
+      channel_id: 'C1',
+    });
 
     expect(status).toBe(200);
     expect(reply.response_type).toBe('ephemeral');
@@ -160,7 +164,7 @@ describe('/threadline over HTTP', () => {
   });
 
   describe('private channels', () => {
-    it("says how to invite the bot when Slack cannot show it the channel", async () => {
+    it('says how to invite the bot when Slack cannot show it the channel', async () => {
       channelInfo({ ok: false, error: 'channel_not_found' });
       const { reply } = await command({ text: 'subscribe sentry acme/web', team_id: 'TPRIV', channel_id: 'C0PRIV' });
       expect(reply.text).toContain(INVITE_HINT);
@@ -191,7 +195,12 @@ describe('/threadline over HTTP', () => {
   });
 
   it('refuses to subscribe a direct message', async () => {
-    const { reply } = await command({ text: 'subscribe sentry acme/web', team_id: 'TDM', channel_id: 'D123', channel_name: 'directmessage' });
+    const { reply } = await command({
+      text: 'subscribe sentry acme/web',
+      team_id: 'TDM',
+      channel_id: 'D123',
+      channel_name: 'directmessage',
+    });
     expect(reply.text).toContain('Subscriptions live in channels');
     expect(await h.store.listSubscriptions({ teamId: 'TDM' })).toEqual([]);
   });

@@ -37,7 +37,9 @@ describe('App Home connections', () => {
   });
 
   it('says how to connect when there is nothing yet, and shows no section with one workspace', () => {
-    expect(text(buildHomeView({ subscriptions: [], connections: [], deliveries: [], deadLetters: [] }))).toContain('/threadline connect sentry');
+    expect(text(buildHomeView({ subscriptions: [], connections: [], deliveries: [], deadLetters: [] }))).toContain(
+      '/threadline connect sentry',
+    );
     expect(text(buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [] }))).not.toContain('Connections');
   });
 });

@@ -41,7 +41,9 @@ describe('buildHomeView', () => {
   it('is a home view with the three sections, and says so when they are empty', () => {
     const view = buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [] });
     expect(view.type).toBe('home');
-    const headers = blocksOf(view).filter((b) => b.type === 'header').map((b) => b.text.text);
+    const headers = blocksOf(view)
+      .filter((b) => b.type === 'header')
+      .map((b) => b.text.text);
     expect(headers).toEqual(['Threadline', 'Subscriptions', 'Recent deliveries', 'Dead letters']);
     const text = allText(view);
     expect(text).toContain('No subscriptions yet');
@@ -155,14 +157,28 @@ describe('App Home backlog line', () => {
 
   it('shows how many deliveries wait and for how long the oldest has waited', () => {
     const now = Date.parse('2025-01-01T12:00:00Z');
-    const view = buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [], backlog: { pending: 1234, oldestAt: now - 95 * 60_000 }, now });
+    const view = buildHomeView({
+      subscriptions: [],
+      deliveries: [],
+      deadLetters: [],
+      backlog: { pending: 1234, oldestAt: now - 95 * 60_000 },
+      now,
+    });
     expect(texts(view)).toContain('Queue: 1,234 deliveries waiting · oldest for 95 min');
-    const hours = buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [], backlog: { pending: 1, oldestAt: now - 3 * 3600_000 }, now });
+    const hours = buildHomeView({
+      subscriptions: [],
+      deliveries: [],
+      deadLetters: [],
+      backlog: { pending: 1, oldestAt: now - 3 * 3600_000 },
+      now,
+    });
     expect(texts(hours)).toContain('Queue: 1 delivery waiting · oldest for 3 h');
   });
 
   it('says when nothing waits, and leaves the line out when the queue was not asked', () => {
-    expect(texts(buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [], backlog: { pending: 0, oldestAt: null } }))).toContain('Queue: nothing waiting');
+    expect(texts(buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [], backlog: { pending: 0, oldestAt: null } }))).toContain(
+      'Queue: nothing waiting',
+    );
     expect(texts(buildHomeView({ subscriptions: [], deliveries: [], deadLetters: [] }))).not.toContain('Queue:');
   });
 });

@@ -79,7 +79,11 @@ describe('App Home', () => {
       filters: {},
       createdAt: '2025-01-01T00:00:00.000Z',
     });
-    await h.store.pushCapped(deliveriesKey('THOME'), { at: '2025-01-03T00:00:00.000Z', type: 'sentry.issue.created', channelId: 'C1', status: 'posted' }, 20);
+    await h.store.pushCapped(
+      deliveriesKey('THOME'),
+      { at: '2025-01-03T00:00:00.000Z', type: 'sentry.issue.created', channelId: 'C1', status: 'posted' },
+      20,
+    );
     await h.store.addDeadLetter(deadLetter('home-dl1', 'THOME'));
     await h.store.addDeadLetter(deadLetter('home-dl-other', 'TOTHERHOME'));
 

@@ -3,7 +3,8 @@ import { startService, SIGNING_SECRET, type TestService } from '../helpers/servi
 import { nowSeconds, postSigned } from '../helpers/slack.js';
 
 const challenge = () => JSON.stringify({ token: 'x', challenge: `c-${Math.random()}`, type: 'url_verification' });
-const post = (svc: TestService, timestamp: number) => postSigned(`${svc.url}/slack/events`, challenge(), { secret: SIGNING_SECRET, timestamp });
+const post = (svc: TestService, timestamp: number) =>
+  postSigned(`${svc.url}/slack/events`, challenge(), { secret: SIGNING_SECRET, timestamp });
 
 describe('Slack request timestamps (single-workspace app)', () => {
   let svc: TestService;
@@ -57,10 +58,15 @@ describe('OAuth mode', () => {
 
   it('warns at startup, naming THREADLINE_ENCRYPTION_KEY, when tokens would be stored plain', async () => {
     const plain = await startService('sqlite', oauthEnv, { worker: false });
-    const keyed = await startService('sqlite', { ...oauthEnv, THREADLINE_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64') }, { worker: false });
+    const keyed = await startService(
+      'sqlite',
+      { ...oauthEnv, THREADLINE_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64') },
+      { worker: false },
+    );
     const single = await startService('sqlite', {}, { worker: false });
     try {
-      const warned = (s: TestService) => s.logLines().filter((l) => l.level === 'warn' && String(l.msg).includes('THREADLINE_ENCRYPTION_KEY'));
+      const warned = (s: TestService) =>
+        s.logLines().filter((l) => l.level === 'warn' && String(l.msg).includes('THREADLINE_ENCRYPTION_KEY'));
       expect(warned(plain)).toHaveLength(1);
       expect(warned(plain)[0]).toMatchObject({ variable: 'THREADLINE_ENCRYPTION_KEY' });
       expect(warned(keyed)).toHaveLength(0);

@@ -55,7 +55,7 @@ describe('createInstallationStore', () => {
     expect(back).toEqual(teamInstall('T1', 'xoxb-team-one-secret'));
   });
 
-  it('gives the delivery a team\'s decrypted bot token, undefined when not installed, and throws on a store failure', async () => {
+  it("gives the delivery a team's decrypted bot token, undefined when not installed, and throws on a store failure", async () => {
     const inst = createInstallationStore({ store, cipher: createCipher(key) });
     await inst.storeInstallation(teamInstall('T1', 'xoxb-team-one-secret'));
     expect(await inst.botTokenForTeam('T1')).toBe('xoxb-team-one-secret');
@@ -108,7 +108,8 @@ describe('createInstallationStore', () => {
   });
 
   describe('the encrypted flag', () => {
-    const flag = async (teamId: string) => (JSON.parse((await store.getSlackInstallation(teamId)) as string) as { encrypted: boolean }).encrypted;
+    const flag = async (teamId: string) =>
+      (JSON.parse((await store.getSlackInstallation(teamId)) as string) as { encrypted: boolean }).encrypted;
 
     it('is false when the identity cipher (no THREADLINE_ENCRYPTION_KEY) stored the tokens plain', async () => {
       await createInstallationStore({ store, cipher: plainCipher }).storeInstallation(teamInstall('T1', 'xoxb-plain-1'));
@@ -135,7 +136,7 @@ describe('createInstallationStore', () => {
     });
   });
 
-  it('does not open a sealed token moved to another team\'s record (GCM associated data)', async () => {
+  it("does not open a sealed token moved to another team's record (GCM associated data)", async () => {
     const inst = createInstallationStore({ store, cipher: createCipher(key) });
     await inst.storeInstallation(teamInstall('T1', 'xoxb-team-one-secret'));
     await inst.storeInstallation(teamInstall('T2', 'xoxb-team-two-secret'));

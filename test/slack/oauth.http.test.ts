@@ -60,7 +60,15 @@ function slackGrants(teamId: string, token: string) {
       is_enterprise_install: false,
     })
     .post('/api/auth.test')
-    .reply(200, { ok: true, url: 'https://seven.slack.com/', team: 'Seven', user: 'threadline', team_id: teamId, user_id: 'UBOT7', bot_id: 'B7' });
+    .reply(200, {
+      ok: true,
+      url: 'https://seven.slack.com/',
+      team: 'Seven',
+      user: 'threadline',
+      team_id: teamId,
+      user_id: 'UBOT7',
+      bot_id: 'B7',
+    });
   return () => exchanged;
 }
 
@@ -109,7 +117,10 @@ describe('OAuth install', () => {
   });
 
   it('does not serve commands from a workspace that never installed', async () => {
-    const res = await postSigned(`${h.url}/slack/events`, slashCommandBody({ text: 'subscribe sentry acme/web', team_id: 'TNOTINSTALLED' }));
+    const res = await postSigned(
+      `${h.url}/slack/events`,
+      slashCommandBody({ text: 'subscribe sentry acme/web', team_id: 'TNOTINSTALLED' }),
+    );
     expect(res.status).toBe(401);
     expect(await h.store.listSubscriptions({ teamId: 'TNOTINSTALLED' })).toEqual([]);
   });

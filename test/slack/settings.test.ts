@@ -48,12 +48,23 @@ describe('settings command', () => {
     expect(helpText()).toContain('--threads=on|off');
     expect(helpText()).toContain('--broadcast=regressions|critical|all|off');
     expect(helpText()).toContain('--new-thread-after=<days>|off');
-    expect(describeSettings({ 'new-thread-after': 30 })[3]).toBe('`--new-thread-after=30` (a regression 30 days or more after the resolve starts a new thread)');
+    expect(describeSettings({ 'new-thread-after': 30 })[3]).toBe(
+      '`--new-thread-after=30` (a regression 30 days or more after the resolve starts a new thread)',
+    );
   });
 
   it('sets threads and broadcast', () => {
-    expect(parseCommand('settings --threads=OFF --broadcast=critical')).toEqual({ ok: true, command: { verb: 'settings', patch: { threads: 'off', broadcast: 'critical' } } });
-    expect(parseCommand('settings --new-thread-after=30')).toEqual({ ok: true, command: { verb: 'settings', patch: { 'new-thread-after': 30 } } });
-    expect(parseCommand('settings --new-thread-after=off')).toEqual({ ok: true, command: { verb: 'settings', patch: { 'new-thread-after': 0 } } });
+    expect(parseCommand('settings --threads=OFF --broadcast=critical')).toEqual({
+      ok: true,
+      command: { verb: 'settings', patch: { threads: 'off', broadcast: 'critical' } },
+    });
+    expect(parseCommand('settings --new-thread-after=30')).toEqual({
+      ok: true,
+      command: { verb: 'settings', patch: { 'new-thread-after': 30 } },
+    });
+    expect(parseCommand('settings --new-thread-after=off')).toEqual({
+      ok: true,
+      command: { verb: 'settings', patch: { 'new-thread-after': 0 } },
+    });
   });
 });

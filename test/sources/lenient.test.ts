@@ -61,7 +61,12 @@ function cases(): Case[] {
   for (const file of jsonFiles(join(ROOT, 'sentry'))) {
     const [resource, base] = relative(join(ROOT, 'sentry'), file).split('/');
     if (resource === 'installation') continue;
-    out.push({ name: `sentry/${resource}/${base}`, type: `sentry.${resource}.${base.split('.')[0]}`, json: JSON.parse(readFileSync(file, 'utf8')), plugin: sentry });
+    out.push({
+      name: `sentry/${resource}/${base}`,
+      type: `sentry.${resource}.${base.split('.')[0]}`,
+      json: JSON.parse(readFileSync(file, 'utf8')),
+      plugin: sentry,
+    });
   }
   for (const file of jsonFiles(join(ROOT, 'bugsee'))) {
     const json = JSON.parse(readFileSync(file, 'utf8')) as { type: string };
@@ -107,7 +112,7 @@ describe('optional text fields may be null or empty', () => {
           if (reply) expect(validateMessage(reply), pathOf(keys)).toEqual([]);
         }
       }
-      expect(refused.join("\n")).toBe("");
+      expect(refused.join('\n')).toBe('');
     });
   }
 });

@@ -65,7 +65,12 @@ describe('Redis Cluster specifics', () => {
       for (let i = 0; i < 16; i++) {
         const threadKey = `sentry:issue:${i}`;
         const tag = deliveryTag(threadKey, 'sha');
-        const res = await store.claimAndCount(dedupKey('sentry', `r${i}`, tag), 60, seqKey(threadKey), dedupBodyKey('sentry', `sha${i}`, tag));
+        const res = await store.claimAndCount(
+          dedupKey('sentry', `r${i}`, tag),
+          60,
+          seqKey(threadKey),
+          dedupBodyKey('sentry', `sha${i}`, tag),
+        );
         expect(res).toEqual({ claimed: true, seq: 1 });
         const slot = Number(await store.client.call('CLUSTER', 'KEYSLOT', seqKey(threadKey)));
         // redis-cli --cluster create splits the 16384 slots evenly over the 3 masters.
@@ -87,7 +92,13 @@ describe('Redis Cluster specifics', () => {
       for (let i = 0; i < 48; i++) {
         const threadKey = `sentry:issue:${i % 16}`;
         const tag = deliveryTag(threadKey, `b${i}`);
-        const claims = { tag, key: dedupKey('sentry', `r${i}`, tag), alias: dedupBodyKey('sentry', `b${i}`, tag), counter: seqKey(threadKey), ttlSeconds: 60 };
+        const claims = {
+          tag,
+          key: dedupKey('sentry', `r${i}`, tag),
+          alias: dedupBodyKey('sentry', `b${i}`, tag),
+          counter: seqKey(threadKey),
+          ttlSeconds: 60,
+        };
         expect(await q.admit!(claims, deliveryJob(i), `sentry-${i}`)).toEqual({ claimed: true, seq: Math.floor(i / 16) + 1 });
       }
       q.start(async (job) => void ids.add(job.id), { concurrency: 8 });

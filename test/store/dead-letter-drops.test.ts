@@ -10,7 +10,12 @@ describe('dead-letter drop reporter', () => {
     const metrics = createMetrics();
     const lines: { obj: Record<string, unknown>; msg: string }[] = [];
     const logger = { warn: (obj: Record<string, unknown>, msg: string) => void lines.push({ obj, msg }) };
-    const r = createDeadLetterDropReporter({ metrics, logger: logger as never, limits: { maxCount: 10, maxBytes: 1000 }, intervalMs: 60_000 });
+    const r = createDeadLetterDropReporter({
+      metrics,
+      logger: logger as never,
+      limits: { maxCount: 10, maxBytes: 1000 },
+      intervalMs: 60_000,
+    });
     reporters.push(r);
     for (let i = 0; i < 500; i++) r.onDrop('rejected', 1);
     r.onDrop('delivery', 2);

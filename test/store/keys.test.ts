@@ -40,7 +40,13 @@ describe('store keys', () => {
     for (let i = 0; i < 1000; i++) {
       const threadKey = `sentry:issue:${i}`;
       const tag = keys.deliveryTag(threadKey, 'sha');
-      for (const key of [keys.dedupKey('sentry', `r${i}`, tag), keys.dedupBodyKey('sentry', 'sha', tag), keys.seqKey(threadKey), keys.seqDoneKey(threadKey), keys.seqSkipKey(threadKey, 4)]) {
+      for (const key of [
+        keys.dedupKey('sentry', `r${i}`, tag),
+        keys.dedupBodyKey('sentry', 'sha', tag),
+        keys.seqKey(threadKey),
+        keys.seqDoneKey(threadKey),
+        keys.seqSkipKey(threadKey, 4),
+      ]) {
         expect(key.match(/\{[^}]*\}/)?.[0]).toBe(tag);
       }
       seen.add(shardOf(threadKey));

@@ -139,7 +139,9 @@ describe('mergeState', () => {
 describe('mergeState and prototype keys', () => {
   it('skips __proto__, constructor and prototype at any depth', () => {
     // JSON.parse makes `__proto__` an own key, as a payload would.
-    const patch = JSON.parse('{"__proto__":{"polluted":"yes"},"a":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"ok":1},"prototype":{"x":1},"constructor":"c"}') as Record<string, unknown>;
+    const patch = JSON.parse(
+      '{"__proto__":{"polluted":"yes"},"a":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"ok":1},"prototype":{"x":1},"constructor":"c"}',
+    ) as Record<string, unknown>;
     const r = mergeState({}, {}, patch, T1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();

@@ -40,7 +40,16 @@ describe('Redis store specifics', () => {
     await store.claim('a', 60);
     await store.setRecord('b', 1);
     await store.incr('c');
-    await store.upsertSubscription({ id: 's', teamId: 'T', channelId: 'C', source: 'sentry', target: 'o/p', kinds: [], filters: {}, createdAt: 't' });
+    await store.upsertSubscription({
+      id: 's',
+      teamId: 'T',
+      channelId: 'C',
+      source: 'sentry',
+      target: 'o/p',
+      kinds: [],
+      filters: {},
+      createdAt: 't',
+    });
     await store.claimThread('T', 'C', 'k', 'o');
     await store.addDeadLetter({ id: 'd', source: 'sentry', reason: 'schema', createdAt: 't' });
     const keys = await store.client.keys(`${prefix}*`);
@@ -57,7 +66,14 @@ describe('Redis store specifics', () => {
     const day = 86_400_000;
     const legacy = [
       { id: 'old-webhook', source: 'sentry', reason: 'schema', body: '{"x":1}', createdAt: new Date(Date.now() - 40 * day).toISOString() },
-      { id: 'fresh-delivery', source: 'delivery', reason: 'slack_5xx', teamId: 'T1', job: {}, createdAt: new Date(Date.now() - day).toISOString() },
+      {
+        id: 'fresh-delivery',
+        source: 'delivery',
+        reason: 'slack_5xx',
+        teamId: 'T1',
+        job: {},
+        createdAt: new Date(Date.now() - day).toISOString(),
+      },
       { id: 'fresh-webhook', source: 'sentry', reason: 'schema', body: '{}', createdAt: new Date(Date.now() - day).toISOString() },
     ];
     for (const [i, dl] of legacy.entries()) {
@@ -75,7 +91,13 @@ describe('Redis store specifics', () => {
     expect(stats.delivery.count).toBe(1);
     expect(stats.rejected.count).toBe(1);
     // Adopted ones are capped like new ones.
-    await store.addDeadLetter({ id: 'new-webhook', source: 'sentry', reason: 'schema', body: '{"new":1}', createdAt: new Date().toISOString() });
+    await store.addDeadLetter({
+      id: 'new-webhook',
+      source: 'sentry',
+      reason: 'schema',
+      body: '{"new":1}',
+      createdAt: new Date().toISOString(),
+    });
     expect((await store.listDeadLetters(10)).map((d) => d.id)).toEqual(['new-webhook', 'fresh-delivery']);
     await store.close();
   });

@@ -48,7 +48,12 @@ async function answers(port: number, check: (r: Redis) => Promise<boolean>): Pro
 beforeAll(async () => {
   masterPort = await freePort();
   sentinelPort = await freePort();
-  children.push(spawn('redis-server', ['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true }));
+  children.push(
+    spawn('redis-server', ['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+      detached: true,
+    }),
+  );
   const conf = path.join(dir, 'sentinel.conf');
   writeFileSync(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor tlmaster 127.0.0.1 ${masterPort} 1\n`);
   children.push(spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore', detached: true, cwd: dir }));

@@ -117,9 +117,21 @@ describe('SQLite store specifics', () => {
     const put = old.prepare('INSERT INTO dead_letters (id, team_id, json) VALUES (?, ?, ?)');
     const recent = new Date(Date.now() - 86_400_000).toISOString();
     const ancient = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    put.run('fresh-delivery', 'T1', JSON.stringify({ id: 'fresh-delivery', source: 'delivery', reason: 'slack_5xx', teamId: 'T1', job: {}, createdAt: recent }));
-    put.run('fresh-webhook', null, JSON.stringify({ id: 'fresh-webhook', source: 'sentry', reason: 'schema', body: '{}', createdAt: recent }));
-    put.run('old-webhook', null, JSON.stringify({ id: 'old-webhook', source: 'sentry', reason: 'schema', body: '{"x":1}', createdAt: ancient }));
+    put.run(
+      'fresh-delivery',
+      'T1',
+      JSON.stringify({ id: 'fresh-delivery', source: 'delivery', reason: 'slack_5xx', teamId: 'T1', job: {}, createdAt: recent }),
+    );
+    put.run(
+      'fresh-webhook',
+      null,
+      JSON.stringify({ id: 'fresh-webhook', source: 'sentry', reason: 'schema', body: '{}', createdAt: recent }),
+    );
+    put.run(
+      'old-webhook',
+      null,
+      JSON.stringify({ id: 'old-webhook', source: 'sentry', reason: 'schema', body: '{"x":1}', createdAt: ancient }),
+    );
     old.close();
 
     const store = createSqliteStore({ dataDir });

@@ -76,7 +76,16 @@ describe('quote', () => {
 
 describe('numbers and sizes', () => {
   it('shortens numbers', () => {
-    expect([0, 999, 1000, 1234, 12_345, 999_999, 1_500_000, 2_000_000_000].map(shortNumber)).toEqual(['0', '999', '1k', '1.2k', '12k', '1M', '1.5M', '2B']);
+    expect([0, 999, 1000, 1234, 12_345, 999_999, 1_500_000, 2_000_000_000].map(shortNumber)).toEqual([
+      '0',
+      '999',
+      '1k',
+      '1.2k',
+      '12k',
+      '1M',
+      '1.5M',
+      '2B',
+    ]);
   });
 
   it('formats bytes in SI units', () => {

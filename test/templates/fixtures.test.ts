@@ -25,7 +25,10 @@ const META: NormalizeMeta = {
   sourceTimestamp: new Date('2025-03-19T12:00:00.000Z'),
 };
 /** A size history so build cards show their sparkline. */
-const EXTRAS: RenderExtras = { ...DEFAULT_EXTRAS, sizeTrend: [30_100_000, 30_900_000, 31_000_000, 32_500_000, 32_400_000, 33_900_000, 34_193_408] };
+const EXTRAS: RenderExtras = {
+  ...DEFAULT_EXTRAS,
+  sizeTrend: [30_100_000, 30_900_000, 31_000_000, 32_500_000, 32_400_000, 33_900_000, 34_193_408],
+};
 
 interface Fixture {
   name: string;
@@ -56,12 +59,24 @@ function loadFixtures(): Fixture[] {
     // fixtures/sentry/<resource>/<action>[.<variant>].json
     const [resource, base] = relative(join(ROOT, 'sentry'), file).split('/');
     const action = base.replace(/\.json$/, '').split('.')[0];
-    out.push({ name: `sentry.${resource}.${base.replace(/\.json$/, '')}`, type: `sentry.${resource}.${action}`, json: JSON.parse(readFileSync(file, 'utf8')), plugin: sentry });
+    out.push({
+      name: `sentry.${resource}.${base.replace(/\.json$/, '')}`,
+      type: `sentry.${resource}.${action}`,
+      json: JSON.parse(readFileSync(file, 'utf8')),
+      plugin: sentry,
+    });
   }
   for (const file of jsonFiles(join(ROOT, 'bugsee')).sort()) {
     // fixtures/bugsee/<type>[.<variant>].json, the type from the envelope
     const json = JSON.parse(readFileSync(file, 'utf8')) as { type?: string };
-    out.push({ name: `bugsee.${relative(join(ROOT, 'bugsee'), file).replace(/\.json$/, '').replace(/\//g, '.')}`, type: `bugsee.${json.type}`, json, plugin: bugsee });
+    out.push({
+      name: `bugsee.${relative(join(ROOT, 'bugsee'), file)
+        .replace(/\.json$/, '')
+        .replace(/\//g, '.')}`,
+      type: `bugsee.${json.type}`,
+      json,
+      plugin: bugsee,
+    });
   }
   return out;
 }

@@ -17,7 +17,10 @@ describe('gallery mrkdwn → HTML', () => {
   it('lays out fields, buttons and context', () => {
     const html = blocksToHtml([
       { type: 'section', fields: [{ type: 'mrkdwn', text: '*A*\n1' }] },
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Go' }, url: 'https://x.example', style: 'primary' }] },
+      {
+        type: 'actions',
+        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Go' }, url: 'https://x.example', style: 'primary' }],
+      },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'small' }] },
     ]);
     expect(html).toContain('<div class="fields"><div><b>A</b><br>1</div></div>');

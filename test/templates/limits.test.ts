@@ -22,7 +22,12 @@ interface Leaf {
 
 function leavesOf(value: unknown, path: Path = [], out: Leaf[] = []): Leaf[] {
   const key = path[path.length - 1];
-  if (typeof key === 'string' && STRUCTURAL.has(key) && (path.length === 2 || path[path.length - 2] === 'detail' || path[path.length - 2] === 'subject')) return out;
+  if (
+    typeof key === 'string' &&
+    STRUCTURAL.has(key) &&
+    (path.length === 2 || path[path.length - 2] === 'detail' || path[path.length - 2] === 'subject')
+  )
+    return out;
   if (path.length > 1) out.push({ path, value });
   if (Array.isArray(value)) value.forEach((v, i) => leavesOf(v, [...path, i], out));
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) leavesOf(v, [...path, k], out);
@@ -101,7 +106,16 @@ interface Mutation {
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   everyString: fc.option(fc.array(hostileString, { minLength: 1, maxLength: 4 }), { freq: 2 }),
-  edits: fc.array(fc.record({ at: fc.nat(), str: hostileString, num: hostileNumber, bool: fc.boolean(), blank: fc.constantFrom(0 as const, 1 as const, 2 as const) }), { maxLength: 12 }),
+  edits: fc.array(
+    fc.record({
+      at: fc.nat(),
+      str: hostileString,
+      num: hostileNumber,
+      bool: fc.boolean(),
+      blank: fc.constantFrom(0 as const, 1 as const, 2 as const),
+    }),
+    { maxLength: 12 },
+  ),
   grow: fc.array(fc.record({ at: fc.nat(), to: fc.integer({ min: 0, max: 70 }) }), { maxLength: 3 }),
 });
 
@@ -131,7 +145,11 @@ function mutate(sample: Sample, m: Mutation): Sample {
     if (arrays.length === 0) break;
     const leaf = arrays[g.at % arrays.length];
     const first = (leaf.value as unknown[])[0];
-    setAt(root, leaf.path, Array.from({ length: g.to }, () => structuredClone(first)));
+    setAt(
+      root,
+      leaf.path,
+      Array.from({ length: g.to }, () => structuredClone(first)),
+    );
   }
   const current = leavesOf(root);
   for (const e of m.edits) {
@@ -147,7 +165,10 @@ function mutate(sample: Sample, m: Mutation): Sample {
 
 function renderAll(sample: Sample): SlackMessage[] {
   const event = sample.event as AnyEvent;
-  const extras = { ...sample.extras, regressionThresholdPct: Number.isFinite(sample.extras?.regressionThresholdPct) ? sample.extras.regressionThresholdPct : 5 };
+  const extras = {
+    ...sample.extras,
+    regressionThresholdPct: Number.isFinite(sample.extras?.regressionThresholdPct) ? sample.extras.regressionThresholdPct : 5,
+  };
   if (event.threadKey === null) return [renderStandalone(event, extras)];
   const reply = renderReply(event, sample.state as never, extras);
   return [renderCard(event, sample.state as never, extras), ...(reply ? [reply] : [])];

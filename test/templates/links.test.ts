@@ -8,7 +8,16 @@ import { readFixture, sendBugsee, subscribe } from '../helpers/deliver.js';
 
 describe('link policy', () => {
   it('allows the sources, the VCS hosts and their own subdomains only', () => {
-    const ok = ['https://sentry.io/x', 'https://acme.sentry.io/issues/1/', 'https://app.bugsee.com/#/apps/A', 'https://github.com/a/b/pull/1', 'https://gitlab.com/a', 'https://bitbucket.org/a', 'http://acme.sentry.io./x', 'https://ACME.Sentry.IO/x'];
+    const ok = [
+      'https://sentry.io/x',
+      'https://acme.sentry.io/issues/1/',
+      'https://app.bugsee.com/#/apps/A',
+      'https://github.com/a/b/pull/1',
+      'https://gitlab.com/a',
+      'https://bitbucket.org/a',
+      'http://acme.sentry.io./x',
+      'https://ACME.Sentry.IO/x',
+    ];
     const refused = [
       'https://evil.example/login',
       'https://sentry.io.evil.example/',
@@ -32,7 +41,9 @@ describe('link policy', () => {
   });
 
   it('turns a refused link into its label and the URL as inline code, and keeps allowed ones', () => {
-    expect(unlinkText('see <https://evil.example/a?b=1&amp;c=2|the build> now', DEFAULT_LINK_POLICY)).toBe('see the build (`https://evil.example/a?b=1&amp;c=2`) now');
+    expect(unlinkText('see <https://evil.example/a?b=1&amp;c=2|the build> now', DEFAULT_LINK_POLICY)).toBe(
+      'see the build (`https://evil.example/a?b=1&amp;c=2`) now',
+    );
     expect(unlinkText('<https://evil.example/x|https://evil.example/x>', DEFAULT_LINK_POLICY)).toBe('`https://evil.example/x`');
     expect(unlinkText('<https://acme.sentry.io/i/1/|MOBILE-1>', DEFAULT_LINK_POLICY)).toBe('<https://acme.sentry.io/i/1/|MOBILE-1>');
   });
@@ -42,11 +53,18 @@ describe('link policy', () => {
       {
         text: 'x',
         blocks: [
-          { type: 'actions', elements: [
-            { type: 'button', text: { type: 'plain_text', text: 'Open' }, url: 'https://evil.example/login', action_id: 'link.a' },
-            { type: 'button', text: { type: 'plain_text', text: 'Sentry' }, url: 'https://sentry.io/', action_id: 'link.b' },
-          ] },
-          { type: 'section', text: { type: 'mrkdwn', text: 'hi' }, accessory: { type: 'button', text: { type: 'plain_text', text: 'Go' }, url: 'https://evil.example/', action_id: 'link.c' } },
+          {
+            type: 'actions',
+            elements: [
+              { type: 'button', text: { type: 'plain_text', text: 'Open' }, url: 'https://evil.example/login', action_id: 'link.a' },
+              { type: 'button', text: { type: 'plain_text', text: 'Sentry' }, url: 'https://sentry.io/', action_id: 'link.b' },
+            ],
+          },
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: 'hi' },
+            accessory: { type: 'button', text: { type: 'plain_text', text: 'Go' }, url: 'https://evil.example/', action_id: 'link.c' },
+          },
         ],
       },
       DEFAULT_LINK_POLICY,
@@ -59,7 +77,11 @@ describe('link policy', () => {
 
 describe('LINK_HOSTS', () => {
   it('is parsed into host names, and with SENTRY_URL and BUGSEE_API_URL gives the configured hosts', () => {
-    const c = readConfig({ LINK_HOSTS: ' Builds.Example.com, *.ci.example ,', SENTRY_URL: 'https://sentry.acme.internal', BUGSEE_API_URL: 'https://bugsee.acme.internal/api' });
+    const c = readConfig({
+      LINK_HOSTS: ' Builds.Example.com, *.ci.example ,',
+      SENTRY_URL: 'https://sentry.acme.internal',
+      BUGSEE_API_URL: 'https://bugsee.acme.internal/api',
+    });
     expect(c.linkHosts).toEqual(['builds.example.com', '*.ci.example']);
     expect(configuredLinkHosts(c)).toEqual(['sentry.acme.internal', 'bugsee.acme.internal', 'builds.example.com', '*.ci.example']);
     expect(readConfig({}).linkHosts).toEqual([]);
@@ -78,7 +100,10 @@ describe('LINK_HOSTS', () => {
   });
 });
 
-type Envelope = { id: string; payload: { app: Record<string, unknown>; build: { current: Record<string, unknown>; previous?: Record<string, unknown> } } } & Record<string, unknown>;
+type Envelope = {
+  id: string;
+  payload: { app: Record<string, unknown>; build: { current: Record<string, unknown>; previous?: Record<string, unknown> } };
+} & Record<string, unknown>;
 
 /** A Bugsee `build.created` as anyone holding the shared token could send it. */
 function forgedBuild(n: number): Envelope {
@@ -89,7 +114,10 @@ function forgedBuild(n: number): Envelope {
     payload: {
       ...f.payload,
       app: { ...f.payload.app, url: 'https://evil.example/app' },
-      build: { ...f.payload.build, current: { ...f.payload.build.current, uuid: `forged-${n}-${Date.now()}`, url: 'https://evil.example/login' } },
+      build: {
+        ...f.payload.build,
+        current: { ...f.payload.build.current, uuid: `forged-${n}-${Date.now()}`, url: 'https://evil.example/login' },
+      },
     },
   };
 }

@@ -2,12 +2,7 @@
  * Typed sample events for every deliverable event type, with the merged thread state a card
  * would get. Written from the specs in /work/shared/specs; the fixture tests cover real payloads.
  */
-import {
-  type DeliverableEventType,
-  type Event,
-  type SubjectOf,
-  type SubjectStates,
-} from '../../src/events.js';
+import { type DeliverableEventType, type Event, type SubjectOf, type SubjectStates } from '../../src/events.js';
 import { KIND_OF, SUBJECT_OF } from '../../src/sources/catalog.js';
 import type { RenderExtras } from '../../templates/types.js';
 
@@ -73,55 +68,96 @@ const ISSUE: SubjectStates['sentry.issue'] = {
 
 const issueRouting = { org: 'acme', project: 'mobile-app', groupId: '1170820242' };
 
-function issueEvent<T extends Extract<DeliverableEventType, `sentry.issue.${string}` | `sentry.error.${string}` | `sentry.event_alert.${string}` | `sentry.comment.${string}`>>(
-  type: T,
-  init: Partial<Init<T>> & { state?: Event<T>['state']; detail: Event<T>['detail'] },
-): Event<T> {
+function issueEvent<
+  T extends Extract<
+    DeliverableEventType,
+    `sentry.issue.${string}` | `sentry.error.${string}` | `sentry.event_alert.${string}` | `sentry.comment.${string}`
+  >,
+>(type: T, init: Partial<Init<T>> & { state?: Event<T>['state']; detail: Event<T>['detail'] }): Event<T> {
   return ev(type, ISSUE.issueId, { routing: issueRouting, title: ISSUE.title!, state: { issueId: ISSUE.issueId }, ...init } as Init<T>);
 }
 
 const sentryIssue: Sample[] = [
-  { name: 'sentry.issue.created', event: issueEvent('sentry.issue.created', { actor: SENTRY, state: { ...ISSUE, substatus: 'new' }, detail: { action: 'created' } }), state: { ...ISSUE, substatus: 'new' }, extras: EXTRAS },
+  {
+    name: 'sentry.issue.created',
+    event: issueEvent('sentry.issue.created', { actor: SENTRY, state: { ...ISSUE, substatus: 'new' }, detail: { action: 'created' } }),
+    state: { ...ISSUE, substatus: 'new' },
+    extras: EXTRAS,
+  },
   {
     name: 'sentry.issue.resolved',
-    event: issueEvent('sentry.issue.resolved', { actor: JANE, state: { issueId: ISSUE.issueId, status: 'resolved', lastChangeBy: 'Jane Doe' }, detail: { action: 'resolved', statusDetails: { inNextRelease: true } } }),
+    event: issueEvent('sentry.issue.resolved', {
+      actor: JANE,
+      state: { issueId: ISSUE.issueId, status: 'resolved', lastChangeBy: 'Jane Doe' },
+      detail: { action: 'resolved', statusDetails: { inNextRelease: true } },
+    }),
     state: { ...ISSUE, status: 'resolved', lastChangeBy: 'Jane Doe' },
     extras: EXTRAS,
   },
   {
     name: 'sentry.issue.assigned',
-    event: issueEvent('sentry.issue.assigned', { actor: JANE, state: { issueId: ISSUE.issueId, assignee: { name: 'Bob Lee' } }, detail: { action: 'assigned' } }),
+    event: issueEvent('sentry.issue.assigned', {
+      actor: JANE,
+      state: { issueId: ISSUE.issueId, assignee: { name: 'Bob Lee' } },
+      detail: { action: 'assigned' },
+    }),
     state: { ...ISSUE, lastChangeBy: 'Jane Doe' },
     extras: EXTRAS,
   },
   {
     name: 'sentry.issue.assigned.unassigned',
-    event: issueEvent('sentry.issue.assigned', { actor: JANE, state: { issueId: ISSUE.issueId, assignee: null }, detail: { action: 'assigned' } }),
+    event: issueEvent('sentry.issue.assigned', {
+      actor: JANE,
+      state: { issueId: ISSUE.issueId, assignee: null },
+      detail: { action: 'assigned' },
+    }),
     state: { ...ISSUE, assignee: null },
     extras: EXTRAS,
   },
   {
     name: 'sentry.issue.archived',
-    event: issueEvent('sentry.issue.archived', { actor: JANE, state: { issueId: ISSUE.issueId, status: 'ignored' }, detail: { action: 'archived', statusDetails: { ignoreDuration: 60 } } }),
+    event: issueEvent('sentry.issue.archived', {
+      actor: JANE,
+      state: { issueId: ISSUE.issueId, status: 'ignored' },
+      detail: { action: 'archived', statusDetails: { ignoreDuration: 60 } },
+    }),
     state: { ...ISSUE, status: 'ignored', lastChangeBy: 'Jane Doe' },
     extras: { ...EXTRAS, lastAction: { by: 'Jane Doe (Slack)', text: 'Archived for 1 hour' } },
   },
   {
     name: 'sentry.issue.unresolved',
-    event: issueEvent('sentry.issue.unresolved', { actor: SENTRY, state: { issueId: ISSUE.issueId, status: 'unresolved', substatus: 'regressed' }, detail: { action: 'unresolved' } }),
+    event: issueEvent('sentry.issue.unresolved', {
+      actor: SENTRY,
+      state: { issueId: ISSUE.issueId, status: 'unresolved', substatus: 'regressed' },
+      detail: { action: 'unresolved' },
+    }),
     state: { ...ISSUE, substatus: 'regressed', lastChangeBy: 'Sentry' },
     extras: EXTRAS,
   },
   {
     name: 'sentry.issue.ignored',
-    event: issueEvent('sentry.issue.ignored', { actor: JANE, state: { issueId: ISSUE.issueId, status: 'ignored' }, detail: { action: 'ignored', statusDetails: { ignoreCount: 100 } } }),
+    event: issueEvent('sentry.issue.ignored', {
+      actor: JANE,
+      state: { issueId: ISSUE.issueId, status: 'ignored' },
+      detail: { action: 'ignored', statusDetails: { ignoreCount: 100 } },
+    }),
     state: { ...ISSUE, status: 'ignored' },
     extras: EXTRAS,
   },
   {
     name: 'sentry.event_alert.triggered',
     event: issueEvent('sentry.event_alert.triggered', {
-      detail: { error: { eventId: 'e1', message: "Cannot read properties of undefined (reading 'id')", level: 'error', environment: 'production', release: 'mobile@2.4.1', url: 'https://acme.sentry.io/issues/1170820242/events/e1/', triggeredRule: 'New errors in production' } },
+      detail: {
+        error: {
+          eventId: 'e1',
+          message: "Cannot read properties of undefined (reading 'id')",
+          level: 'error',
+          environment: 'production',
+          release: 'mobile@2.4.1',
+          url: 'https://acme.sentry.io/issues/1170820242/events/e1/',
+          triggeredRule: 'New errors in production',
+        },
+      },
     }),
     state: ISSUE,
     extras: EXTRAS,
@@ -129,19 +165,41 @@ const sentryIssue: Sample[] = [
   {
     name: 'sentry.error.created',
     event: issueEvent('sentry.error.created', {
-      detail: { error: { eventId: 'e2', message: 'Something broke\nin two lines', level: 'fatal', environment: 'staging', release: '1.0.0', url: 'https://acme.sentry.io/issues/1170820242/events/e2/' } },
+      detail: {
+        error: {
+          eventId: 'e2',
+          message: 'Something broke\nin two lines',
+          level: 'fatal',
+          environment: 'staging',
+          release: '1.0.0',
+          url: 'https://acme.sentry.io/issues/1170820242/events/e2/',
+        },
+      },
     }),
     state: { ...ISSUE, level: 'fatal' },
     extras: EXTRAS,
   },
   {
     name: 'sentry.comment.created',
-    event: issueEvent('sentry.comment.created', { actor: JANE, detail: { comment: { id: '5', text: 'Looking into it.\nSeems related to <@U123> & the *new* API' } } }),
+    event: issueEvent('sentry.comment.created', {
+      actor: JANE,
+      detail: { comment: { id: '5', text: 'Looking into it.\nSeems related to <@U123> & the *new* API' } },
+    }),
     state: ISSUE,
     extras: EXTRAS,
   },
-  { name: 'sentry.comment.updated', event: issueEvent('sentry.comment.updated', { actor: JANE, detail: { comment: { id: '5', text: 'Fixed in #42' } } }), state: ISSUE, extras: EXTRAS },
-  { name: 'sentry.comment.deleted', event: issueEvent('sentry.comment.deleted', { actor: JANE, detail: { comment: { id: '5' } } }), state: ISSUE, extras: EXTRAS },
+  {
+    name: 'sentry.comment.updated',
+    event: issueEvent('sentry.comment.updated', { actor: JANE, detail: { comment: { id: '5', text: 'Fixed in #42' } } }),
+    state: ISSUE,
+    extras: EXTRAS,
+  },
+  {
+    name: 'sentry.comment.deleted',
+    event: issueEvent('sentry.comment.deleted', { actor: JANE, detail: { comment: { id: '5' } } }),
+    state: ISSUE,
+    extras: EXTRAS,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -165,12 +223,28 @@ const ALERT: SubjectStates['sentry.metric_alert'] = {
   url: 'https://acme.sentry.io/alerts/rules/details/55/?alert=4021',
 };
 
-function alertSample(type: 'sentry.metric_alert.critical' | 'sentry.metric_alert.warning' | 'sentry.metric_alert.resolved', status: string): Sample {
-  const patch = { incidentId: ALERT.incidentId, status, ...(status === 'resolved' ? { dateClosed: '2025-03-19T12:30:00.000Z', metricValue: 1200 } : {}) };
-  return { name: type, event: ev(type, ALERT.incidentId, { title: ALERT.title!, routing: { org: 'acme', project: 'api' }, state: patch, detail: {} }), state: { ...ALERT, ...patch }, extras: EXTRAS };
+function alertSample(
+  type: 'sentry.metric_alert.critical' | 'sentry.metric_alert.warning' | 'sentry.metric_alert.resolved',
+  status: string,
+): Sample {
+  const patch = {
+    incidentId: ALERT.incidentId,
+    status,
+    ...(status === 'resolved' ? { dateClosed: '2025-03-19T12:30:00.000Z', metricValue: 1200 } : {}),
+  };
+  return {
+    name: type,
+    event: ev(type, ALERT.incidentId, { title: ALERT.title!, routing: { org: 'acme', project: 'api' }, state: patch, detail: {} }),
+    state: { ...ALERT, ...patch },
+    extras: EXTRAS,
+  };
 }
 
-const metricAlerts: Sample[] = [alertSample('sentry.metric_alert.critical', 'critical'), alertSample('sentry.metric_alert.warning', 'warning'), alertSample('sentry.metric_alert.resolved', 'resolved')];
+const metricAlerts: Sample[] = [
+  alertSample('sentry.metric_alert.critical', 'critical'),
+  alertSample('sentry.metric_alert.warning', 'warning'),
+  alertSample('sentry.metric_alert.resolved', 'resolved'),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Seer
@@ -198,13 +272,31 @@ const SEER_FULL: SubjectStates['sentry.seer'] = {
       { title: 'UserCard reads user.id while user is still undefined.', file: 'src/components/UserCard.tsx' },
     ],
   },
-  solution: { description: 'Guard the render until the profile has loaded.', steps: ['Return a skeleton while user is undefined', 'Add a test for the loading state'] },
-  changes: [{ repo: 'owner/repo', title: 'fix: Guard UserCard against a missing user', branch: 'seer/fix-usercard', files: ['src/components/UserCard.tsx', 'src/components/UserCard.test.tsx'] }],
+  solution: {
+    description: 'Guard the render until the profile has loaded.',
+    steps: ['Return a skeleton while user is undefined', 'Add a test for the loading state'],
+  },
+  changes: [
+    {
+      repo: 'owner/repo',
+      title: 'fix: Guard UserCard against a missing user',
+      branch: 'seer/fix-usercard',
+      files: ['src/components/UserCard.tsx', 'src/components/UserCard.test.tsx'],
+    },
+  ],
   pullRequests: [{ number: 123, url: 'https://github.com/owner/repo/pull/123', id: 456789, repo: 'owner/repo', provider: 'github' }],
   issueUrl: 'https://acme.sentry.io/issues/1170820242/',
 };
 
-const SEER_ORDER = ['root_cause_started', 'root_cause_completed', 'solution_started', 'solution_completed', 'coding_started', 'coding_completed', 'pr_created'] as const;
+const SEER_ORDER = [
+  'root_cause_started',
+  'root_cause_completed',
+  'solution_started',
+  'solution_completed',
+  'coding_started',
+  'coding_completed',
+  'pr_created',
+] as const;
 
 function seerSample(stage: (typeof SEER_ORDER)[number]): Sample {
   const upTo = SEER_ORDER.slice(0, SEER_ORDER.indexOf(stage) + 1);
@@ -221,13 +313,28 @@ function seerSample(stage: (typeof SEER_ORDER)[number]): Sample {
     ...(upTo.includes('coding_completed') ? { changes: SEER_FULL.changes } : {}),
     ...(upTo.includes('pr_created') ? { pullRequests: SEER_FULL.pullRequests } : {}),
   };
-  const patch: Partial<SubjectStates['sentry.seer']> = { runId: '12345', groupId: '1170820242', stages: { [stage]: SEER_FULL.stages![stage] } };
+  const patch: Partial<SubjectStates['sentry.seer']> = {
+    runId: '12345',
+    groupId: '1170820242',
+    stages: { [stage]: SEER_FULL.stages![stage] },
+  };
   if (stage === 'root_cause_completed') patch.rootCause = SEER_FULL.rootCause;
   if (stage === 'solution_completed') patch.solution = SEER_FULL.solution;
   if (stage === 'coding_completed') patch.changes = SEER_FULL.changes;
   if (stage === 'pr_created') patch.pullRequests = SEER_FULL.pullRequests;
   const type = `sentry.seer.${stage}` as const;
-  return { name: type, event: ev(type, '12345', { actor: SENTRY, routing: { org: 'acme', groupId: '1170820242', project: 'mobile-app' }, title: 'Seer', state: patch, detail: { stage } }), state, extras: EXTRAS };
+  return {
+    name: type,
+    event: ev(type, '12345', {
+      actor: SENTRY,
+      routing: { org: 'acme', groupId: '1170820242', project: 'mobile-app' },
+      title: 'Seer',
+      state: patch,
+      detail: { stage },
+    }),
+    state,
+    extras: EXTRAS,
+  };
 }
 
 const seer: Sample[] = SEER_ORDER.map(seerSample);
@@ -242,7 +349,16 @@ const PREPROD_BASE: Partial<SubjectStates['sentry.preprod']> = {
   project: 'my-project',
   platform: 'APPLE',
   app: { appId: 'com.example.myapp', name: 'MyApp', version: '1.0', buildNumber: 2, artifactType: 'XCARCHIVE' },
-  git: { headSha: '16bee14a5a68d4bb89c48735264b384223754fae', baseSha: '88d7247b', provider: 'github', headRepoName: 'my-org/my-app', baseRepoName: 'my-org/my-app', headRef: 'feature-branch', baseRef: 'main', prNumber: 3 },
+  git: {
+    headSha: '16bee14a5a68d4bb89c48735264b384223754fae',
+    baseSha: '88d7247b',
+    provider: 'github',
+    headRepoName: 'my-org/my-app',
+    baseRepoName: 'my-org/my-app',
+    headRef: 'feature-branch',
+    baseRef: 'main',
+    prNumber: 3,
+  },
 };
 
 const SIZE: NonNullable<SubjectStates['sentry.preprod']['size']> = {
@@ -253,9 +369,31 @@ const SIZE: NonNullable<SubjectStates['sentry.preprod']['size']> = {
   baseBuildId: '57',
   analysisDuration: 21.64,
   components: [
-    { type: 'MAIN_ARTIFACT', identifier: null, state: 'SUCCESS', headInstallSize: 17833984, headDownloadSize: 16255246, baseInstallSize: 17394432, baseDownloadSize: 15844031 },
-    { type: 'WATCH_ARTIFACT', identifier: 'com.example.myapp.watchkitapp', state: 'SUCCESS', headInstallSize: 9023488, headDownloadSize: 8765015, baseInstallSize: 9290816, baseDownloadSize: 8851594 },
-    { type: 'APP_CLIP_ARTIFACT', identifier: 'com.example.myapp.clip', state: 'FAILED', errorCode: 'NO_BASE_METRIC', errorMessage: 'No matching base artifact size metric found' },
+    {
+      type: 'MAIN_ARTIFACT',
+      identifier: null,
+      state: 'SUCCESS',
+      headInstallSize: 17833984,
+      headDownloadSize: 16255246,
+      baseInstallSize: 17394432,
+      baseDownloadSize: 15844031,
+    },
+    {
+      type: 'WATCH_ARTIFACT',
+      identifier: 'com.example.myapp.watchkitapp',
+      state: 'SUCCESS',
+      headInstallSize: 9023488,
+      headDownloadSize: 8765015,
+      baseInstallSize: 9290816,
+      baseDownloadSize: 8851594,
+    },
+    {
+      type: 'APP_CLIP_ARTIFACT',
+      identifier: 'com.example.myapp.clip',
+      state: 'FAILED',
+      errorCode: 'NO_BASE_METRIC',
+      errorMessage: 'No matching base artifact size metric found',
+    },
   ],
 };
 
@@ -270,12 +408,25 @@ const DIST: NonNullable<SubjectStates['sentry.preprod']['distribution']> = {
   codesigningType: 'ad-hoc',
 };
 
-function preprodSample(name: string, phase: 'size_analysis' | 'build_distribution', patch: Partial<SubjectStates['sentry.preprod']>, state: Partial<SubjectStates['sentry.preprod']>, extras = EXTRAS): Sample {
-  const type = phase === 'size_analysis' ? 'sentry.preprod_artifact.size_analysis_completed' : 'sentry.preprod_artifact.build_distribution_completed';
+function preprodSample(
+  name: string,
+  phase: 'size_analysis' | 'build_distribution',
+  patch: Partial<SubjectStates['sentry.preprod']>,
+  state: Partial<SubjectStates['sentry.preprod']>,
+  extras = EXTRAS,
+): Sample {
+  const type =
+    phase === 'size_analysis' ? 'sentry.preprod_artifact.size_analysis_completed' : 'sentry.preprod_artifact.build_distribution_completed';
   const build = phase === 'size_analysis' ? patch.size! : patch.distribution!;
   return {
     name,
-    event: ev(type, PREPROD_BASE.subjectId!, { actor: SENTRY, routing: { org: 'my-org', project: 'my-project' }, title: 'MyApp', state: { ...PREPROD_BASE, ...patch }, detail: { phase, buildId: build.buildId, state: build.state } }),
+    event: ev(type, PREPROD_BASE.subjectId!, {
+      actor: SENTRY,
+      routing: { org: 'my-org', project: 'my-project' },
+      title: 'MyApp',
+      state: { ...PREPROD_BASE, ...patch },
+      detail: { phase, buildId: build.buildId, state: build.state },
+    }),
     state: { ...PREPROD_BASE, ...state },
     extras,
   };
@@ -283,24 +434,62 @@ function preprodSample(name: string, phase: 'size_analysis' | 'build_distributio
 
 const REGRESSED_SIZE = {
   ...SIZE,
-  components: [{ type: 'MAIN_ARTIFACT', identifier: null, state: 'SUCCESS', headInstallSize: 17833984, headDownloadSize: 16255246, baseInstallSize: 5394432, baseDownloadSize: 3844031 }, SIZE.components[1]],
+  components: [
+    {
+      type: 'MAIN_ARTIFACT',
+      identifier: null,
+      state: 'SUCCESS',
+      headInstallSize: 17833984,
+      headDownloadSize: 16255246,
+      baseInstallSize: 5394432,
+      baseDownloadSize: 3844031,
+    },
+    SIZE.components[1],
+  ],
 };
 
 const preprod: Sample[] = [
   preprodSample('sentry.preprod_artifact.size_analysis_completed', 'size_analysis', { size: SIZE }, { size: SIZE, distribution: DIST }),
-  preprodSample('sentry.preprod_artifact.size_analysis_completed.regression', 'size_analysis', { size: REGRESSED_SIZE }, { size: REGRESSED_SIZE }, { ...EXTRAS, sizeTrend: [3844031, 4100000, 15000000, 28864215] }),
+  preprodSample(
+    'sentry.preprod_artifact.size_analysis_completed.regression',
+    'size_analysis',
+    { size: REGRESSED_SIZE },
+    { size: REGRESSED_SIZE },
+    { ...EXTRAS, sizeTrend: [3844031, 4100000, 15000000, 28864215] },
+  ),
   preprodSample(
     'sentry.preprod_artifact.size_analysis_completed.failed',
     'size_analysis',
     { size: { buildId: '73', state: 'FAILED', errorCode: 'PROCESSING_ERROR', errorMessage: 'Analysis processing failed', components: [] } },
     { size: { buildId: '73', state: 'FAILED', errorCode: 'PROCESSING_ERROR', errorMessage: 'Analysis processing failed', components: [] } },
   ),
-  preprodSample('sentry.preprod_artifact.build_distribution_completed', 'build_distribution', { distribution: DIST }, { distribution: DIST, size: SIZE }),
+  preprodSample(
+    'sentry.preprod_artifact.build_distribution_completed',
+    'build_distribution',
+    { distribution: DIST },
+    { distribution: DIST, size: SIZE },
+  ),
   preprodSample(
     'sentry.preprod_artifact.build_distribution_completed.failed',
     'build_distribution',
-    { distribution: { buildId: '96', state: 'FAILED', errorCode: 'NO_QUOTA', errorMessage: 'Organization has no remaining distribution quota', isInstallable: false } },
-    { distribution: { buildId: '96', state: 'FAILED', errorCode: 'NO_QUOTA', errorMessage: 'Organization has no remaining distribution quota', isInstallable: false } },
+    {
+      distribution: {
+        buildId: '96',
+        state: 'FAILED',
+        errorCode: 'NO_QUOTA',
+        errorMessage: 'Organization has no remaining distribution quota',
+        isInstallable: false,
+      },
+    },
+    {
+      distribution: {
+        buildId: '96',
+        state: 'FAILED',
+        errorCode: 'NO_QUOTA',
+        errorMessage: 'Organization has no remaining distribution quota',
+        isInstallable: false,
+      },
+    },
   ),
 ];
 
@@ -333,7 +522,13 @@ function bIssue<T extends Extract<DeliverableEventType, `bugsee.issue.${string}`
 ): Sample {
   return {
     name,
-    event: ev(type, 'IOS:IOS-123', { actor, routing: { appKey: 'IOS' }, title: BISSUE.summary!, state: { appKey: 'IOS', issueKey: 'IOS-123', ...patch }, detail } as Init<T>),
+    event: ev(type, 'IOS:IOS-123', {
+      actor,
+      routing: { appKey: 'IOS' },
+      title: BISSUE.summary!,
+      state: { appKey: 'IOS', issueKey: 'IOS-123', ...patch },
+      detail,
+    } as Init<T>),
     state: { ...BISSUE, ...patch },
     extras: EXTRAS,
   };
@@ -341,12 +536,28 @@ function bIssue<T extends Extract<DeliverableEventType, `bugsee.issue.${string}`
 
 const bugseeIssue: Sample[] = [
   bIssue('bugsee.issue.created', 'bugsee.issue.created', BISSUE, {}),
-  bIssue('bugsee.issue.updated', 'bugsee.issue.updated', { severity: 'high', labels: ['signup', 'ui', 'p1'] }, { changes: { severity: { from: 'medium', to: 'high' }, labels: { from: ['signup', 'ui'], to: ['signup', 'ui', 'p1'] } } }),
+  bIssue(
+    'bugsee.issue.updated',
+    'bugsee.issue.updated',
+    { severity: 'high', labels: ['signup', 'ui', 'p1'] },
+    { changes: { severity: { from: 'medium', to: 'high' }, labels: { from: ['signup', 'ui'], to: ['signup', 'ui', 'p1'] } } },
+  ),
   bIssue('bugsee.issue.closed', 'bugsee.issue.closed', { state: 'closed', lastChangeBy: 'John Smith' }, {}),
   bIssue('bugsee.issue.reopened', 'bugsee.issue.reopened', { state: 'open', lastChangeBy: 'John Smith' }, {}),
-  bIssue('bugsee.issue.regressed', 'bugsee.issue.regressed', { state: 'open', regressed: true, issueType: 'crash', severity: 'blocker' }, {}, null),
+  bIssue(
+    'bugsee.issue.regressed',
+    'bugsee.issue.regressed',
+    { state: 'open', regressed: true, issueType: 'crash', severity: 'blocker' },
+    {},
+    null,
+  ),
   bIssue('bugsee.issue.deleted', 'bugsee.issue.deleted', { deleted: true, lastChangeBy: 'John Smith' }, {}),
-  bIssue('bugsee.issue.comment', 'bugsee.issue.comment', {}, { comment: { text: 'I am on it! Will fix asap!', author: { name: 'John Smith', email: 'john.smith@example.com' } } }),
+  bIssue(
+    'bugsee.issue.comment',
+    'bugsee.issue.comment',
+    {},
+    { comment: { text: 'I am on it! Will fix asap!', author: { name: 'John Smith', email: 'john.smith@example.com' } } },
+  ),
   bIssue('bugsee.unsymbolicated.created', 'bugsee.unsymbolicated.created', { missingSymbols: true, issueType: 'crash' }, {}, null),
 ];
 
@@ -370,10 +581,31 @@ const feedback: Sample[] = [
       actor: { type: 'user', name: 'Amy Jameson', email: 'amy.jameson@example.com' },
       routing: { appKey: 'IOS' },
       title: 'Feedback',
-      state: { ...FEEDBACK, lastMessage: { text: "The sign up button is missing on my iPad. Can't register!", createdOn: '2025-03-19T12:30:00.000Z', direction: 'in' } },
-      detail: { direction: 'in', messages: [{ text: 'Hi!', createdOn: '2025-03-19T12:29:00.000Z' }, { text: "The sign up button is missing on my iPad. Can't register!", createdOn: '2025-03-19T12:30:00.000Z' }], author: { name: 'Amy Jameson' } },
+      state: {
+        ...FEEDBACK,
+        lastMessage: {
+          text: "The sign up button is missing on my iPad. Can't register!",
+          createdOn: '2025-03-19T12:30:00.000Z',
+          direction: 'in',
+        },
+      },
+      detail: {
+        direction: 'in',
+        messages: [
+          { text: 'Hi!', createdOn: '2025-03-19T12:29:00.000Z' },
+          { text: "The sign up button is missing on my iPad. Can't register!", createdOn: '2025-03-19T12:30:00.000Z' },
+        ],
+        author: { name: 'Amy Jameson' },
+      },
     }),
-    state: { ...FEEDBACK, lastMessage: { text: "The sign up button is missing on my iPad. Can't register!", createdOn: '2025-03-19T12:30:00.000Z', direction: 'in' } },
+    state: {
+      ...FEEDBACK,
+      lastMessage: {
+        text: "The sign up button is missing on my iPad. Can't register!",
+        createdOn: '2025-03-19T12:30:00.000Z',
+        direction: 'in',
+      },
+    },
     extras: EXTRAS,
   },
   {
@@ -382,10 +614,21 @@ const feedback: Sample[] = [
       actor: JANE,
       routing: { appKey: 'IOS' },
       title: 'Feedback',
-      state: { appKey: 'IOS', deviceId: FEEDBACK.deviceId, lastMessage: { text: 'Thanks Amy, a fix ships tomorrow.', createdOn: '2025-03-19T12:35:00.000Z', direction: 'out' } },
-      detail: { direction: 'out', messages: [{ text: 'Thanks Amy, a fix ships tomorrow.', createdOn: '2025-03-19T12:35:00.000Z' }], author: { name: 'Jane Doe' } },
+      state: {
+        appKey: 'IOS',
+        deviceId: FEEDBACK.deviceId,
+        lastMessage: { text: 'Thanks Amy, a fix ships tomorrow.', createdOn: '2025-03-19T12:35:00.000Z', direction: 'out' },
+      },
+      detail: {
+        direction: 'out',
+        messages: [{ text: 'Thanks Amy, a fix ships tomorrow.', createdOn: '2025-03-19T12:35:00.000Z' }],
+        author: { name: 'Jane Doe' },
+      },
     }),
-    state: { ...FEEDBACK, lastMessage: { text: 'Thanks Amy, a fix ships tomorrow.', createdOn: '2025-03-19T12:35:00.000Z', direction: 'out' } },
+    state: {
+      ...FEEDBACK,
+      lastMessage: { text: 'Thanks Amy, a fix ships tomorrow.', createdOn: '2025-03-19T12:35:00.000Z', direction: 'out' },
+    },
     extras: EXTRAS,
   },
 ];
@@ -403,7 +646,13 @@ const CURRENT = {
   format: 'aab',
   url: 'https://app.bugsee.com/#/apps/ANDROID/builds/5b7f2a1e9f1b2c0001a3d5b2',
   artifactSize: 35241984,
-  vcs: { commitSha: 'a1b2c3d4e5f6789012345678901234567890abcd', branch: 'main', provider: 'github', repo: 'acme/example-app', prNumber: 42 },
+  vcs: {
+    commitSha: 'a1b2c3d4e5f6789012345678901234567890abcd',
+    branch: 'main',
+    provider: 'github',
+    repo: 'acme/example-app',
+    prNumber: 42,
+  },
   createdOn: '2026-04-18T12:34:56.000Z',
 };
 
@@ -413,19 +662,70 @@ const BUILD_READY: SubjectStates['bugsee.build'] = {
   appUrl: 'https://app.bugsee.com/#/apps/ANDROID',
   current: { ...CURRENT, downloadSize: 35241984, installSize: 58720256 },
   sizeAnalysisStatus: 'ready',
-  sizeDiff: { trend: 'regression', downloadSizeDelta: 1048576, downloadSizePct: 3.0, installSizeDelta: 2097152, installSizePct: 3.7, anyVariantRegressed: true, regressedVariantsCount: 7 },
-  previous: { uuid: '98765432-10fe-dcba-9876-543210fedcba', packageId: 'com.example.app', version: '2.4.0', build: '148', url: 'https://app.bugsee.com/#/apps/ANDROID/builds/5b7f1a0e9f1b2c0001a3d5a1', downloadSize: 34193408, installSize: 56623104 },
+  sizeDiff: {
+    trend: 'regression',
+    downloadSizeDelta: 1048576,
+    downloadSizePct: 3.0,
+    installSizeDelta: 2097152,
+    installSizePct: 3.7,
+    anyVariantRegressed: true,
+    regressedVariantsCount: 7,
+  },
+  previous: {
+    uuid: '98765432-10fe-dcba-9876-543210fedcba',
+    packageId: 'com.example.app',
+    version: '2.4.0',
+    build: '148',
+    url: 'https://app.bugsee.com/#/apps/ANDROID/builds/5b7f1a0e9f1b2c0001a3d5a1',
+    downloadSize: 34193408,
+    installSize: 56623104,
+  },
 };
 
-function buildSample(name: string, type: 'bugsee.build.created' | 'bugsee.build.deleted', phase: 'registered' | 'ready' | 'failed' | 'other' | 'deleted', state: Partial<SubjectStates['bugsee.build']>, extras = EXTRAS): Sample {
-  return { name, event: ev(type, `ANDROID:${CURRENT.uuid}`, { actor: phase === 'deleted' ? JOHN : null, routing: { appKey: 'ANDROID' }, title: 'Android application 2.4.1 (153)', state, detail: { phase } }), state, extras };
+function buildSample(
+  name: string,
+  type: 'bugsee.build.created' | 'bugsee.build.deleted',
+  phase: 'registered' | 'ready' | 'failed' | 'other' | 'deleted',
+  state: Partial<SubjectStates['bugsee.build']>,
+  extras = EXTRAS,
+): Sample {
+  return {
+    name,
+    event: ev(type, `ANDROID:${CURRENT.uuid}`, {
+      actor: phase === 'deleted' ? JOHN : null,
+      routing: { appKey: 'ANDROID' },
+      title: 'Android application 2.4.1 (153)',
+      state,
+      detail: { phase },
+    }),
+    state,
+    extras,
+  };
 }
 
 const builds: Sample[] = [
-  buildSample('bugsee.build.created', 'bugsee.build.created', 'registered', { appKey: 'ANDROID', appName: 'Android application', current: CURRENT, sizeAnalysisStatus: 'unavailable' }),
-  buildSample('bugsee.build.created.ready', 'bugsee.build.created', 'ready', BUILD_READY, { regressionThresholdPct: 2, sizeTrend: [30100000, 30900000, 31000000, 32500000, 32400000, 33900000, 34193408] }),
-  buildSample('bugsee.build.created.failed', 'bugsee.build.created', 'failed', { appKey: 'ANDROID', appName: 'Android application', current: CURRENT, sizeAnalysisStatus: 'failed' }),
-  buildSample('bugsee.build.created.processing', 'bugsee.build.created', 'other', { appKey: 'ANDROID', appName: 'Android application', current: CURRENT, sizeAnalysisStatus: 'processing' }),
+  buildSample('bugsee.build.created', 'bugsee.build.created', 'registered', {
+    appKey: 'ANDROID',
+    appName: 'Android application',
+    current: CURRENT,
+    sizeAnalysisStatus: 'unavailable',
+  }),
+  buildSample('bugsee.build.created.ready', 'bugsee.build.created', 'ready', BUILD_READY, {
+    regressionThresholdPct: 2,
+    sizeTrend: [30100000, 30900000, 31000000, 32500000, 32400000, 33900000, 34193408],
+  }),
+  buildSample('bugsee.build.created.failed', 'bugsee.build.created', 'failed', {
+    appKey: 'ANDROID',
+    appName: 'Android application',
+    current: CURRENT,
+    sizeAnalysisStatus: 'failed',
+  }),
+  buildSample('bugsee.build.created.processing', 'bugsee.build.created', 'other', {
+    appKey: 'ANDROID',
+    appName: 'Android application',
+    current: CURRENT,
+    sizeAnalysisStatus: 'processing',
+  }),
   buildSample('bugsee.build.deleted', 'bugsee.build.deleted', 'deleted', { ...BUILD_READY, deleted: true }),
 ];
 
@@ -433,26 +733,89 @@ const builds: Sample[] = [
 // Bugsee app and user (standalone)
 // ---------------------------------------------------------------------------------------------
 
-const APP = { appKey: 'IOS', name: 'iOS application', url: 'https://app.bugsee.com/#/apps/IOS', description: 'Our primary iOS application', platform: 'ios', subtype: '' };
+const APP = {
+  appKey: 'IOS',
+  name: 'iOS application',
+  url: 'https://app.bugsee.com/#/apps/IOS',
+  description: 'Our primary iOS application',
+  platform: 'ios',
+  subtype: '',
+};
 const USER = { name: 'Amy Jameson', email: 'amy.jameson@example.com', admin: false, disabled: false, country: 'us' };
 
 const standalone: Sample[] = [
-  { name: 'bugsee.app.created', event: ev('bugsee.app.created', 'IOS', { actor: JOHN, routing: { appKey: 'IOS' }, threadKey: null, title: APP.name, state: APP, detail: {} }), state: APP, extras: EXTRAS },
   {
-    name: 'bugsee.app.updated',
-    event: ev('bugsee.app.updated', 'IOS', { actor: JOHN, routing: { appKey: 'IOS' }, threadKey: null, title: APP.name, state: APP, detail: { changes: { name: { from: 'iOS app', to: 'iOS application' } } } }),
+    name: 'bugsee.app.created',
+    event: ev('bugsee.app.created', 'IOS', {
+      actor: JOHN,
+      routing: { appKey: 'IOS' },
+      threadKey: null,
+      title: APP.name,
+      state: APP,
+      detail: {},
+    }),
     state: APP,
     extras: EXTRAS,
   },
-  { name: 'bugsee.app.deleted', event: ev('bugsee.app.deleted', 'IOS', { actor: JOHN, routing: { appKey: 'IOS' }, threadKey: null, title: APP.name, state: APP, detail: {} }), state: APP, extras: EXTRAS },
-  { name: 'bugsee.user.created', event: ev('bugsee.user.created', USER.email, { actor: JOHN, threadKey: null, title: USER.name, state: USER, detail: {} }), state: USER, extras: EXTRAS },
+  {
+    name: 'bugsee.app.updated',
+    event: ev('bugsee.app.updated', 'IOS', {
+      actor: JOHN,
+      routing: { appKey: 'IOS' },
+      threadKey: null,
+      title: APP.name,
+      state: APP,
+      detail: { changes: { name: { from: 'iOS app', to: 'iOS application' } } },
+    }),
+    state: APP,
+    extras: EXTRAS,
+  },
+  {
+    name: 'bugsee.app.deleted',
+    event: ev('bugsee.app.deleted', 'IOS', {
+      actor: JOHN,
+      routing: { appKey: 'IOS' },
+      threadKey: null,
+      title: APP.name,
+      state: APP,
+      detail: {},
+    }),
+    state: APP,
+    extras: EXTRAS,
+  },
+  {
+    name: 'bugsee.user.created',
+    event: ev('bugsee.user.created', USER.email, { actor: JOHN, threadKey: null, title: USER.name, state: USER, detail: {} }),
+    state: USER,
+    extras: EXTRAS,
+  },
   {
     name: 'bugsee.user.updated',
-    event: ev('bugsee.user.updated', USER.email, { actor: JOHN, threadKey: null, title: USER.name, state: { ...USER, admin: true }, detail: { changes: { admin: { from: false, to: true } } } }),
+    event: ev('bugsee.user.updated', USER.email, {
+      actor: JOHN,
+      threadKey: null,
+      title: USER.name,
+      state: { ...USER, admin: true },
+      detail: { changes: { admin: { from: false, to: true } } },
+    }),
     state: { ...USER, admin: true },
     extras: EXTRAS,
   },
-  { name: 'bugsee.user.deleted', event: ev('bugsee.user.deleted', USER.email, { actor: JOHN, threadKey: null, title: USER.name, state: USER, detail: {} }), state: USER, extras: EXTRAS },
+  {
+    name: 'bugsee.user.deleted',
+    event: ev('bugsee.user.deleted', USER.email, { actor: JOHN, threadKey: null, title: USER.name, state: USER, detail: {} }),
+    state: USER,
+    extras: EXTRAS,
+  },
 ];
 
-export const SAMPLES: Sample[] = [...sentryIssue, ...metricAlerts, ...seer, ...preprod, ...bugseeIssue, ...feedback, ...builds, ...standalone];
+export const SAMPLES: Sample[] = [
+  ...sentryIssue,
+  ...metricAlerts,
+  ...seer,
+  ...preprod,
+  ...bugseeIssue,
+  ...feedback,
+  ...builds,
+  ...standalone,
+];

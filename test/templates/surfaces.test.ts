@@ -79,7 +79,26 @@ describe('usage errors', () => {
 
   it('stay valid whatever is typed', () => {
     const token = fc.oneof(
-      fc.constantFrom('<!channel>', '<!here>', '<@U1>', '<#C1>', '&', '&amp;', '<', '>', '`', '*', '|', '--level=', '--env=<x>', 'sentry', 'bugsee', 'acme/web', 'issue', 'build'),
+      fc.constantFrom(
+        '<!channel>',
+        '<!here>',
+        '<@U1>',
+        '<#C1>',
+        '&',
+        '&amp;',
+        '<',
+        '>',
+        '`',
+        '*',
+        '|',
+        '--level=',
+        '--env=<x>',
+        'sentry',
+        'bugsee',
+        'acme/web',
+        'issue',
+        'build',
+      ),
       fc.string({ maxLength: 30 }).map((s) => s.replace(/\s/g, '')),
       fc.string({ unit: 'binary', maxLength: 30 }).map((s) => s.replace(/\s/g, '')),
     );
@@ -103,7 +122,10 @@ function longSub(i: number, over: Partial<Subscription> = {}): Subscription {
     source: i % 2 ? 'bugsee' : 'sentry',
     target: i % 2 ? `APP${i}${'K'.repeat(90)}` : `acme${i}/${'p'.repeat(90)}`,
     kinds: i % 2 ? ['issue', 'build'] : ['issue', 'error', 'seer'],
-    filters: i % 2 ? { severity: 'high', branch: `${'release/'.repeat(20)}*,main` } : { level: 'error', env: `${'production-eu-west,'.repeat(12)}staging` },
+    filters:
+      i % 2
+        ? { severity: 'high', branch: `${'release/'.repeat(20)}*,main` }
+        : { level: 'error', env: `${'production-eu-west,'.repeat(12)}staging` },
     createdAt: '2025-01-01T00:00:00.000Z',
     disabled: i % 3 === 0 ? { reason: `channel_not_found <!channel> & ${'x'.repeat(200)}`, at: '2025-01-03T00:00:00.000Z' } : null,
     ...over,
@@ -150,7 +172,16 @@ describe('App Home', () => {
     const subscriptions = [
       ...Array.from({ length: 120 }, (_, i) => longSub(i)),
       // Many disabled ones in one channel: a cut used to fall inside their `<!date^…|…>` tokens.
-      ...Array.from({ length: 60 }, (_, i) => longSub(1000 + i, { channelId: 'C0BUSY', target: `acme/p${i}`, filters: {}, kinds: [], source: 'sentry', disabled: { reason: 'is_archived', at: `2025-01-0${(i % 9) + 1}T00:00:00.000Z` } })),
+      ...Array.from({ length: 60 }, (_, i) =>
+        longSub(1000 + i, {
+          channelId: 'C0BUSY',
+          target: `acme/p${i}`,
+          filters: {},
+          kinds: [],
+          source: 'sentry',
+          disabled: { reason: 'is_archived', at: `2025-01-0${(i % 9) + 1}T00:00:00.000Z` },
+        }),
+      ),
       longSub(2000, { channelId: 'C<!here>' }),
     ];
     const hostile = '<!channel> & <@U1> <https://evil.example|x> `a` *b* ' + '<'.repeat(600);

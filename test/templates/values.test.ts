@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeActionValue, encodeActionValue, isBugseeFeedbackValue, isBugseeIssueValue, isSentryIssueValue } from '../../templates/values.js';
+import {
+  decodeActionValue,
+  encodeActionValue,
+  isBugseeFeedbackValue,
+  isBugseeIssueValue,
+  isSentryIssueValue,
+} from '../../templates/values.js';
 
 describe('button values', () => {
   it('round-trips each kind as compact JSON', () => {

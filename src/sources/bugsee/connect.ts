@@ -77,7 +77,8 @@ export const bugseeConnection: SourceConnection = {
     return [
       "This workspace's Bugsee webhook URL (keep it secret: anyone with it can post to this workspace's Bugsee subscriptions):",
       `\`${webhookUrl(ctx, token)}\``,
-      "In Bugsee, add it under your app's Settings → Integrations → Webhooks, then subscribe a channel with `/threadline subscribe bugsee *`." + note,
+      "In Bugsee, add it under your app's Settings → Integrations → Webhooks, then subscribe a channel with `/threadline subscribe bugsee *`." +
+        note,
     ].join('\n');
   },
 
@@ -92,7 +93,14 @@ export const bugseeConnection: SourceConnection = {
     const rows = await liveRows(ctx, teamId);
     if (!rows.length) return [];
     const old = rows.filter((c) => c.expiresAt);
-    const grace = old.length ? ` (the previous URL works until ${esc(old.map((c) => c.expiresAt as string).sort().at(-1) as string)})` : '';
+    const grace = old.length
+      ? ` (the previous URL works until ${esc(
+          old
+            .map((c) => c.expiresAt as string)
+            .sort()
+            .at(-1) as string,
+        )})`
+      : '';
     return [`• *Bugsee* webhook URL — connected: \`/threadline connect bugsee\` shows it${grace}`];
   },
 
@@ -100,7 +108,8 @@ export const bugseeConnection: SourceConnection = {
     return (await liveRows(ctx, teamId)).length > 0;
   },
 
-  howTo: () => "⚠️ This workspace has no Bugsee webhook yet, so nothing was subscribed. Run `/threadline connect bugsee` for this workspace's webhook URL and add it in Bugsee first.",
+  howTo: () =>
+    "⚠️ This workspace has no Bugsee webhook yet, so nothing was subscribed. Run `/threadline connect bugsee` for this workspace's webhook URL and add it in Bugsee first.",
 
   // A team's events arrive through its own token: `bugsee *` means every app that comes that way.
   async receives(_ctx, event, teamId) {

@@ -19,22 +19,24 @@ type PlainIssueType = Exclude<BugseeIssueEventType, 'bugsee.issue.updated' | 'bu
 
 const app = <T extends BugseeAppEventType>(type: T, e: BugseeEnvelope<T>, meta: NormalizeMeta) => normalizeApp(type, e, meta, e.payload);
 const user = <T extends BugseeUserEventType>(type: T, e: BugseeEnvelope<T>, meta: NormalizeMeta) => normalizeUser(type, e, meta, e.payload);
-const issue = <T extends PlainIssueType>(type: T, e: BugseeEnvelope<T>, meta: NormalizeMeta) => normalizeIssue(type, e, meta, e.payload, {});
-const feedback = <T extends BugseeFeedbackEventType>(type: T, e: BugseeEnvelope<T>, meta: NormalizeMeta) => normalizeFeedback(type, e, meta, e.payload);
+const issue = <T extends PlainIssueType>(type: T, e: BugseeEnvelope<T>, meta: NormalizeMeta) =>
+  normalizeIssue(type, e, meta, e.payload, {});
+const feedback = <T extends BugseeFeedbackEventType>(type: T, e: BugseeEnvelope<T>, meta: NormalizeMeta) =>
+  normalizeFeedback(type, e, meta, e.payload);
 
 const issueUpdated = (type: 'bugsee.issue.updated', e: BugseeEnvelope<'bugsee.issue.updated'>, meta: NormalizeMeta) =>
-      normalizeIssue(type, e, meta, e.payload, compact({ changes: changesOf(e.payload.changes) }));
+  normalizeIssue(type, e, meta, e.payload, compact({ changes: changesOf(e.payload.changes) }));
 const issueComment = (type: 'bugsee.issue.comment', e: BugseeEnvelope<'bugsee.issue.comment'>, meta: NormalizeMeta) => {
-      const { comment } = e.payload;
-      const detail = { comment: compact({ text: comment.text ?? '', author: personOf(comment.created_by) }) };
-      return normalizeIssue(type, e, meta, e.payload, detail, actorOf(comment.created_by));
-    };
+  const { comment } = e.payload;
+  const detail = { comment: compact({ text: comment.text ?? '', author: personOf(comment.created_by) }) };
+  return normalizeIssue(type, e, meta, e.payload, detail, actorOf(comment.created_by));
+};
 const buildCreated = (type: 'bugsee.build.created', e: BugseeEnvelope<'bugsee.build.created'>, meta: NormalizeMeta) => {
-      const { app: a, build } = e.payload;
-      return normalizeBuild(type, e, meta, { app: a, current: build.current, previous: build.previous });
-    };
+  const { app: a, build } = e.payload;
+  return normalizeBuild(type, e, meta, { app: a, current: build.current, previous: build.previous });
+};
 const buildDeleted = (type: 'bugsee.build.deleted', e: BugseeEnvelope<'bugsee.build.deleted'>, meta: NormalizeMeta) =>
-      normalizeBuild(type, e, meta, { app: e.payload.app, current: e.payload.build, deletedBy: e.payload.deleted_by });
+  normalizeBuild(type, e, meta, { app: e.payload.app, current: e.payload.build, deletedBy: e.payload.deleted_by });
 
 export const BUGSEE_EVENTS = eventTable<BugseeSubjects>()({
   'bugsee.app.created': { schema: E['bugsee.app.created'], normalize: app, subject: 'bugsee.app', kind: 'app' },
@@ -51,8 +53,18 @@ export const BUGSEE_EVENTS = eventTable<BugseeSubjects>()({
   'bugsee.user.updated': { schema: E['bugsee.user.updated'], normalize: user, subject: 'bugsee.user', kind: 'user' },
   'bugsee.user.deleted': { schema: E['bugsee.user.deleted'], normalize: user, subject: 'bugsee.user', kind: 'user' },
   'bugsee.unsymbolicated.created': { schema: E['bugsee.unsymbolicated.created'], normalize: issue, subject: 'bugsee.issue', kind: 'issue' },
-  'bugsee.feedback.message.in': { schema: E['bugsee.feedback.message.in'], normalize: feedback, subject: 'bugsee.feedback', kind: 'feedback' },
-  'bugsee.feedback.message.out': { schema: E['bugsee.feedback.message.out'], normalize: feedback, subject: 'bugsee.feedback', kind: 'feedback' },
+  'bugsee.feedback.message.in': {
+    schema: E['bugsee.feedback.message.in'],
+    normalize: feedback,
+    subject: 'bugsee.feedback',
+    kind: 'feedback',
+  },
+  'bugsee.feedback.message.out': {
+    schema: E['bugsee.feedback.message.out'],
+    normalize: feedback,
+    subject: 'bugsee.feedback',
+    kind: 'feedback',
+  },
   'bugsee.build.created': { schema: E['bugsee.build.created'], normalize: buildCreated, subject: 'bugsee.build', kind: 'build' },
   'bugsee.build.deleted': { schema: E['bugsee.build.deleted'], normalize: buildDeleted, subject: 'bugsee.build', kind: 'build' },
 });

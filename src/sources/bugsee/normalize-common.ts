@@ -43,6 +43,10 @@ export function eventTime(createdOn: string | null | undefined, meta: NormalizeM
 }
 
 /** The app fields every Bugsee card shows: its key, and its name and link when Bugsee sent them. */
-export function appFields(app: { key: string; name?: string | null; url?: string | null }): { appKey: string; appName?: string; appUrl?: string } {
+export function appFields(app: { key: string; name?: string | null; url?: string | null }): {
+  appKey: string;
+  appName?: string;
+  appUrl?: string;
+} {
   return { appKey: app.key, appName: opt(app.name), appUrl: opt(app.url) };
 }

@@ -43,8 +43,6 @@ export function normalizeApp<T extends BugseeAppEventType>(
     platform: opt(app.type),
     subtype: opt(app.subtype),
   });
-  const detail: ChangesDetail = type === 'bugsee.app.updated' ? compact({ changes: changesOf(payload.changes) }) : {};
-
   return buildEvent(type, meta, {
     time: eventTime(envelope.created_on, meta),
     subjectId: app.key,
@@ -55,7 +53,7 @@ export function normalizeApp<T extends BugseeAppEventType>(
     links: type === 'bugsee.app.deleted' ? [] : links([opt(app.name) ?? app.key, app.url]),
     filters: {},
     state,
-    detail,
+    detail: updatedChanges(type === 'bugsee.app.updated', payload.changes),
   });
 }
 
@@ -82,8 +80,6 @@ export function normalizeUser<T extends BugseeUserEventType>(
     disabled: opt(user.disabled),
     country: opt(user.country),
   });
-  const detail: ChangesDetail = type === 'bugsee.user.updated' ? compact({ changes: changesOf(payload.changes) }) : {};
-
   return buildEvent(type, meta, {
     time: eventTime(envelope.created_on, meta),
     // Without an email the user has no identity of its own; the delivery's id keeps it unique.
@@ -95,6 +91,11 @@ export function normalizeUser<T extends BugseeUserEventType>(
     links: [],
     filters: {},
     state,
-    detail,
+    detail: updatedChanges(type === 'bugsee.user.updated', payload.changes),
   });
+}
+
+/** What an `*.updated` event changed (its reply lists it); the other actions change nothing to list. */
+function updatedChanges(updated: boolean, changes: Parameters<typeof changesOf>[0]): ChangesDetail {
+  return updated ? compact({ changes: changesOf(changes) }) : {};
 }

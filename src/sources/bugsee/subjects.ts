@@ -129,4 +129,8 @@ export const bugseeThreadKeys = {
 };
 
 /** What a Bugsee normalizer returns for an event of type `T` about subject `S`. */
-export type BugseeDraft<T extends string, S extends keyof BugseeSubjects> = Draft<T, Partial<BugseeSubjects[S]['state']>, BugseeSubjects[S]['detail']>;
+export type BugseeDraft<T extends string, S extends keyof BugseeSubjects> = Draft<
+  T,
+  Partial<BugseeSubjects[S]['state']>,
+  BugseeSubjects[S]['detail']
+>;

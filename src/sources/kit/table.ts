@@ -33,7 +33,11 @@ interface LooseRow {
 
 /** Every row of `Tbl` checked against its key and the source's subjects. */
 export type CheckedTable<Tbl, Subjects extends SubjectMap> = {
-  [T in keyof Tbl & string]: Tbl[T] extends { schema: infer Z extends z.ZodType; subject: infer S extends keyof Subjects & string; kind: infer K extends string }
+  [T in keyof Tbl & string]: Tbl[T] extends {
+    schema: infer Z extends z.ZodType;
+    subject: infer S extends keyof Subjects & string;
+    kind: infer K extends string;
+  }
     ? EventRow<T, z.output<Z>, S, K, Subjects>
     : { schema: z.ZodType; subject: keyof Subjects & string; kind: string; normalize: never };
 };

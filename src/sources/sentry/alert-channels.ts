@@ -72,7 +72,8 @@ export async function channelOptions(ctx: ConnectionContext, installationId: str
   const options: ChannelOption[] = [];
   for (const teamId of teams) {
     const suffix = teams.length > 1 ? ` (${await teamLabel(ctx, teamId)})` : '';
-    for (const c of await postableChannels(ctx, teamId, query)) options.push({ label: `#${c.name}${suffix}`, value: formatAlertChannel({ teamId, channelId: c.id }) });
+    for (const c of await postableChannels(ctx, teamId, query))
+      options.push({ label: `#${c.name}${suffix}`, value: formatAlertChannel({ teamId, channelId: c.id }) });
   }
   return options.slice(0, MAX_OPTIONS);
 }
@@ -88,10 +89,15 @@ async function teamLabel(ctx: ConnectionContext, teamId: string): Promise<string
 }
 
 /** Why the channel does not work for the installation's rules (a sentence for Sentry's form), or null. */
-export async function channelRefusal(ctx: ConnectionContext, installationId: string | undefined, chosen: AlertChannel): Promise<string | null> {
+export async function channelRefusal(
+  ctx: ConnectionContext,
+  installationId: string | undefined,
+  chosen: AlertChannel,
+): Promise<string | null> {
   const teams = await teamsOfInstallation(ctx, installationId);
   const oauth = ctx.config.slack.mode === 'oauth';
-  if (!chosen.teamId && oauth) return 'Choose the channel from the list: Threadline serves several Slack workspaces and needs to know which one.';
+  if (!chosen.teamId && oauth)
+    return 'Choose the channel from the list: Threadline serves several Slack workspaces and needs to know which one.';
   const teamId = chosen.teamId ?? teams[0];
   if (!teamId || !teams.includes(teamId)) {
     return oauth
@@ -105,7 +111,8 @@ export async function channelRefusal(ctx: ConnectionContext, installationId: str
     channel = (await api.call<{ channel?: SlackChannel }>('conversations.info', { channel: chosen.channelId })).channel;
   } catch (err) {
     // A private channel the bot is not in is one it cannot see.
-    if (err instanceof SlackCallError && err.code === 'channel_not_found') return 'Threadline cannot see that channel (a private channel it is not in?): /invite @Threadline to it, or choose another.';
+    if (err instanceof SlackCallError && err.code === 'channel_not_found')
+      return 'Threadline cannot see that channel (a private channel it is not in?): /invite @Threadline to it, or choose another.';
     throw err;
   }
   if (api.dryRun || !channel) return null;

@@ -28,7 +28,10 @@ export function sentryAlertRoutes(router: Router, ctx: ConnectionContext): void 
   function signed(req: Request, res: Response, body: Buffer): boolean {
     const header = one(req.headers['sentry-app-signature']);
     if (secrets().length && checkSentrySignature(body, header, secrets()).ok) return true;
-    ctx.logger.warn({ path: req.path, signed: header !== undefined }, 'sentry alert-rule request refused: bad or missing Sentry-App-Signature');
+    ctx.logger.warn(
+      { path: req.path, signed: header !== undefined },
+      'sentry alert-rule request refused: bad or missing Sentry-App-Signature',
+    );
     res.status(401).json({ message: 'This request is not signed by the Sentry app Threadline serves.' });
     return false;
   }

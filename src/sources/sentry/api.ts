@@ -20,14 +20,18 @@ const issueSchema = z.looseObject({
   substatus: z.string().nullish(),
   permalink: z.string().nullish(),
   project: z.looseObject({ id: idLike.nullish(), slug: z.string().nullish(), name: z.string().nullish() }).nullish(),
-  assignedTo: z.looseObject({ type: z.string().nullish(), id: idLike.nullish(), name: z.string().nullish(), email: z.string().nullish() }).nullish(),
+  assignedTo: z
+    .looseObject({ type: z.string().nullish(), id: idLike.nullish(), name: z.string().nullish(), email: z.string().nullish() })
+    .nullish(),
 });
 
 const memberSchema = z.looseObject({
   id: idLike,
   email: z.string().nullish(),
   name: z.string().nullish(),
-  user: z.looseObject({ id: idLike.nullish(), name: z.string().nullish(), email: z.string().nullish(), username: z.string().nullish() }).nullish(),
+  user: z
+    .looseObject({ id: idLike.nullish(), name: z.string().nullish(), email: z.string().nullish(), username: z.string().nullish() })
+    .nullish(),
 });
 
 const teamSchema = z.looseObject({ id: idLike, slug: z.string().nullish(), name: z.string().nullish() });

@@ -34,7 +34,8 @@ export interface SentryConnectRouteOptions {
 export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts: SentryConnectRouteOptions = {}): void {
   const secret = ctx.config.slack.stateSecret;
   const secure = ctx.config.publicUrl.startsWith('https:');
-  const clearCookie = (res: Response) => res.append('set-cookie', `${CONNECT_COOKIE}=; Path=/sentry; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
+  const clearCookie = (res: Response) =>
+    res.append('set-cookie', `${CONNECT_COOKIE}=; Path=/sentry; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
   const startAgain = 'Run /threadline connect sentry in Slack again to get a new link.';
 
   router.get('/sentry/connect', (req: Request, res: Response) => {
@@ -44,7 +45,10 @@ export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts
     }
     const state = verify<{ t: string; u: string }>(secret, STATE_PURPOSE, one(req.query.state), ctx.now());
     if (!state.ok) {
-      sendPage(res, 400, 'This link is not valid', [state.reason === 'expired' ? 'This link has expired (links last 10 minutes).' : 'This link is not one Threadline made.', startAgain]);
+      sendPage(res, 400, 'This link is not valid', [
+        state.reason === 'expired' ? 'This link has expired (links last 10 minutes).' : 'This link is not one Threadline made.',
+        startAgain,
+      ]);
       return;
     }
     const slug = ctx.config.sentry.appSlug;
@@ -53,8 +57,13 @@ export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts
       return;
     }
     const cookie = signCookie(secret, state.payload.t, state.payload.u, ctx.now());
-    res.append('set-cookie', `${CONNECT_COOKIE}=${cookie}; Path=/sentry; Max-Age=${COOKIE_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`);
-    res.set('cache-control', 'no-store').redirect(302, `${ctx.config.sentry.url}/sentry-apps/${encodeURIComponent(slug)}/external-install/`);
+    res.append(
+      'set-cookie',
+      `${CONNECT_COOKIE}=${cookie}; Path=/sentry; Max-Age=${COOKIE_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+    );
+    res
+      .set('cache-control', 'no-store')
+      .redirect(302, `${ctx.config.sentry.url}/sentry-apps/${encodeURIComponent(slug)}/external-install/`);
   });
 
   /**
@@ -88,14 +97,21 @@ export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts
     const uuid = one(req.query.installationId);
     const orgSlug = one(req.query.orgSlug);
     if (!code || !uuid || !orgSlug || !CODE.test(code) || !UUID.test(uuid) || !SLUG.test(orgSlug)) {
-      sendPage(res, 400, 'Not a Sentry install', ['This page needs the code, installationId and orgSlug Sentry adds when it sends you here.']);
+      sendPage(res, 400, 'Not a Sentry install', [
+        'This page needs the code, installationId and orgSlug Sentry adds when it sends you here.',
+      ]);
       return;
     }
     const given = cookieOf(req.headers.cookie, CONNECT_COOKIE);
     const cookie = given === undefined ? undefined : verify<{ t: string; u: string }>(secret, COOKIE_PURPOSE, given, ctx.now());
     if (cookie && !cookie.ok) {
       clearCookie(res);
-      sendPage(res, 400, 'Nothing was connected', [cookie.reason === 'expired' ? 'Your connect link expired before the install finished.' : 'This browser carries a connect cookie Threadline did not make.', startAgain]);
+      sendPage(res, 400, 'Nothing was connected', [
+        cookie.reason === 'expired'
+          ? 'Your connect link expired before the install finished.'
+          : 'This browser carries a connect cookie Threadline did not make.',
+        startAgain,
+      ]);
       return;
     }
     // One redirect per install binds: held while this one is checked, kept once it bound (or gave a code).
@@ -119,22 +135,33 @@ export function sentryConnectRoutes(router: Router, ctx: ConnectionContext, opts
       throw err;
     }
     if (!proven) {
-      await refuse(403, 'its code does not prove the installation', ["Sentry did not confirm this install, so it can't be connected.", startAgain]);
+      await refuse(403, 'its code does not prove the installation', [
+        "Sentry did not confirm this install, so it can't be connected.",
+        startAgain,
+      ]);
       return;
     }
     if (!org) {
-      await refuse(503, 'the installation has no org yet', ["Sentry hasn't told Threadline about this install yet. Reload this page in a minute."]);
+      await refuse(503, 'the installation has no org yet', [
+        "Sentry hasn't told Threadline about this install yet. Reload this page in a minute.",
+      ]);
       return;
     }
     if (org !== orgSlug) {
-      await refuse(400, "its org is not the installation's", ['This install belongs to another Sentry org than the link says.', startAgain]);
+      await refuse(400, "its org is not the installation's", [
+        'This install belongs to another Sentry org than the link says.',
+        startAgain,
+      ]);
       return;
     }
     if (cookie?.ok) {
       clearCookie(res);
       await bindInstallation(ctx, { uuid, org, teamId: cookie.payload.t, userId: cookie.payload.u });
       const name = workspaceName(await ctx.store.getSlackInstallation(cookie.payload.t), cookie.payload.t);
-      sendPage(res, 200, 'Connected', [`The Sentry org ${org} is now connected to the Slack workspace ${name}.`, 'Subscribe a channel with /threadline subscribe sentry ' + org + '/*']);
+      sendPage(res, 200, 'Connected', [
+        `The Sentry org ${org} is now connected to the Slack workspace ${name}.`,
+        'Subscribe a channel with /threadline subscribe sentry ' + org + '/*',
+      ]);
       return;
     }
     const oneTime = await issueOneTimeCode(ctx, uuid, org);

@@ -10,5 +10,7 @@ export const STATE_TTL_MS = 10 * 60_000;
 /** Long enough to finish Sentry's install page, short enough not to linger. */
 export const COOKIE_TTL_MS = 10 * 60_000;
 
-export const signState = (secret: string, teamId: string, userId: string, now: number) => sign(secret, STATE_PURPOSE, { t: teamId, u: userId }, STATE_TTL_MS, now);
-export const signCookie = (secret: string, teamId: string, userId: string, now: number) => sign(secret, COOKIE_PURPOSE, { t: teamId, u: userId }, COOKIE_TTL_MS, now);
+export const signState = (secret: string, teamId: string, userId: string, now: number) =>
+  sign(secret, STATE_PURPOSE, { t: teamId, u: userId }, STATE_TTL_MS, now);
+export const signCookie = (secret: string, teamId: string, userId: string, now: number) =>
+  sign(secret, COOKIE_PURPOSE, { t: teamId, u: userId }, COOKIE_TTL_MS, now);

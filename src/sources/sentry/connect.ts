@@ -31,7 +31,8 @@ export const sentryConnection: SourceConnection = {
     if (extra.length) return `⚠️ \`connect sentry\` takes at most a one-time code, but got "${esc(extra[0] as string)}".`;
     if (code) {
       const found = await redeemOneTimeCode(ctx, code);
-      if (!found) return '⚠️ That code is not valid: it may have expired (codes last 10 minutes) or been used already. Run `/threadline connect sentry` for a new link.';
+      if (!found)
+        return '⚠️ That code is not valid: it may have expired (codes last 10 minutes) or been used already. Run `/threadline connect sentry` for a new link.';
       await bindInstallation(ctx, { uuid: found.uuid, org: found.org, teamId: req.teamId, userId: req.userId });
       return `✅ Connected: this workspace now gets the Sentry org \`${esc(found.org)}\`. Subscribe a channel with \`/threadline subscribe sentry ${esc(found.org)}/*\`.`;
     }
@@ -58,7 +59,10 @@ export const sentryConnection: SourceConnection = {
 
   async describe(ctx, teamId) {
     const rows = await ctx.store.listConnections({ source: 'sentry', teamId });
-    return rows.map((c) => `• *Sentry* org \`${esc(c.key)}\` — connected${c.createdBy && /^[UW][A-Z0-9]+$/.test(c.createdBy) ? ` by <@${c.createdBy}>` : ''}`);
+    return rows.map(
+      (c) =>
+        `• *Sentry* org \`${esc(c.key)}\` — connected${c.createdBy && /^[UW][A-Z0-9]+$/.test(c.createdBy) ? ` by <@${c.createdBy}>` : ''}`,
+    );
   },
 
   async covers(ctx, teamId, target) {
@@ -66,7 +70,8 @@ export const sentryConnection: SourceConnection = {
     return org !== '' && connectedTo(ctx, teamId, org);
   },
 
-  howTo: (target) => `⚠️ This workspace isn't connected to the Sentry org \`${esc(target.split('/')[0] ?? '')}\`, so nothing was subscribed. ${HOW}`,
+  howTo: (target) =>
+    `⚠️ This workspace isn't connected to the Sentry org \`${esc(target.split('/')[0] ?? '')}\`, so nothing was subscribed. ${HOW}`,
 
   async receives(ctx, event, teamId) {
     const org = event.routing.org;

@@ -73,7 +73,9 @@ export const sentrySource: SourceDefinition = {
 
   // A Seer pull request names the person its issue is assigned to (the issue's thread knows).
   relatedThread: (event) =>
-    (event.type === 'sentry.seer.pr_created' || event.type === 'sentry.seer.pr_ready_for_review') && event.routing.groupId ? sentryThreadKeys.issue(event.routing.groupId) : null,
+    (event.type === 'sentry.seer.pr_created' || event.type === 'sentry.seer.pr_ready_for_review') && event.routing.groupId
+      ? sentryThreadKeys.issue(event.routing.groupId)
+      : null,
 
   subscription: {
     noun: 'a project',
@@ -83,9 +85,7 @@ export const sentrySource: SourceDefinition = {
       const [org, project] = t.split('/');
       return project === '*' ? `*Sentry* \`${escapeMrkdwn(org ?? '')}/*\` (every project)` : `*Sentry* \`${escapeMrkdwn(t)}\``;
     },
-    help: [
-      '• `/threadline subscribe sentry <org>/<project> [kinds…] [--filter=value…]`: use `<org>/*` for every project of the org.',
-    ],
+    help: ['• `/threadline subscribe sentry <org>/<project> [kinds…] [--filter=value…]`: use `<org>/*` for every project of the org.'],
   },
 
   sizeSample(event: PipelineEvent) {

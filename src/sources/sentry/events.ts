@@ -11,20 +11,16 @@ import { normalizeInstallation } from './normalize-installation.js';
 import { normalizeComment, normalizeIssue, normalizeSentryEvent } from './normalize-issue.js';
 import { normalizePreprod } from './normalize-preprod.js';
 import { normalizeSeer } from './normalize-seer.js';
-import {
-  commentSchema,
-  errorSchema,
-  eventAlertSchema,
-  installationSchema,
-  issueSchema,
-  metricAlertSchema,
-  preprodDistributionSchema,
-  preprodSizeSchema,
-  seerSchema,
-} from './schema.js';
+import { commentSchema, errorSchema, eventAlertSchema, installationSchema, issueSchema, metricAlertSchema } from './schema.js';
+import { preprodDistributionSchema, preprodSizeSchema, seerSchema } from './schema.js';
 import type { SentrySubjects } from './subjects.js';
 
-const installation = { schema: installationSchema, normalize: normalizeInstallation, subject: 'sentry.installation', kind: 'installation' } as const;
+const installation = {
+  schema: installationSchema,
+  normalize: normalizeInstallation,
+  subject: 'sentry.installation',
+  kind: 'installation',
+} as const;
 const issue = { schema: issueSchema, normalize: normalizeIssue, subject: 'sentry.issue', kind: 'issue' } as const;
 const comment = { schema: commentSchema, normalize: normalizeComment, subject: 'sentry.issue', kind: 'comment' } as const;
 const metricAlert = { schema: metricAlertSchema, normalize: normalizeMetricAlert, subject: 'sentry.metric_alert', kind: 'alert' } as const;
@@ -55,7 +51,12 @@ export const SENTRY_EVENTS = eventTable<SentrySubjects>()({
   'sentry.seer.coding_completed': seer,
   'sentry.seer.pr_created': seer,
   'sentry.seer.pr_ready_for_review': seer,
-  'sentry.preprod_artifact.size_analysis_completed': { schema: preprodSizeSchema, normalize: normalizePreprod, subject: 'sentry.preprod', kind: 'preprod' },
+  'sentry.preprod_artifact.size_analysis_completed': {
+    schema: preprodSizeSchema,
+    normalize: normalizePreprod,
+    subject: 'sentry.preprod',
+    kind: 'preprod',
+  },
   'sentry.preprod_artifact.build_distribution_completed': {
     schema: preprodDistributionSchema,
     normalize: normalizePreprod,

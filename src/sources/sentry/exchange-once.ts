@@ -36,7 +36,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * when Sentry refused it, `unknown` when the other party's outcome did not arrive in time.
  * Exchange errors of the winner are recorded as `refused` and rethrown only as that outcome.
  */
-export async function exchangeOnce(deps: ExchangeOnceDeps, uuid: string, code: string, org?: string): Promise<{ outcome: ExchangeOutcome; error?: unknown }> {
+export async function exchangeOnce(
+  deps: ExchangeOnceDeps,
+  uuid: string,
+  code: string,
+  org?: string,
+): Promise<{ outcome: ExchangeOutcome; error?: unknown }> {
   const hash = codeHash(code);
   const now = deps.now ?? Date.now;
   if (await deps.store.claim(claimKey(uuid, hash), KEEP_SECONDS)) {

@@ -85,7 +85,12 @@ export async function sentryRequest<T>(req: SentryRequest): Promise<T> {
     }
     if (!res.ok) {
       const code = failureCode(res.status);
-      throw new SentryApiError(code, res.status, `${what} → HTTP ${res.status}${await detailOf(res)}`, code === 'rate_limited' ? retryAfterSeconds(res.headers.get('retry-after')) : undefined);
+      throw new SentryApiError(
+        code,
+        res.status,
+        `${what} → HTTP ${res.status}${await detailOf(res)}`,
+        code === 'rate_limited' ? retryAfterSeconds(res.headers.get('retry-after')) : undefined,
+      );
     }
     if (res.status === 204) return undefined as T;
     const text = await res.text();

@@ -3,7 +3,7 @@
 import { sentryThreadKeys, type SentryDraft, type MetricAlertState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { idString, mapActor, pickTime, toIso, toNumber } from './normalize-common.js';
+import { idString, mapActor, pickTime, toIso, toNumber, routingOf } from './normalize-common.js';
 import type { SentryMetricAlertPayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
 import { alertChannelsField, metricAlertChannels } from './alert-settings.js';
@@ -19,9 +19,13 @@ function leadingNumber(text: string | undefined): number | undefined {
   return m ? toNumber(m[1].replace(/,/g, '')) : undefined;
 }
 
-export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: SentryMetricAlertPayload, meta: NormalizeMeta): SentryDraft<T, 'sentry.metric_alert'> {
-  const action = type.slice('sentry.metric_alert.'.length);
+export function normalizeMetricAlert<T extends MetricAlertType>(
+  type: T,
+  p: SentryMetricAlertPayload,
+  meta: NormalizeMeta,
+): SentryDraft<T, 'sentry.metric_alert'> {
   const d = p.data;
+  const action = type.slice('sentry.metric_alert.'.length);
   const alert = d.metric_alert;
   const rule = alert.alert_rule ?? undefined;
   const incidentId = String(alert.id).trim();
@@ -56,13 +60,12 @@ export function normalizeMetricAlert<T extends MetricAlertType>(type: T, p: Sent
   return buildEvent(type, meta, {
     subjectId: incidentId,
     threadKey: sentryThreadKeys.metricAlert(incidentId),
-    routing: {
-      installationUuid: opt(p.installation?.uuid),
+    routing: routingOf(p, {
       org,
       project: projects[0],
       projects: projects.length > 1 ? [...projects] : undefined,
       ...alertChannelsField(metricAlertChannels(rule?.triggers, action)),
-    },
+    }),
     time,
     actor: mapActor(p.actor),
     title,

@@ -1,6 +1,6 @@
 /** Small pure helpers of the Sentry normalizers (the ones every source shares are in `../kit/normalize.ts`). */
 
-import type { Actor } from '../../events.js';
+import type { Actor, Routing } from '../../events.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { compact, opt } from '../kit/normalize.js';
 
@@ -57,4 +57,9 @@ export function mapActor(a: RawActor | null | undefined): Actor | null {
   if (id === 'sentry') return { type: 'system', id, name: opt(a.name) || 'Sentry' };
   const type: Actor['type'] = a.type === 'user' ? 'user' : 'application';
   return compact({ type, id, name: opt(a.name) || id || 'unknown', email: opt(a.email) });
+}
+
+/** An event's routing: what it names, plus the installation that sent it (for the org and tokens). */
+export function routingOf(p: { installation?: { uuid?: string | null } | null }, facts: Omit<Routing, 'installationUuid'>): Routing {
+  return { installationUuid: opt(p.installation?.uuid), ...facts };
 }

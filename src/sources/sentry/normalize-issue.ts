@@ -3,15 +3,9 @@
 import { sentryThreadKeys, type SentryDraft, type SentryIssueState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { idString, mapActor, pickTime, toIso, toNumber } from './normalize-common.js';
-import {
-  eventGroupId,
-  type SentryCommentPayload,
-  type SentryErrorPayload,
-  type SentryEventAlertPayload,
-  type SentryEventBody,
-  type SentryIssuePayload,
-} from './schema.js';
+import { idString, mapActor, pickTime, toIso, toNumber, routingOf } from './normalize-common.js';
+import { eventGroupId, type SentryCommentPayload, type SentryErrorPayload, type SentryEventAlertPayload } from './schema.js';
+import { type SentryEventBody, type SentryIssuePayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
 import { stackOf } from './normalize-stack.js';
 import { alertChannelsField, issueAlertChannels } from './alert-settings.js';
@@ -32,7 +26,11 @@ const STATUS_OF_ACTION: Record<string, string> = {
   archived: 'ignored',
 };
 
-export function normalizeIssue<T extends IssueLifecycleType>(type: T, p: SentryIssuePayload, meta: NormalizeMeta): SentryDraft<T, 'sentry.issue'> {
+export function normalizeIssue<T extends IssueLifecycleType>(
+  type: T,
+  p: SentryIssuePayload,
+  meta: NormalizeMeta,
+): SentryDraft<T, 'sentry.issue'> {
   const action = type.slice('sentry.issue.'.length);
   const issue = p.data.issue;
   const issueId = String(issue.id).trim();
@@ -66,7 +64,7 @@ export function normalizeIssue<T extends IssueLifecycleType>(type: T, p: SentryI
   return buildEvent(type, meta, {
     subjectId: issueId,
     threadKey: sentryThreadKeys.issue(issueId),
-    routing: { installationUuid: opt(p.installation?.uuid), groupId: issueId, org: urls.org, project },
+    routing: routingOf(p, { groupId: issueId, org: urls.org, project }),
     // A lifecycle change happens when Sentry sends it; lastSeen is about events, not changes.
     time: pickTime(meta, meta.sourceTimestamp, action === 'created' ? issue.firstSeen : undefined),
     actor,
@@ -95,10 +93,12 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
   p: SentryErrorPayload | SentryEventAlertPayload,
   meta: NormalizeMeta,
 ): SentryDraft<T, 'sentry.issue'> {
-  const ev: SentryEventBody = 'error' in p.data ? (p.data as SentryErrorPayload['data']).error : (p.data as SentryEventAlertPayload['data']).event;
+  const ev: SentryEventBody =
+    'error' in p.data ? (p.data as SentryErrorPayload['data']).error : (p.data as SentryEventAlertPayload['data']).event;
   const triggeredRule =
     type === 'sentry.event_alert.triggered'
-      ? opt((p.data as SentryEventAlertPayload['data']).triggered_rule) ?? opt((p.data as SentryEventAlertPayload['data']).issue_alert?.title)
+      ? (opt((p.data as SentryEventAlertPayload['data']).triggered_rule) ??
+        opt((p.data as SentryEventAlertPayload['data']).issue_alert?.title))
       : undefined;
   const groupId = eventGroupId(ev) as string; // the schema refuses events without one
   const urls = factsFromUrls([ev.url, ev.web_url, ev.issue_url]);
@@ -113,13 +113,16 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
   return buildEvent(type, meta, {
     subjectId: groupId,
     threadKey: sentryThreadKeys.issue(groupId),
-    routing: {
-      installationUuid: opt(p.installation?.uuid),
+    routing: routingOf(p, {
       groupId,
       org: urls.org,
       project,
-      ...alertChannelsField(type === 'sentry.event_alert.triggered' ? issueAlertChannels((p.data as SentryEventAlertPayload['data']).issue_alert?.settings) : []),
-    },
+      ...alertChannelsField(
+        type === 'sentry.event_alert.triggered'
+          ? issueAlertChannels((p.data as SentryEventAlertPayload['data']).issue_alert?.settings)
+          : [],
+      ),
+    }),
     time,
     actor: mapActor(p.actor),
     title,
@@ -162,11 +165,15 @@ export function normalizeComment<T extends 'sentry.comment.created' | 'sentry.co
   const text = typeof d.comment === 'string' ? d.comment : opt(nested?.text);
   const project = opt(d.project_slug);
   const actor = mapActor(p.actor);
-  const verb = { 'sentry.comment.created': 'commented', 'sentry.comment.updated': 'edited a comment', 'sentry.comment.deleted': 'deleted a comment' }[type];
+  const verb = {
+    'sentry.comment.created': 'commented',
+    'sentry.comment.updated': 'edited a comment',
+    'sentry.comment.deleted': 'deleted a comment',
+  }[type];
   return buildEvent(type, meta, {
     subjectId: issueId,
     threadKey: sentryThreadKeys.issue(issueId),
-    routing: { installationUuid: opt(p.installation?.uuid), groupId: issueId, project },
+    routing: routingOf(p, { groupId: issueId, project }),
     time: pickTime(meta, d.timestamp, nested?.timestamp),
     actor,
     title: `${actor?.name ?? 'Someone'} ${verb} on issue ${issueId}`,

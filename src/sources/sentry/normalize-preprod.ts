@@ -3,7 +3,7 @@
 import { sentryThreadKeys, type SentryDraft, type AppInfo, type PreprodState, type SizeComponent } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { idString, mapActor, pickTime, toNumber } from './normalize-common.js';
+import { idString, mapActor, pickTime, toNumber, routingOf } from './normalize-common.js';
 import type { SentryPreprodDistributionPayload, SentryPreprodSizePayload } from './schema.js';
 
 export type PreprodType = 'sentry.preprod_artifact.size_analysis_completed' | 'sentry.preprod_artifact.build_distribution_completed';
@@ -60,7 +60,13 @@ export function normalizePreprod<T extends PreprodType>(
   const name = [app?.name ?? app?.appId ?? 'Build', app?.version, app?.buildNumber != null ? `(${app.buildNumber})` : undefined]
     .filter(Boolean)
     .join(' ');
-  const what = isSize ? (failed ? 'size analysis failed' : 'size analysis completed') : failed ? 'build distribution failed' : 'build ready to install';
+  const what = isSize
+    ? failed
+      ? 'size analysis failed'
+      : 'size analysis completed'
+    : failed
+      ? 'build distribution failed'
+      : 'build ready to install';
 
   const state: Partial<PreprodState> = {
     subjectId,
@@ -108,7 +114,7 @@ export function normalizePreprod<T extends PreprodType>(
   return buildEvent(type, meta, {
     subjectId,
     threadKey: onPr ? sentryThreadKeys.preprodPr(repo, prNumber) : sentryThreadKeys.preprodBuild(buildId),
-    routing: { installationUuid: opt(p.installation?.uuid), org: opt(d.organizationSlug), project: opt(d.projectSlug) },
+    routing: routingOf(p, { org: opt(d.organizationSlug), project: opt(d.projectSlug) }),
     time: pickTime(meta),
     actor: mapActor(p.actor),
     title: `${name}: ${what}`,

@@ -27,7 +27,10 @@ export function diffCounts(diff: string | null | undefined): { added: number; re
   return { added, removed };
 }
 
-export function agentRootCause(rc: NonNullable<Data['root_cause']>, steps: NonNullable<SeerState['rootCause']>['steps']): SeerState['rootCause'] {
+export function agentRootCause(
+  rc: NonNullable<Data['root_cause']>,
+  steps: NonNullable<SeerState['rootCause']>['steps'],
+): SeerState['rootCause'] {
   return compact({
     description: text(rc.description) ?? text(rc.one_line_description),
     steps,
@@ -51,7 +54,9 @@ export function agentChanges(codeChanges: NonNullable<Data['code_changes']>): No
       const path = text(p.path);
       if (!path) return [];
       const counted = diffCounts(p.diff);
-      return [compact({ path, type: text(p.type), added: toNumber(p.added) ?? counted.added, removed: toNumber(p.removed) ?? counted.removed })];
+      return [
+        compact({ path, type: text(p.type), added: toNumber(p.added) ?? counted.added, removed: toNumber(p.removed) ?? counted.removed }),
+      ];
     });
     return { repo, files: fileChanges.map((f) => f.path), fileChanges };
   });

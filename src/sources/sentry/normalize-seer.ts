@@ -3,7 +3,7 @@
 import { sentryThreadKeys, type SentryDraft, type SeerPullRequest, type SeerStage, type SeerState } from './subjects.js';
 import type { NormalizeMeta } from '../../ingest/types.js';
 import { buildEvent, compact, links, opt } from '../kit/normalize.js';
-import { idString, mapActor, pickTime, toNumber } from './normalize-common.js';
+import { idString, mapActor, pickTime, toNumber, routingOf } from './normalize-common.js';
 import type { SentrySeerPayload } from './schema.js';
 import { agentChanges, agentRootCause, agentSolution } from './normalize-seer-agent.js';
 
@@ -69,7 +69,13 @@ export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload,
   if (d.code_changes) state.changes = agentChanges(d.code_changes);
   else if (d.changes) {
     state.changes = d.changes.map((c) =>
-      compact({ repo: opt(c.repo_name), title: opt(c.title), description: opt(c.description), branch: opt(c.branch_name), files: diffFiles(c.diff) }),
+      compact({
+        repo: opt(c.repo_name),
+        title: opt(c.title),
+        description: opt(c.description),
+        branch: opt(c.branch_name),
+        files: diffFiles(c.diff),
+      }),
     );
   }
   const prs: SeerPullRequest[] | undefined = d.pull_requests?.map((pr) =>
@@ -85,7 +91,7 @@ export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload,
   return buildEvent(type, meta, {
     subjectId: runId,
     threadKey: sentryThreadKeys.seer(runId),
-    routing: { installationUuid: opt(p.installation?.uuid), groupId },
+    routing: routingOf(p, { groupId }),
     time,
     actor: mapActor(p.actor),
     title: `Seer on issue ${groupId}: ${STAGE_TITLE[stage]}`,

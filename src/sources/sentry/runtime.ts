@@ -72,7 +72,11 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     const { outcome, error } = await exchangeOnce({ store, tokens }, uuid, code, org);
     if (outcome === 'exchanged') logger?.info({ installationUuid: uuid, org }, 'sentry installation tokens stored');
     // The installation stays recorded: routing by org works without tokens, and API calls fall back.
-    else logger?.warn({ installationUuid: uuid, org, outcome, err: error === undefined ? undefined : errInfo(error) }, 'sentry code exchange failed');
+    else
+      logger?.warn(
+        { installationUuid: uuid, org, outcome, err: error === undefined ? undefined : errInfo(error) },
+        'sentry code exchange failed',
+      );
   }
 
   /** The teams connected through this installation lose it: their subscriptions to the org pause. */
@@ -80,7 +84,8 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     if (!store.listConnections || !store.deleteConnections) return;
     const rows = (await store.listConnections({ source: 'sentry' })).filter((c) => c.data?.installationUuid === uuid);
     for (const c of rows) await store.deleteConnections({ source: 'sentry', teamId: c.teamId, key: c.key });
-    if (rows.length) logger?.info({ installationUuid: uuid, teams: rows.length }, 'sentry installation removed; its workspace connections are gone');
+    if (rows.length)
+      logger?.info({ installationUuid: uuid, teams: rows.length }, 'sentry installation removed; its workspace connections are gone');
   }
 
   async function learn(groupId: string, rec: GroupRecord): Promise<void> {
@@ -176,7 +181,10 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       try {
         await fillRouting(event, routing);
       } catch (err) {
-        logger?.warn({ type: event.type, id: event.id, groupId: routing.groupId, org: routing.org, err: errInfo(err) }, 'sentry routing lookup failed');
+        logger?.warn(
+          { type: event.type, id: event.id, groupId: routing.groupId, org: routing.org, err: errInfo(err) },
+          'sentry routing lookup failed',
+        );
       }
       const state: Record<string, unknown> = { ...event.state };
       if (routing.org && STATE_WITH_ORG.has(event.subject.kind)) state.org = routing.org;

@@ -14,16 +14,13 @@ export const names = z
 export const numLike = z.union([z.number(), z.string()]).nullish();
 export const record = z.record(z.string(), z.unknown()).nullish();
 
-export const actorSchema = z
-  .looseObject({ type: str, id: z.union([z.string(), z.number()]).nullish(), name: str, email: str })
-  .nullish();
+export const actorSchema = z.looseObject({ type: str, id: z.union([z.string(), z.number()]).nullish(), name: str, email: str }).nullish();
 
 export const envelope = {
   action: z.string().min(1),
   installation: z.looseObject({ uuid: z.string().min(1) }).nullish(),
   actor: actorSchema,
 };
-
 
 /**
  * An alert-rule action's saved settings, `[{name, value}]`. Anything else reads as none: a

@@ -139,4 +139,3 @@ export const commentSchema = z.looseObject({
       path: ['issue_id'],
     }),
 });
-

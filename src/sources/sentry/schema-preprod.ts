@@ -3,7 +3,15 @@
 import { z } from 'zod';
 import { envelope, numLike, optId, sentryId, str } from './schema-common.js';
 
-const appInfo = z.looseObject({ appId: str, name: str, version: str, buildNumber: numLike, artifactType: str, dateAdded: str, dateBuilt: str });
+const appInfo = z.looseObject({
+  appId: str,
+  name: str,
+  version: str,
+  buildNumber: numLike,
+  artifactType: str,
+  dateAdded: str,
+  dateBuilt: str,
+});
 
 const preprodCommon = {
   buildId: sentryId,
@@ -72,4 +80,3 @@ export const preprodDistributionSchema = z.looseObject({
     codesigningType: str,
   }),
 });
-

@@ -53,9 +53,7 @@ export const seerSchema = z.looseObject({
           steps: z.array(z.looseObject({ title: str, description: str })).nullish(),
         })
         .nullish(),
-      changes: z
-        .array(z.looseObject({ repo_name: str, title: str, description: str, diff: str, branch_name: str }))
-        .nullish(),
+      changes: z.array(z.looseObject({ repo_name: str, title: str, description: str, diff: str, branch_name: str })).nullish(),
       code_changes: z.record(z.string(), z.array(filePatch).nullish()).nullish(),
       pull_requests: z
         .array(

@@ -11,7 +11,15 @@ import { preprodDistributionSchema, preprodSizeSchema } from './schema-preprod.j
 import { seerSchema } from './schema-seer.js';
 
 export { actorSchema, sentryId } from './schema-common.js';
-export { commentSchema, errorSchema, eventAlertSchema, eventGroupId, issueSchema, sentryEventSchema, type SentryEventBody } from './schema-issue.js';
+export {
+  commentSchema,
+  errorSchema,
+  eventAlertSchema,
+  eventGroupId,
+  issueSchema,
+  sentryEventSchema,
+  type SentryEventBody,
+} from './schema-issue.js';
 export { preprodDistributionSchema, preprodSizeSchema } from './schema-preprod.js';
 export { seerSchema } from './schema-seer.js';
 
@@ -59,7 +67,10 @@ export const metricAlertSchema = z.looseObject({
                 alert_threshold: numLike,
                 resolve_threshold: numLike,
                 // Alert-rule actions (ours carry a channel); unreadable ones read as none.
-                actions: z.array(z.looseObject({ type: str, settings: settingList })).nullish().catch(undefined),
+                actions: z
+                  .array(z.looseObject({ type: str, settings: settingList }))
+                  .nullish()
+                  .catch(undefined),
               }),
             )
             .nullish(),

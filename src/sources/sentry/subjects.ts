@@ -232,4 +232,8 @@ export const sentryThreadKeys = {
 };
 
 /** What a Sentry normalizer returns for an event of type `T` about subject `S`. */
-export type SentryDraft<T extends string, S extends keyof SentrySubjects> = Draft<T, Partial<SentrySubjects[S]['state']>, SentrySubjects[S]['detail']>;
+export type SentryDraft<T extends string, S extends keyof SentrySubjects> = Draft<
+  T,
+  Partial<SentrySubjects[S]['state']>,
+  SentrySubjects[S]['detail']
+>;

@@ -190,7 +190,13 @@ export function createSentryTokens(opts: SentryTokensOptions): SentryTokens {
       inflight.delete(uuid);
       const rec = await store.getSentryInstallation(uuid);
       if (!rec) return;
-      await store.putSentryInstallation({ ...rec, token: null, refreshToken: null, expiresAt: null, updatedAt: new Date(now()).toISOString() });
+      await store.putSentryInstallation({
+        ...rec,
+        token: null,
+        refreshToken: null,
+        expiresAt: null,
+        updatedAt: new Date(now()).toISOString(),
+      });
     },
   };
 }

@@ -10,7 +10,22 @@ export interface UrlFacts {
 }
 
 /** Single-label subdomains of sentry.io that are not organisations. */
-const NOT_ORGS = new Set(['www', 'api', 'app', 'us', 'de', 'eu', 'docs', 'blog', 'status', 'sentry', 'ingest', 'reload', 'develop', 'open']);
+const NOT_ORGS = new Set([
+  'www',
+  'api',
+  'app',
+  'us',
+  'de',
+  'eu',
+  'docs',
+  'blog',
+  'status',
+  'sentry',
+  'ingest',
+  'reload',
+  'develop',
+  'open',
+]);
 
 function segments(pathname: string): string[] {
   return pathname

@@ -143,7 +143,9 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
     },
 
     async acquireLease(key, holder, limit, leaseMs) {
-      return Number(await run(ACQUIRE_LEASE, [k.lease(key)], [holder, Math.max(0, Math.floor(limit)), Math.max(1, Math.ceil(leaseMs))])) === 1;
+      return (
+        Number(await run(ACQUIRE_LEASE, [k.lease(key)], [holder, Math.max(0, Math.floor(limit)), Math.max(1, Math.ceil(leaseMs))])) === 1
+      );
     },
     async releaseLease(key, holder) {
       await (await ready()).zrem(k.lease(key), holder);

@@ -61,8 +61,10 @@ export function parseRedisUrl(raw: string): RedisTarget {
     const { password, rest } = splitAuth(url.slice(scheme.length + 3));
     if (rest.includes('?')) throw new RedisUrlError('redis+sentinel:// takes no query string');
     const [hosts, name, db, ...extra] = rest.split('/');
-    if (!name || extra.length > 0) throw new RedisUrlError('must be redis+sentinel://[:password@]host:port[,host:port…]/<master-name>[/<db>]');
-    if (db !== undefined && db !== '' && !/^\d{1,2}$/.test(db)) throw new RedisUrlError('the database after the master name must be a number');
+    if (!name || extra.length > 0)
+      throw new RedisUrlError('must be redis+sentinel://[:password@]host:port[,host:port…]/<master-name>[/<db>]');
+    if (db !== undefined && db !== '' && !/^\d{1,2}$/.test(db))
+      throw new RedisUrlError('the database after the master name must be a number');
     return {
       kind: 'sentinel',
       sentinels: hostPorts(hosts, 'the sentinels'),
@@ -75,8 +77,14 @@ export function parseRedisUrl(raw: string): RedisTarget {
   if (scheme === 'redis+cluster' || scheme === 'rediss+cluster') {
     const { password, rest } = splitAuth(url.slice(scheme.length + 3));
     const hosts = rest.replace(/\/$/, '');
-    if (hosts.includes('/') || hosts.includes('?')) throw new RedisUrlError('must be redis+cluster://[:password@]host:port[,host:port…] (Cluster has no databases)');
-    return { kind: 'cluster', nodes: hostPorts(hosts, 'the cluster nodes'), ...(password === undefined ? {} : { password }), tls: scheme === 'rediss+cluster' };
+    if (hosts.includes('/') || hosts.includes('?'))
+      throw new RedisUrlError('must be redis+cluster://[:password@]host:port[,host:port…] (Cluster has no databases)');
+    return {
+      kind: 'cluster',
+      nodes: hostPorts(hosts, 'the cluster nodes'),
+      ...(password === undefined ? {} : { password }),
+      tls: scheme === 'rediss+cluster',
+    };
   }
   throw new RedisUrlError('must start with redis://, rediss://, redis+sentinel:// or redis+cluster://');
 }

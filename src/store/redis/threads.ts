@@ -84,7 +84,17 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
     getThread,
     async claimThread(teamId, channelId, threadKey, owner, subjectKind) {
       const now = new Date().toISOString();
-      const record: ThreadRecord = { teamId, channelId, threadKey, ts: null, owner, claimedAt: now, state: {}, stateTimes: {}, updatedAt: now };
+      const record: ThreadRecord = {
+        teamId,
+        channelId,
+        threadKey,
+        ts: null,
+        owner,
+        claimedAt: now,
+        state: {},
+        stateTimes: {},
+        updatedAt: now,
+      };
       if (subjectKind) record.subjectKind = subjectKind;
       const fields: string[] = ['teamId', teamId, 'channelId', channelId, 'threadKey', threadKey, 'owner', owner];
       fields.push('claimedAt', now, 'state', '{}', 'stateTimes', '{}', 'updatedAt', now);

@@ -23,11 +23,15 @@ export function createSqliteDeadLetters(db: Database.Database, opts?: DeadLetter
     insert: prep(
       `INSERT INTO dead_letters (id, team_id, json, pool, sha, bytes, copies, at) VALUES (@id, @teamId, @json, @pool, @sha, @bytes, 1, @at)`,
     ),
-    size: prep<[string], { n: number; bytes: number }>('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM dead_letters WHERE pool = ?'),
+    size: prep<[string], { n: number; bytes: number }>(
+      'SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM dead_letters WHERE pool = ?',
+    ),
     oldest: prep<[string], { seq: number; bytes: number }>('SELECT seq, bytes FROM dead_letters WHERE pool = ? ORDER BY seq LIMIT 1'),
     deleteSeq: prep('DELETE FROM dead_letters WHERE seq = ?'),
     list: prep<[number, number], Row>('SELECT json, copies FROM dead_letters WHERE at >= ? ORDER BY seq DESC LIMIT ?'),
-    listTeam: prep<[string, number, number], Row>('SELECT json, copies FROM dead_letters WHERE team_id = ? AND at >= ? ORDER BY seq DESC LIMIT ?'),
+    listTeam: prep<[string, number, number], Row>(
+      'SELECT json, copies FROM dead_letters WHERE team_id = ? AND at >= ? ORDER BY seq DESC LIMIT ?',
+    ),
     get: prep<[string, number], Row>('SELECT json, copies FROM dead_letters WHERE id = ? AND at >= ?'),
   };
 

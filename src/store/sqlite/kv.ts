@@ -51,9 +51,7 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     expireCounter: prep('UPDATE counters SET expires_at = ? WHERE key = ?'),
     sweepCounters: prep('DELETE FROM counters WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     push: prep('INSERT INTO capped (key, value) VALUES (?, ?)'),
-    trim: prep(
-      `DELETE FROM capped WHERE key = ? AND seq NOT IN (SELECT seq FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?)`,
-    ),
+    trim: prep(`DELETE FROM capped WHERE key = ? AND seq NOT IN (SELECT seq FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?)`),
     listCapped: prep<[string, number], { value: string }>('SELECT value FROM capped WHERE key = ? ORDER BY seq DESC LIMIT ?'),
     // Stores the next free slot; the reserved slot is that minus the interval.
     reserve: prep<[{ key: string; now: number; interval: number }], { next_at: number }>(
@@ -66,7 +64,9 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     dropExpiredLeases: prep('DELETE FROM leases WHERE key = ? AND expires_at <= ?'),
     leaseHeld: prep<[string, string], { n: number }>('SELECT count(*) AS n FROM leases WHERE key = ? AND holder = ?'),
     leaseCount: prep<[string], { n: number }>('SELECT count(*) AS n FROM leases WHERE key = ?'),
-    putLease: prep('INSERT INTO leases (key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, holder) DO UPDATE SET expires_at = excluded.expires_at'),
+    putLease: prep(
+      'INSERT INTO leases (key, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, holder) DO UPDATE SET expires_at = excluded.expires_at',
+    ),
     releaseLease: prep('DELETE FROM leases WHERE key = ? AND holder = ?'),
     sweepLeases: prep('DELETE FROM leases WHERE expires_at <= ?'),
   };
@@ -123,7 +123,8 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     },
     /** Synchronous forms, for a caller's own transaction (the embedded queue's `admit`). */
     claimsInTx: {
-      claimAndCount: (key: string, ttlSeconds: number, counterKey?: string, aliasKey?: string) => claimAndCountTx(key, ttlSeconds, counterKey, aliasKey),
+      claimAndCount: (key: string, ttlSeconds: number, counterKey?: string, aliasKey?: string) =>
+        claimAndCountTx(key, ttlSeconds, counterKey, aliasKey),
       confirm: (key: string, ttlSeconds: number) => {
         const now = Date.now();
         q.extendClaim.run(now + Math.max(0, ttlSeconds) * 1000, key, now);

@@ -37,16 +37,12 @@ function threadFromRow(row: ThreadRow): ThreadRecord {
 export function createSqliteThreads(db: Database.Database): ThreadRepo & { sweep(now: number): void } {
   const prep = preparer(db);
   const q = {
-    getThread: prep<[string, string, string], ThreadRow>(
-      'SELECT * FROM threads WHERE team_id = ? AND channel_id = ? AND thread_key = ?',
-    ),
+    getThread: prep<[string, string, string], ThreadRow>('SELECT * FROM threads WHERE team_id = ? AND channel_id = ? AND thread_key = ?'),
     insertThread: prep(
       `INSERT INTO threads (team_id, channel_id, thread_key, ts, owner, claimed_at, subject_kind, state, state_times, updated_at)
        VALUES (?, ?, ?, NULL, ?, ?, ?, '{}', '{}', ?) ON CONFLICT DO NOTHING`,
     ),
-    threadByTs: prep<[string, string, string], ThreadRow>(
-      'SELECT * FROM threads WHERE team_id = ? AND channel_id = ? AND ts = ? LIMIT 1',
-    ),
+    threadByTs: prep<[string, string, string], ThreadRow>('SELECT * FROM threads WHERE team_id = ? AND channel_id = ? AND ts = ? LIMIT 1'),
     sweep: prep('DELETE FROM threads WHERE updated_at < ?'),
     writeState: prep(
       'UPDATE threads SET state = ?, state_times = ?, updated_at = ? WHERE team_id = ? AND channel_id = ? AND thread_key = ?',

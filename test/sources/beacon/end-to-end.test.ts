@@ -32,7 +32,16 @@ describe.each<StoreKind>(['sqlite', 'redis'])('a third source, added from outsid
     expect(parsed).toMatchObject({ ok: true, command: { verb: 'subscribe', source: 'beacon', target: 'api', kinds: ['incident'] } });
     if (!parsed.ok || parsed.command.verb !== 'subscribe') throw new Error('unreachable');
     const { source, target, kinds, filters } = parsed.command;
-    await svc.t.store.upsertSubscription({ id: 'sub-beacon', teamId: 'T1', channelId: 'CBEACON', source, target, kinds, filters, createdAt: new Date().toISOString() });
+    await svc.t.store.upsertSubscription({
+      id: 'sub-beacon',
+      teamId: 'T1',
+      channelId: 'CBEACON',
+      source,
+      target,
+      kinds,
+      filters,
+      createdAt: new Date().toISOString(),
+    });
 
     const opened = { event: 'incident.opened', incident: { id: 'inc-1', title: 'API is down', component: 'api' } };
     const first = await deliver(svc, opened, { 'x-beacon-delivery': `d1-${kind}` });
@@ -56,7 +65,11 @@ describe.each<StoreKind>(['sqlite', 'redis'])('a third source, added from outsid
 
   it('answers 401 with the source credential problem, 202 for an unknown event, 422 for a bad body', async () => {
     const raw = JSON.stringify({ event: 'incident.opened' });
-    const unsigned = await fetch(`${svc.url}/webhooks/beacon`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+    const unsigned = await fetch(`${svc.url}/webhooks/beacon`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+    });
     expect(unsigned.status).toBe(401);
     expect((await deliver(svc, { event: 'incident.merged' })).status).toBe(202);
     expect((await deliver(svc, { event: 'incident.opened', incident: {} })).status).toBe(422);
@@ -82,7 +95,16 @@ describe.each<StoreKind>(['sqlite', 'redis'])('the third source with many worksp
     expect(await command(svc, A, 'connect beacon api')).toContain('Connected');
     expect(await command(svc, A, 'subscribe beacon api')).toContain('Subscribed');
     // B's subscription from before the connections existed: kept, but it receives nothing.
-    await svc.t.store.upsertSubscription({ id: 'old-b', teamId: B.id, channelId: B.channel, source: 'beacon', target: 'api', kinds: [], filters: {}, createdAt: new Date().toISOString() });
+    await svc.t.store.upsertSubscription({
+      id: 'old-b',
+      teamId: B.id,
+      channelId: B.channel,
+      source: 'beacon',
+      target: 'api',
+      kinds: [],
+      filters: {},
+      createdAt: new Date().toISOString(),
+    });
     expect(await command(svc, A, 'list')).toContain('*Beacon* `api`');
 
     const opened = { event: 'incident.opened', incident: { id: `inc-${kind}`, title: 'API is down', component: 'api' } };

@@ -88,10 +88,14 @@ interface Input {
 const beaconTemplate = {
   card: ({ event, state }: Input): SlackMessage => {
     const icon = state.status === 'resolved' ? '✅' : '🚨';
-    return message(md`${icon} Incident on ${state.component ?? '?'}: ${event.title}`, [section(md`${icon} *${event.title}* (${state.status ?? 'open'})`)]);
+    return message(md`${icon} Incident on ${state.component ?? '?'}: ${event.title}`, [
+      section(md`${icon} *${event.title}* (${state.status ?? 'open'})`),
+    ]);
   },
   reply: ({ event, state }: Input): SlackMessage =>
-    message(md`Incident ${state.status ?? ''}`, [section(md`${event.type === 'beacon.incident.resolved' ? 'Resolved' : 'Opened'}: ${event.title}`)]),
+    message(md`Incident ${state.status ?? ''}`, [
+      section(md`${event.type === 'beacon.incident.resolved' ? 'Resolved' : 'Opened'}: ${event.title}`),
+    ]),
 };
 
 /**
@@ -101,12 +105,24 @@ const beaconTemplate = {
 const beaconConnection: SourceConnection = {
   async connect(ctx, req) {
     const component = req.args[0];
-    if (!component || !/^[a-z0-9-]+$/.test(component)) return '⚠️ `connect beacon` needs a component, e.g. `/threadline connect beacon api`.';
-    await ctx.store.putConnection({ source: 'beacon', teamId: req.teamId, key: component, label: component, createdBy: req.userId, createdAt: new Date(ctx.now()).toISOString() });
+    if (!component || !/^[a-z0-9-]+$/.test(component))
+      return '⚠️ `connect beacon` needs a component, e.g. `/threadline connect beacon api`.';
+    await ctx.store.putConnection({
+      source: 'beacon',
+      teamId: req.teamId,
+      key: component,
+      label: component,
+      createdBy: req.userId,
+      createdAt: new Date(ctx.now()).toISOString(),
+    });
     return `✅ Connected: this workspace now gets Beacon incidents of \`${component}\`.`;
   },
   async disconnect(ctx, req) {
-    const removed = await ctx.store.deleteConnections({ source: 'beacon', teamId: req.teamId, ...(req.args[0] ? { key: req.args[0] } : {}) });
+    const removed = await ctx.store.deleteConnections({
+      source: 'beacon',
+      teamId: req.teamId,
+      ...(req.args[0] ? { key: req.args[0] } : {}),
+    });
     return removed ? '🗑️ Disconnected from Beacon.' : 'Nothing to disconnect.';
   },
   async describe(ctx, teamId) {

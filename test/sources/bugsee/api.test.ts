@@ -63,7 +63,9 @@ describe('requests', () => {
     await api.closeIssue('A/B', 'X?Y#Z');
     bugsee().patch('/v1/apps/IOS/issues/...', { state: 'closed' }).reply(200);
     await api.closeIssue('IOS', '...');
-    expect(fillPath(BUGSEE_ENDPOINTS.replyToFeedback.path, { appKey: 'I OS', deviceId: 'ü/..' })).toBe('/v1/apps/I%20OS/feedback/%C3%BC%2F../messages');
+    expect(fillPath(BUGSEE_ENDPOINTS.replyToFeedback.path, { appKey: 'I OS', deviceId: 'ü/..' })).toBe(
+      '/v1/apps/I%20OS/feedback/%C3%BC%2F../messages',
+    );
   });
 
   it('keeps a path prefix of the base URL and ignores trailing slashes', async () => {

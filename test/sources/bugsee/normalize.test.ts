@@ -87,7 +87,16 @@ describe('thread keys', () => {
   });
 
   it('puts every issue event and the missing-symbols event of one issue in one thread', () => {
-    const names = ['issue.created', 'issue.updated', 'issue.closed', 'issue.reopened', 'issue.regressed', 'issue.deleted', 'issue.comment', 'unsymbolicated.created'];
+    const names = [
+      'issue.created',
+      'issue.updated',
+      'issue.closed',
+      'issue.reopened',
+      'issue.regressed',
+      'issue.deleted',
+      'issue.comment',
+      'unsymbolicated.created',
+    ];
     const keys = new Set(names.map((n) => normalized(n).threadKey));
     expect([...keys]).toEqual(['bugsee:issue:IOS:IOS-123']);
   });
@@ -156,11 +165,17 @@ describe('issue state and detail', () => {
 
   it('carries a comment and its author, and leaves fields the comment payload lacks unset', () => {
     const e = normalized('issue.comment');
-    expect(e.detail).toEqual({ comment: { text: 'I am on it! Will fix asap!', author: { name: 'John Smith', email: 'john.smith@example.com' } } });
+    expect(e.detail).toEqual({
+      comment: { text: 'I am on it! Will fix asap!', author: { name: 'John Smith', email: 'john.smith@example.com' } },
+    });
     expect(e.actor).toMatchObject({ type: 'user', name: 'John Smith' });
     expect(e.state).toEqual({
-      appKey: 'IOS', appName: 'iOS application', appUrl: 'https://app.bugsee.com/#/apps/IOS',
-      issueKey: 'IOS-123', summary: 'Something went wrong', url: 'https://app.bugsee.com/#/apps/IOS/issues/IOS-123',
+      appKey: 'IOS',
+      appName: 'iOS application',
+      appUrl: 'https://app.bugsee.com/#/apps/IOS',
+      issueKey: 'IOS-123',
+      summary: 'Something went wrong',
+      url: 'https://app.bugsee.com/#/apps/IOS/issues/IOS-123',
     });
   });
 
@@ -196,8 +211,12 @@ describe('feedback', () => {
 
   it('keeps every message of a multi-message delivery, in order, and the last as lastMessage', () => {
     const e = normalized('feedback.message.in.multi');
-    expect(e.detail).toMatchObject({ messages: [{ text: 'It happened again.' }, { text: 'Right after I tapped "Sign Up".' }, { text: 'Version 2.4.1, iPhone 12.' }] });
-    expect(e.state).toMatchObject({ lastMessage: { text: 'Version 2.4.1, iPhone 12.', createdOn: '2018-10-16T08:45:00.000Z', direction: 'in' } });
+    expect(e.detail).toMatchObject({
+      messages: [{ text: 'It happened again.' }, { text: 'Right after I tapped "Sign Up".' }, { text: 'Version 2.4.1, iPhone 12.' }],
+    });
+    expect(e.state).toMatchObject({
+      lastMessage: { text: 'Version 2.4.1, iPhone 12.', createdOn: '2018-10-16T08:45:00.000Z', direction: 'in' },
+    });
   });
 });
 

@@ -25,7 +25,13 @@ describe('Bugsee team tokens', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tl-bugsee-teams-'));
     store = createSqliteStore({ dataDir: dir });
-    await store.putConnection({ source: 'bugsee', teamId: 'TA', key: tokenHash(TOKEN), label: 'webhook', createdAt: new Date().toISOString() });
+    await store.putConnection({
+      source: 'bugsee',
+      teamId: 'TA',
+      key: tokenHash(TOKEN),
+      label: 'webhook',
+      createdAt: new Date().toISOString(),
+    });
     await store.putConnection({
       source: 'bugsee',
       teamId: 'TB',
@@ -47,14 +53,17 @@ describe('Bugsee team tokens', () => {
       onSharedSecret: sharedSecretWarning({ warn: () => warned.push(clock) } as never, () => clock),
     });
 
-  it("names the team whose token the delivery carries, in the query or the header", async () => {
+  it('names the team whose token the delivery carries, in the query or the header', async () => {
     expect(await plugin().authenticate(delivery({ query: { token: TOKEN } }))).toEqual({ teamId: 'TA' });
     expect(await plugin().authenticate(delivery({ headers: { 'x-bugsee-token': TOKEN } }))).toEqual({ teamId: 'TA' });
   });
 
   it('refuses an unknown, an expired or a missing token with 401', async () => {
     for (const d of [delivery({ query: { token: 'nobodys' } }), delivery({ query: { token: 'expired-token' } }), delivery()]) {
-      const err = await Promise.resolve(plugin().authenticate(d)).then(() => null, (e: unknown) => e);
+      const err = await Promise.resolve(plugin().authenticate(d)).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(IngestError);
       expect(err).toMatchObject({ code: 'bad_token', status: 401 });
     }

@@ -81,7 +81,9 @@ describe('precheck (before the body is read)', () => {
   it('refuses a missing or over-long token with the 401 authenticate gives', () => {
     expect(() => plugin.precheck?.(head({}))).toThrow(expect.objectContaining({ status: 401, code: 'bad_token', problem: 'missing' }));
     expect(() => plugin.precheck?.(head({}, { token: '' }))).toThrow(expect.objectContaining({ problem: 'missing' }));
-    expect(() => plugin.precheck?.(head({ 'x-bugsee-token': 'x'.repeat(2000) }))).toThrow(expect.objectContaining({ problem: 'malformed' }));
+    expect(() => plugin.precheck?.(head({ 'x-bugsee-token': 'x'.repeat(2000) }))).toThrow(
+      expect.objectContaining({ problem: 'malformed' }),
+    );
   });
   it('lets any present token through to authenticate (which may still refuse it)', () => {
     expect(() => plugin.precheck?.(head({}, { token: 'wrong-but-present' }))).not.toThrow();
@@ -114,8 +116,16 @@ describe('parse', () => {
       payload: {
         app: { key: 'IOS', name: null, url: null },
         issue: {
-          key: 'IOS-9', summary: null, description: null, type: null, state: null, labels: null, url: null,
-          severity: null, recordings: [{ key: null, url: null, attachments: null }], created_by: null,
+          key: 'IOS-9',
+          summary: null,
+          description: null,
+          type: null,
+          state: null,
+          labels: null,
+          url: null,
+          severity: null,
+          recordings: [{ key: null, url: null, attachments: null }],
+          created_by: null,
         },
       },
     };
@@ -123,15 +133,45 @@ describe('parse', () => {
   });
 
   const failures: Array<[string, string, (j: Record<string, any>) => unknown, string[]]> = [
-    ['issue without key', 'issue.created', (j) => ({ ...j, payload: { ...j.payload, issue: { ...j.payload.issue, key: undefined } } }), ['payload', 'issue', 'key']],
+    [
+      'issue without key',
+      'issue.created',
+      (j) => ({ ...j, payload: { ...j.payload, issue: { ...j.payload.issue, key: undefined } } }),
+      ['payload', 'issue', 'key'],
+    ],
     ['issue without app', 'issue.closed', (j) => ({ ...j, payload: { issue: j.payload.issue } }), ['payload', 'app']],
-    ['comment issue key empty', 'issue.comment', (j) => ({ ...j, payload: { ...j.payload, issue: { key: '' } } }), ['payload', 'issue', 'key']],
-    ['feedback without device id', 'feedback.message.in', (j) => ({ ...j, payload: { ...j.payload, thread: { state: 'open' } } }), ['payload', 'thread', 'device_id']],
-    ['build without current', 'build.created.ready', (j) => ({ ...j, payload: { ...j.payload, build: { previous: j.payload.build.previous } } }), ['payload', 'build', 'current']],
-    ['deleted build without uuid', 'build.deleted', (j) => ({ ...j, payload: { ...j.payload, build: { version: '1' } } }), ['payload', 'build', 'uuid']],
+    [
+      'comment issue key empty',
+      'issue.comment',
+      (j) => ({ ...j, payload: { ...j.payload, issue: { key: '' } } }),
+      ['payload', 'issue', 'key'],
+    ],
+    [
+      'feedback without device id',
+      'feedback.message.in',
+      (j) => ({ ...j, payload: { ...j.payload, thread: { state: 'open' } } }),
+      ['payload', 'thread', 'device_id'],
+    ],
+    [
+      'build without current',
+      'build.created.ready',
+      (j) => ({ ...j, payload: { ...j.payload, build: { previous: j.payload.build.previous } } }),
+      ['payload', 'build', 'current'],
+    ],
+    [
+      'deleted build without uuid',
+      'build.deleted',
+      (j) => ({ ...j, payload: { ...j.payload, build: { version: '1' } } }),
+      ['payload', 'build', 'uuid'],
+    ],
     // Issue 18 part 9: a user without a name or email is accepted (a placeholder is shown); a delivery without a user is not.
     ['user event without a user', 'user.created', (j) => ({ ...j, payload: {} }), ['payload', 'user']],
-    ['labels not strings', 'issue.created', (j) => ({ ...j, payload: { ...j.payload, issue: { ...j.payload.issue, labels: [1] } } }), ['payload', 'issue', 'labels', '0']],
+    [
+      'labels not strings',
+      'issue.created',
+      (j) => ({ ...j, payload: { ...j.payload, issue: { ...j.payload.issue, labels: [1] } } }),
+      ['payload', 'issue', 'labels', '0'],
+    ],
     ['payload not an object', 'app.created', (j) => ({ ...j, payload: 'nope' }), ['payload']],
   ];
 

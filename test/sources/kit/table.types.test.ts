@@ -19,7 +19,11 @@ interface Subjects {
 const thingSchema = z.looseObject({ thing: z.looseObject({ id: z.string(), colour: z.string().nullish() }) });
 const otherSchema = z.looseObject({ other: z.number() });
 
-function normalizeThing<T extends 'demo.thing.created' | 'demo.thing.painted'>(type: T, p: z.output<typeof thingSchema>, meta: NormalizeMeta) {
+function normalizeThing<T extends 'demo.thing.created' | 'demo.thing.painted'>(
+  type: T,
+  p: z.output<typeof thingSchema>,
+  meta: NormalizeMeta,
+) {
   return buildEvent(type, meta, {
     subjectId: p.thing.id,
     threadKey: `demo:thing:${p.thing.id}`,

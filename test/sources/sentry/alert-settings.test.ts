@@ -1,6 +1,12 @@
 /** The alert-rule action's settings as Sentry's deliveries carry them, read into `routing.channels`. */
 import { describe, expect, it } from 'vitest';
-import { issueAlertChannels, metricAlertChannels, parseAlertChannel, parseMention, parseThread } from '../../../src/sources/sentry/alert-settings.js';
+import {
+  issueAlertChannels,
+  metricAlertChannels,
+  parseAlertChannel,
+  parseMention,
+  parseThread,
+} from '../../../src/sources/sentry/alert-settings.js';
 import { normalizeKnown } from '../../../src/sources/catalog.js';
 import { fixture, META } from './fixtures.js';
 
@@ -28,8 +34,20 @@ describe('alert-rule action settings', () => {
 
   it("a metric alert: the matching trigger's Threadline actions; for resolved every trigger's", () => {
     const triggers = [
-      { label: 'critical', actions: [{ type: 'sentry_app', settings: [{ name: 'channel', value: 'T1:CCRIT' }] }, { type: 'email', settings: [{ name: 'channel', value: 'T1:CMAIL' }] }] },
-      { label: 'warning', actions: [{ type: 'sentry_app', settings: [{ name: 'channel', value: 'T1:CWARN' }] }, { type: 'sentry_app', settings: [{ name: 'channel', value: 'T1:CCRIT' }] }] },
+      {
+        label: 'critical',
+        actions: [
+          { type: 'sentry_app', settings: [{ name: 'channel', value: 'T1:CCRIT' }] },
+          { type: 'email', settings: [{ name: 'channel', value: 'T1:CMAIL' }] },
+        ],
+      },
+      {
+        label: 'warning',
+        actions: [
+          { type: 'sentry_app', settings: [{ name: 'channel', value: 'T1:CWARN' }] },
+          { type: 'sentry_app', settings: [{ name: 'channel', value: 'T1:CCRIT' }] },
+        ],
+      },
     ];
     expect(metricAlertChannels(triggers, 'critical')).toEqual(['T1:CCRIT']);
     expect(metricAlertChannels(triggers, 'warning')).toEqual(['T1:CWARN', 'T1:CCRIT']);

@@ -24,7 +24,13 @@ describe('Sentry API client', () => {
   it('reads an issue with the org token, normalising ids to strings', async () => {
     const scope = nock(BASE, { reqheaders: { authorization: 'Bearer token-for-acme' } })
       .get('/api/0/organizations/acme/issues/1170820242/')
-      .reply(200, { id: 1170820242, title: 'TypeError', status: 'unresolved', project: { id: 4504938, slug: 'mobile-app', name: 'mobile-app' }, extra: true });
+      .reply(200, {
+        id: 1170820242,
+        title: 'TypeError',
+        status: 'unresolved',
+        project: { id: 4504938, slug: 'mobile-app', name: 'mobile-app' },
+        extra: true,
+      });
     const issue = await api.getIssue('acme', '1170820242');
     expect(issue).toMatchObject({ id: '1170820242', project: { id: '4504938', slug: 'mobile-app' }, extra: true });
     expect(scope.isDone()).toBe(true);
@@ -34,7 +40,10 @@ describe('Sentry API client', () => {
     const scope = nock(BASE)
       .put('/api/0/organizations/acme/issues/1170820242/', { status: 'resolved', statusDetails: {} })
       .reply(200, { status: 'resolved', statusDetails: {} });
-    expect(await api.updateIssue('acme', '1170820242', { status: 'resolved', statusDetails: {} })).toMatchObject({ id: '1170820242', status: 'resolved' });
+    expect(await api.updateIssue('acme', '1170820242', { status: 'resolved', statusDetails: {} })).toMatchObject({
+      id: '1170820242',
+      status: 'resolved',
+    });
     expect(scope.isDone()).toBe(true);
   });
 

@@ -23,7 +23,13 @@ export function sentryFixtures(): SentryFixture[] {
       if (!file.endsWith('.json')) continue;
       const body = readFileSync(path.join(FIXTURES, resource, file));
       const action = file.split('.')[0];
-      out.push({ name: `${resource}/${file}`, resource, type: `sentry.${resource}.${action}` as SentryEventType, body, json: JSON.parse(body.toString('utf8')) });
+      out.push({
+        name: `${resource}/${file}`,
+        resource,
+        type: `sentry.${resource}.${action}` as SentryEventType,
+        body,
+        json: JSON.parse(body.toString('utf8')),
+      });
     }
   }
   return out;

@@ -24,7 +24,11 @@ describe('every fixture', () => {
 
   it('covers every Sentry event type', () => {
     const types = new Set(all.map((f) => f.type));
-    expect([...types].sort()).toEqual(Object.keys(KIND_OF).filter((t) => t.startsWith('sentry.')).sort());
+    expect([...types].sort()).toEqual(
+      Object.keys(KIND_OF)
+        .filter((t) => t.startsWith('sentry.'))
+        .sort(),
+    );
   });
 
   it.each(all.map((f) => [f.name, f] as const))('%s parses and normalizes', (_name, f) => {
@@ -187,7 +191,11 @@ describe('state and detail', () => {
   it('maps actors: Sentry is the system, users and apps keep their ids', () => {
     expect(fromFixture('issue/created.json').actor).toEqual({ type: 'system', id: 'sentry', name: 'Sentry' });
     expect(fromFixture('issue/resolved.json').actor).toEqual({ type: 'user', id: '1', name: 'Jane Doe' });
-    expect(fromFixture('issue/ignored.json').actor).toEqual({ type: 'application', id: 'b1e1f4a2-3c5d-4e6f-8a9b-0c1d2e3f4a5b', name: 'Threadline' });
+    expect(fromFixture('issue/ignored.json').actor).toEqual({
+      type: 'application',
+      id: 'b1e1f4a2-3c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      name: 'Threadline',
+    });
     const json = clone(fixture('issue/created.json').json) as Record<string, unknown>;
     delete json.actor;
     expect(normalize('sentry.issue.created', json).actor).toBeNull();
@@ -215,23 +223,48 @@ describe('state and detail', () => {
   });
 
   it('metric alerts carry threshold, comparison and metric value', () => {
-    expect(fromFixture('metric_alert/warning.json').state).toMatchObject({ status: 'warning', threshold: 100, comparison: '>', metricValue: 123 });
-    expect(fromFixture('metric_alert/critical.json').state).toMatchObject({ status: 'critical', threshold: 200, metricValue: 1204, dateClosed: null });
+    expect(fromFixture('metric_alert/warning.json').state).toMatchObject({
+      status: 'warning',
+      threshold: 100,
+      comparison: '>',
+      metricValue: 123,
+    });
+    expect(fromFixture('metric_alert/critical.json').state).toMatchObject({
+      status: 'critical',
+      threshold: 200,
+      metricValue: 1204,
+      dateClosed: null,
+    });
     expect(fromFixture('metric_alert/resolved.json').state).toMatchObject({ status: 'resolved', dateClosed: '2025-03-19T13:25:00.000Z' });
   });
 
   it('seer stages accumulate what each one knows', () => {
-    expect(fromFixture('seer/root_cause_started.json').state).toEqual({ runId: '12345', groupId: '1170820242', stages: { root_cause_started: '2025-03-19T12:00:00.000Z' } });
+    expect(fromFixture('seer/root_cause_started.json').state).toEqual({
+      runId: '12345',
+      groupId: '1170820242',
+      stages: { root_cause_started: '2025-03-19T12:00:00.000Z' },
+    });
     const rc = fromFixture('seer/root_cause_completed.json').state as { rootCause: { steps: unknown[] } };
     expect(rc.rootCause.steps).toEqual([
       { title: 'User taps Pay on the checkout screen.', important: false },
-      { title: 'onSubmit reads cart.items[0].id before the cart has loaded.', important: true, file: 'app/screens/Checkout.tsx', repo: 'acme/mobile-app' },
+      {
+        title: 'onSubmit reads cart.items[0].id before the cart has loaded.',
+        important: true,
+        file: 'app/screens/Checkout.tsx',
+        repo: 'acme/mobile-app',
+      },
     ]);
     expect(fromFixture('seer/solution_completed.json').state).toMatchObject({
       solution: { steps: ['Disable the Pay button until the cart has loaded.', 'Return early from onSubmit when the cart is empty.'] },
     });
     expect(fromFixture('seer/coding_completed.json').state).toMatchObject({
-      changes: [{ repo: 'acme/mobile-app', branch: 'seer/fix-empty-cart-checkout', files: ['app/screens/Checkout.tsx', 'app/screens/__tests__/Checkout.test.tsx'] }],
+      changes: [
+        {
+          repo: 'acme/mobile-app',
+          branch: 'seer/fix-empty-cart-checkout',
+          files: ['app/screens/Checkout.tsx', 'app/screens/__tests__/Checkout.test.tsx'],
+        },
+      ],
     });
   });
 
@@ -267,7 +300,12 @@ describe('state and detail', () => {
 
   it('installation events carry org and code, and no thread', () => {
     const ev = fromFixture('installation/created.json');
-    expect(ev).toMatchObject({ threadKey: null, routing: { org: 'acme' }, state: { org: 'acme', orgName: 'Acme Inc.' }, detail: { code: '8a3f0c2e9b7d4f61a5c2e8d7b6a4f3e1' } });
+    expect(ev).toMatchObject({
+      threadKey: null,
+      routing: { org: 'acme' },
+      state: { org: 'acme', orgName: 'Acme Inc.' },
+      detail: { code: '8a3f0c2e9b7d4f61a5c2e8d7b6a4f3e1' },
+    });
     expect(fromFixture('installation/deleted.json').detail).toEqual({});
   });
 

@@ -57,7 +57,13 @@ describe.each<StoreKind>(['sqlite', 'redis'])('the installation org cache on %s,
   let storeA: Store;
 
   function runtime(store: Store, broadcast: Broadcast): SourceRuntime {
-    const tokens = createSentryTokens({ store, baseUrl: BASE, clientId: 'client-id', clientSecret: 'client-secret', fallbackToken: 'internal-token' });
+    const tokens = createSentryTokens({
+      store,
+      baseUrl: BASE,
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      fallbackToken: 'internal-token',
+    });
     const api = createSentryApi({ baseUrl: BASE, tokens, timeoutMs: 2000 });
     return createSentryRuntime({ store, tokens, api, installationChanges: broadcast });
   }
@@ -72,7 +78,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('the installation org cache on %s,
     handling = runtime(storeA, a);
     delivering = runtime(storeB, b);
     // Subscribed before the test acts, as a running process is (and primed: it has cached an org).
-    await storeA.putSentryInstallation({ uuid: 'primer', org: 'primer', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+    await storeA.putSentryInstallation({
+      uuid: 'primer',
+      org: 'primer',
+      createdAt: META.receivedAt.toISOString(),
+      updatedAt: META.receivedAt.toISOString(),
+    });
   });
   afterEach(async () => {
     for (const b of new Set(broadcasts)) await b.close();
@@ -88,7 +99,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('the installation org cache on %s,
   });
 
   it('drops a cached org in every process when the installation is created again for another org', async () => {
-    await storeA.putSentryInstallation({ uuid: UUID, org: 'acme', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+    await storeA.putSentryInstallation({
+      uuid: UUID,
+      org: 'acme',
+      createdAt: META.receivedAt.toISOString(),
+      updatedAt: META.receivedAt.toISOString(),
+    });
     expect(await orgOf(delivering)).toBe('acme'); // cached now, for 30 s
     expect(await handling.handle!(created('acme-two'))).toBe('consumed');
     // The message crosses Redis: wait for it (well under the cache's 30 s, which would also pass it).
@@ -96,7 +112,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('the installation org cache on %s,
   });
 
   it('drops a cached org in every process when the installation is deleted', async () => {
-    await storeA.putSentryInstallation({ uuid: UUID, org: 'acme', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+    await storeA.putSentryInstallation({
+      uuid: UUID,
+      org: 'acme',
+      createdAt: META.receivedAt.toISOString(),
+      updatedAt: META.receivedAt.toISOString(),
+    });
     expect(await orgOf(delivering)).toBe('acme');
     expect(await handling.handle!(event('installation/deleted.json'))).toBe('consumed');
     await expect.poll(() => orgOf(delivering), { timeout: 10_000, interval: 50 }).toBeUndefined();

@@ -11,7 +11,11 @@ function delivery(body: Buffer | string, headers: Record<string, string | undefi
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
   return {
     source: 'sentry',
-    headers: { 'sentry-hook-signature': createHmac('sha256', SECRET).update(buf).digest('hex'), 'sentry-hook-resource': 'issue', ...headers },
+    headers: {
+      'sentry-hook-signature': createHmac('sha256', SECRET).update(buf).digest('hex'),
+      'sentry-hook-resource': 'issue',
+      ...headers,
+    },
     query: {},
     body: buf,
     receivedAt: META.receivedAt,
@@ -53,17 +57,31 @@ describe('authenticate', () => {
 
 describe('identify', () => {
   it('names the event type from the resource header and the body action', () => {
-    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'issue' }), { action: 'created' })).toEqual({ known: true, type: 'sentry.issue.created' });
-    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'seer' }), { action: 'pr_created' })).toEqual({ known: true, type: 'sentry.seer.pr_created' });
-    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'preprod_artifact' }), { action: 'build_distribution_completed' })).toEqual({
+    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'issue' }), { action: 'created' })).toEqual({
+      known: true,
+      type: 'sentry.issue.created',
+    });
+    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'seer' }), { action: 'pr_created' })).toEqual({
+      known: true,
+      type: 'sentry.seer.pr_created',
+    });
+    expect(
+      plugin.identify(delivery('{}', { 'sentry-hook-resource': 'preprod_artifact' }), { action: 'build_distribution_completed' }),
+    ).toEqual({
       known: true,
       type: 'sentry.preprod_artifact.build_distribution_completed',
     });
   });
 
   it('reports unknown resources and actions by name', () => {
-    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'issue' }), { action: 'escalating' })).toEqual({ known: false, name: 'sentry.issue.escalating' });
-    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'uptime' }), { action: 'created' })).toEqual({ known: false, name: 'sentry.uptime.created' });
+    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'issue' }), { action: 'escalating' })).toEqual({
+      known: false,
+      name: 'sentry.issue.escalating',
+    });
+    expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': 'uptime' }), { action: 'created' })).toEqual({
+      known: false,
+      name: 'sentry.uptime.created',
+    });
   });
 
   it('throws missing_action 400 without a resource header or an action', () => {
@@ -84,12 +102,16 @@ describe('identify', () => {
 
 describe('deliveryId and sourceTimestamp', () => {
   it('uses Request-ID', () => {
-    expect(plugin.deliveryId(delivery('{}', { 'request-id': 'c1b5a9e0-0000-4000-8000-000000000001' }), {})).toBe('c1b5a9e0-0000-4000-8000-000000000001');
+    expect(plugin.deliveryId(delivery('{}', { 'request-id': 'c1b5a9e0-0000-4000-8000-000000000001' }), {})).toBe(
+      'c1b5a9e0-0000-4000-8000-000000000001',
+    );
     expect(plugin.deliveryId(delivery('{}'), {})).toBeUndefined();
   });
 
   it('reads unix seconds and fractional seconds', () => {
-    expect(plugin.sourceTimestamp(delivery('{}', { 'sentry-hook-timestamp': '1742385600' }))?.toISOString()).toBe('2025-03-19T12:00:00.000Z');
+    expect(plugin.sourceTimestamp(delivery('{}', { 'sentry-hook-timestamp': '1742385600' }))?.toISOString()).toBe(
+      '2025-03-19T12:00:00.000Z',
+    );
     expect(parseHookTimestamp('1742385600.25')?.toISOString()).toBe('2025-03-19T12:00:00.250Z');
     // Issue 16: the header is unsigned and the spec says unix seconds: an ISO date is ignored now.
     expect(parseHookTimestamp('2025-03-19T12:00:00Z')).toBeUndefined();
@@ -115,7 +137,9 @@ describe('precheck (before the body is read)', () => {
       [{ 'sentry-hook-signature': 'a'.repeat(63) }, 'malformed'],
       [{ 'sentry-hook-signature': 'g'.repeat(64) }, 'malformed'],
     ] as const) {
-      expect(() => plugin.precheck?.(head(headers)), JSON.stringify(headers)).toThrow(expect.objectContaining({ status: 401, code: 'bad_signature', problem }));
+      expect(() => plugin.precheck?.(head(headers)), JSON.stringify(headers)).toThrow(
+        expect.objectContaining({ status: 401, code: 'bad_signature', problem }),
+      );
     }
   });
   it('lets a well-formed signature through to authenticate (which may still refuse it)', () => {
@@ -136,15 +160,45 @@ describe('parse', () => {
     ['issue without id', 'sentry.issue.created', { action: 'created', data: { issue: { title: 'x' } } }, 'data.issue.id'],
     ['issue with an object id', 'sentry.issue.resolved', { action: 'resolved', data: { issue: { id: { n: 1 } } } }, 'data.issue.id'],
     ['issue with a fractional id', 'sentry.issue.resolved', { action: 'resolved', data: { issue: { id: 1.5 } } }, 'data.issue.id'],
-    ['issue with a numeric title', 'sentry.issue.created', { action: 'created', data: { issue: { id: '1', title: 5 } } }, 'data.issue.title'],
-    ['error without an issue', 'sentry.error.created', { action: 'created', data: { error: { event_id: 'e', title: 't' } } }, 'data.error.issue_id'],
+    [
+      'issue with a numeric title',
+      'sentry.issue.created',
+      { action: 'created', data: { issue: { id: '1', title: 5 } } },
+      'data.issue.title',
+    ],
+    [
+      'error without an issue',
+      'sentry.error.created',
+      { action: 'created', data: { error: { event_id: 'e', title: 't' } } },
+      'data.error.issue_id',
+    ],
     ['event_alert without event', 'sentry.event_alert.triggered', { action: 'triggered', data: { triggered_rule: 'r' } }, 'data.event'],
     ['comment without issue_id', 'sentry.comment.created', { action: 'created', data: { comment: 'hi', comment_id: 1 } }, 'data.issue_id'],
-    ['metric alert without id', 'sentry.metric_alert.critical', { action: 'critical', data: { metric_alert: { title: 't' } } }, 'data.metric_alert.id'],
+    [
+      'metric alert without id',
+      'sentry.metric_alert.critical',
+      { action: 'critical', data: { metric_alert: { title: 't' } } },
+      'data.metric_alert.id',
+    ],
     ['seer without run_id', 'sentry.seer.root_cause_started', { action: 'root_cause_started', data: { group_id: 1 } }, 'data.run_id'],
-    ['seer with a string pr list', 'sentry.seer.pr_created', { action: 'pr_created', data: { run_id: 1, group_id: 2, pull_requests: 'x' } }, 'data.pull_requests'],
-    ['preprod without state', 'sentry.preprod_artifact.size_analysis_completed', { action: 'size_analysis_completed', data: { buildId: '1' } }, 'data.state'],
-    ['installation without uuid', 'sentry.installation.created', { action: 'created', data: { installation: { status: 'installed' } } }, 'data.installation.uuid'],
+    [
+      'seer with a string pr list',
+      'sentry.seer.pr_created',
+      { action: 'pr_created', data: { run_id: 1, group_id: 2, pull_requests: 'x' } },
+      'data.pull_requests',
+    ],
+    [
+      'preprod without state',
+      'sentry.preprod_artifact.size_analysis_completed',
+      { action: 'size_analysis_completed', data: { buildId: '1' } },
+      'data.state',
+    ],
+    [
+      'installation without uuid',
+      'sentry.installation.created',
+      { action: 'created', data: { installation: { status: 'installed' } } },
+      'data.installation.uuid',
+    ],
     ['a body without action', 'sentry.issue.created', { data: { issue: { id: '1' } } }, 'action'],
     ['an array body', 'sentry.issue.created', [], ''],
   ];

@@ -19,7 +19,11 @@ let svc: TestService;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
-  svc = await startService('sqlite', { SENTRY_CLIENT_SECRET: `${OLD},${MID},${NEW}`, SENTRY_CLIENT_ID: 'client-id', SENTRY_URL: SENTRY }, { worker: false });
+  svc = await startService(
+    'sqlite',
+    { SENTRY_CLIENT_SECRET: `${OLD},${MID},${NEW}`, SENTRY_CLIENT_ID: 'client-id', SENTRY_URL: SENTRY },
+    { worker: false },
+  );
 });
 afterEach(() => nock.cleanAll());
 afterAll(async () => {
@@ -30,8 +34,17 @@ afterAll(async () => {
 describe('SENTRY_CLIENT_SECRET=old,mid,new', () => {
   it('verifies webhooks signed with any listed secret, and no other', async () => {
     const body = JSON.stringify({ action: 'created', data: {}, installation: { uuid: UUID } });
-    for (const [secret, status] of [[OLD, 202], [MID, 202], [NEW, 202], ['not-a-listed-secret', 401]] as const) {
-      const res = await fetch(`${svc.url}/webhooks/sentry`, { method: 'POST', body, headers: sentryHeaders(body, 'no_such_resource', secret) });
+    for (const [secret, status] of [
+      [OLD, 202],
+      [MID, 202],
+      [NEW, 202],
+      ['not-a-listed-secret', 401],
+    ] as const) {
+      const res = await fetch(`${svc.url}/webhooks/sentry`, {
+        method: 'POST',
+        body,
+        headers: sentryHeaders(body, 'no_such_resource', secret),
+      });
       if (status === 401) expect(res.status, secret).toBe(401);
       else expect(res.status, secret).not.toBe(401);
     }

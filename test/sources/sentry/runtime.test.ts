@@ -38,7 +38,13 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     h = await openStore(kind);
     store = h.store;
     warnings = [];
-    const tokens = createSentryTokens({ store, baseUrl: BASE, clientId: 'client-id', clientSecret: 'client-secret', fallbackToken: 'internal-token' });
+    const tokens = createSentryTokens({
+      store,
+      baseUrl: BASE,
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      fallbackToken: 'internal-token',
+    });
     const api = createSentryApi({ baseUrl: BASE, tokens, timeoutMs: 2000 });
     const logger = { warn: (obj: unknown, msg?: string) => void warnings.push({ obj, msg }), info: () => undefined };
     runtime = createSentryRuntime({ store, tokens, api, logger: logger as never });
@@ -61,7 +67,13 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
         .reply(201, { token: 'inst-token', refreshToken: 'inst-refresh', expiresAt: '2999-01-01T00:00:00.000Z' });
       expect(await runtime.handle!(event('installation/created.json'))).toBe('consumed');
       expect(scope.isDone()).toBe(true);
-      expect(await store.getSentryInstallation(UUID)).toMatchObject({ uuid: UUID, org: 'acme', orgName: 'Acme Inc.', token: 'inst-token', refreshToken: 'inst-refresh' });
+      expect(await store.getSentryInstallation(UUID)).toMatchObject({
+        uuid: UUID,
+        org: 'acme',
+        orgName: 'Acme Inc.',
+        token: 'inst-token',
+        refreshToken: 'inst-refresh',
+      });
       expect(await store.findSentryInstallationByOrg('acme')).toMatchObject({ uuid: UUID });
     });
 
@@ -76,7 +88,14 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     });
 
     it('installation.deleted forgets the installation', async () => {
-      await store.putSentryInstallation({ uuid: UUID, org: 'acme', token: 't', refreshToken: 'r', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+      await store.putSentryInstallation({
+        uuid: UUID,
+        org: 'acme',
+        token: 't',
+        refreshToken: 'r',
+        createdAt: META.receivedAt.toISOString(),
+        updatedAt: META.receivedAt.toISOString(),
+      });
       expect(await runtime.handle!(event('installation/deleted.json'))).toBe('consumed');
       expect(await store.getSentryInstallation(UUID)).toBeNull();
     });
@@ -89,7 +108,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
 
   describe('resolve', () => {
     it("prefers the installation's org to the payload's", async () => {
-      await store.putSentryInstallation({ uuid: UUID, org: 'acme-corp', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+      await store.putSentryInstallation({
+        uuid: UUID,
+        org: 'acme-corp',
+        createdAt: META.receivedAt.toISOString(),
+        updatedAt: META.receivedAt.toISOString(),
+      });
       const ev = await runtime.resolve(event('error/created.json'));
       expect(ev.routing).toMatchObject({ org: 'acme-corp', project: 'mobile-app', groupId: GROUP });
       expect(ev.state).toMatchObject({ org: 'acme-corp' });
@@ -116,14 +140,24 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     });
 
     it('routes a comment (project, no org) with the installation org and learns from it', async () => {
-      await store.putSentryInstallation({ uuid: UUID, org: 'acme', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+      await store.putSentryInstallation({
+        uuid: UUID,
+        org: 'acme',
+        createdAt: META.receivedAt.toISOString(),
+        updatedAt: META.receivedAt.toISOString(),
+      });
       const ev = await runtime.resolve(event('comment/created.json'));
       expect(ev.routing).toMatchObject({ org: 'acme', project: 'mobile-app' });
       expect(await store.getRecord(groupKey(GROUP))).toEqual({ org: 'acme', project: 'mobile-app' });
     });
 
     it('asks Sentry for an unknown Seer group once, then uses the cache', async () => {
-      await store.putSentryInstallation({ uuid: UUID, org: 'acme', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+      await store.putSentryInstallation({
+        uuid: UUID,
+        org: 'acme',
+        createdAt: META.receivedAt.toISOString(),
+        updatedAt: META.receivedAt.toISOString(),
+      });
       const scope = nock(BASE, { reqheaders: { authorization: 'Bearer internal-token' } })
         .get(`/api/0/organizations/acme/issues/${GROUP}/`)
         .once()
@@ -139,7 +173,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     });
 
     it('returns the event routed as far as it got when the lookup fails', async () => {
-      await store.putSentryInstallation({ uuid: UUID, org: 'acme', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+      await store.putSentryInstallation({
+        uuid: UUID,
+        org: 'acme',
+        createdAt: META.receivedAt.toISOString(),
+        updatedAt: META.receivedAt.toISOString(),
+      });
       nock(BASE).get(`/api/0/organizations/acme/issues/${GROUP}/`).reply(404, { detail: 'Not found' });
       const ev = await runtime.resolve(event('seer/coding_started.json'));
       expect(ev.routing).toEqual({ installationUuid: UUID, groupId: GROUP, org: 'acme' });
@@ -153,7 +192,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     });
 
     it('passes events without a group through, with the installation org', async () => {
-      await store.putSentryInstallation({ uuid: UUID, org: 'acme-corp', createdAt: META.receivedAt.toISOString(), updatedAt: META.receivedAt.toISOString() });
+      await store.putSentryInstallation({
+        uuid: UUID,
+        org: 'acme-corp',
+        createdAt: META.receivedAt.toISOString(),
+        updatedAt: META.receivedAt.toISOString(),
+      });
       const ev = await runtime.resolve(event('preprod_artifact/size_analysis_completed.json'));
       expect(ev.routing).toMatchObject({ org: 'acme-corp', project: 'mobile-app' });
       const alert = await runtime.resolve(event('metric_alert/critical.json'));

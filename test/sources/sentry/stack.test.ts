@@ -47,7 +47,7 @@ describe('stack traces', () => {
     expect(stack?.frames).toHaveLength(MAX_STACK_FRAMES);
     expect(stack?.frames[0]).toEqual({ file: 'src/f38.ts', line: 38, fn: 'fn38' });
     const e = normalized('error/created.json', (j) => {
-      ((j.data as { error: Record<string, unknown> }).error).exception = { values: [{ type: 'E', stacktrace: { frames } }] };
+      (j.data as { error: Record<string, unknown> }).error.exception = { values: [{ type: 'E', stacktrace: { frames } }] };
     });
     const reply = renderReply(e, e.state as never);
     expect(reply && validateMessage(reply)).toEqual([]);
@@ -58,7 +58,7 @@ describe('stack traces', () => {
     const long = 'x'.repeat(5000);
     const frames = Array.from({ length: 20 }, () => ({ filename: `${long}/a.ts`, function: '```' + long, lineno: 1, in_app: true }));
     const e = normalized('error/created.json', (j) => {
-      ((j.data as { error: Record<string, unknown> }).error).exception = { values: [{ type: long, value: long, stacktrace: { frames } }] };
+      (j.data as { error: Record<string, unknown> }).error.exception = { values: [{ type: long, value: long, stacktrace: { frames } }] };
     });
     const reply = renderReply(e, e.state as never);
     expect(reply && validateMessage(reply)).toEqual([]);
@@ -67,7 +67,7 @@ describe('stack traces', () => {
 
   it('a malformed exception costs the stack, not the delivery', () => {
     const e = normalized('error/created.json', (j) => {
-      ((j.data as { error: Record<string, unknown> }).error).exception = { values: 'nope' };
+      (j.data as { error: Record<string, unknown> }).error.exception = { values: 'nope' };
     });
     if (e.type !== 'sentry.error.created') throw new Error(e.type);
     expect(e.detail.error?.stack).toBeUndefined();
@@ -75,7 +75,7 @@ describe('stack traces', () => {
 
   it('no exception: no stack section', () => {
     const e = normalized('error/created.json', (j) => {
-      delete ((j.data as { error: Record<string, unknown> }).error).exception;
+      delete (j.data as { error: Record<string, unknown> }).error.exception;
     });
     expect(JSON.stringify(renderReply(e, e.state as never))).not.toContain('Stack trace');
   });

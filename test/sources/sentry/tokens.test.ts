@@ -77,7 +77,9 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
 
   it('keeps an org learned earlier when exchanging', async () => {
     await store.putSentryInstallation({ uuid: UUID, org: 'acme', orgName: 'Acme Inc.', createdAt: inMs(0), updatedAt: inMs(0) });
-    nock(BASE).post(AUTH_PATH).reply(201, { token: 'tok-1', refreshToken: 'ref-1', expiresAt: inMs(3600_000) });
+    nock(BASE)
+      .post(AUTH_PATH)
+      .reply(201, { token: 'tok-1', refreshToken: 'ref-1', expiresAt: inMs(3600_000) });
     await createSentryTokens(options()).exchangeCode(UUID, 'c');
     expect(await store.getSentryInstallation(UUID)).toMatchObject({ org: 'acme', orgName: 'Acme Inc.', token: 'tok-1' });
   });
@@ -105,7 +107,9 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
         return { token: `new-${calls}`, refreshToken: `ref-new-${calls}`, expiresAt: inMs(8 * 3600_000) };
       });
     const tokens = createSentryTokens(options());
-    const got = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? tokens.tokenForOrg('acme') : tokens.tokenForInstallation(UUID))));
+    const got = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? tokens.tokenForOrg('acme') : tokens.tokenForInstallation(UUID))),
+    );
     expect(got).toEqual(Array(8).fill('new-1'));
     expect(calls).toBe(1);
     expect(scope.pendingMocks()).toHaveLength(1); // four of the five allowed calls were never made
@@ -122,7 +126,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
     const a = createSentryTokens(options());
     const b = createSentryTokens(options({ store: await h.other() }));
     const c = createSentryTokens(options({ store: await h.other() }));
-    const got = await Promise.all([a.tokenForOrg('acme'), b.tokenForOrg('acme'), c.tokenForInstallation(UUID), a.tokenForInstallation(UUID)]);
+    const got = await Promise.all([
+      a.tokenForOrg('acme'),
+      b.tokenForOrg('acme'),
+      c.tokenForInstallation(UUID),
+      a.tokenForInstallation(UUID),
+    ]);
     expect(got).toEqual(['new', 'new', 'new', 'new']);
     expect(scope.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);
@@ -133,7 +142,10 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
   it('frees only its own refresh lock: a refresh slower than the lock leaves the next holder locked', async () => {
     await installed('old', 'ref-old', inMs(-5_000));
     const lock = `sentry:token-refresh:${UUID}`;
-    nock(BASE).post(AUTH_PATH).delay(1600).reply(201, { token: 'new', refreshToken: 'ref-new', expiresAt: inMs(8 * 3600_000) });
+    nock(BASE)
+      .post(AUTH_PATH)
+      .delay(1600)
+      .reply(201, { token: 'new', refreshToken: 'ref-new', expiresAt: inMs(8 * 3600_000) });
     const slow = createSentryTokens(options({ lockTtlSec: 1 })).tokenForOrg('acme');
     // The slow refresher's lock runs out; another process takes it for itself.
     let taken = false;
@@ -183,7 +195,9 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry tokens on %s', (kind) => {
   it('does not open a sealed token moved from another installation (GCM associated data)', async () => {
     const cipher = createCipher(KEY);
     const OTHER = '11111111-2222-3333-4444-555555555555';
-    nock(`${BASE}`).post(`/api/0/sentry-app-installations/${OTHER}/authorizations/`).reply(201, { token: 'other-tok', refreshToken: 'other-ref', expiresAt: inMs(3600_000) });
+    nock(`${BASE}`)
+      .post(`/api/0/sentry-app-installations/${OTHER}/authorizations/`)
+      .reply(201, { token: 'other-tok', refreshToken: 'other-ref', expiresAt: inMs(3600_000) });
     const tokens = createSentryTokens(options({ cipher, fallbackToken: 'internal' }));
     await tokens.exchangeCode(OTHER, 'c', 'other-org');
     const theirs = await store.getSentryInstallation(OTHER);

@@ -40,7 +40,12 @@ describe('parseSentryUrl', () => {
 describe('factsFromUrls', () => {
   it('takes the first of each fact across urls and skips empty ones', () => {
     expect(
-      factsFromUrls([null, 'https://sentry.io/api/0/issues/77/', 'https://sentry.io/api/0/projects/acme/mobile-app/events/x/', 'https://sentry.io/organizations/zzz/']),
+      factsFromUrls([
+        null,
+        'https://sentry.io/api/0/issues/77/',
+        'https://sentry.io/api/0/projects/acme/mobile-app/events/x/',
+        'https://sentry.io/organizations/zzz/',
+      ]),
     ).toEqual({ org: 'acme', project: 'mobile-app', groupId: '77' });
     expect(orgFromUrls(['https://acme.sentry.io/issues/1/'])).toBe('acme');
     expect(orgFromUrls([])).toBeUndefined();

@@ -28,10 +28,16 @@ export function connectionContract(t: ContractState): void {
       await store.putConnection(conn({ label: 'acme (renamed)' }));
 
       const t1 = await store.listConnections({ teamId: 'T1' });
-      expect(t1.map((c) => `${c.source}/${c.key}/${c.label}`).sort()).toEqual(['bugsee/h1/webhook', 'sentry/acme/acme (renamed)', 'sentry/globex/globex']);
+      expect(t1.map((c) => `${c.source}/${c.key}/${c.label}`).sort()).toEqual([
+        'bugsee/h1/webhook',
+        'sentry/acme/acme (renamed)',
+        'sentry/globex/globex',
+      ]);
       expect((await store.listConnections({ source: 'sentry', key: 'acme' })).map((c) => c.teamId).sort()).toEqual(['T1', 'T2']);
       expect((await store.listConnections({ source: 'sentry' })).length).toBe(3);
-      expect(await store.listConnections({ source: 'bugsee', key: 'h1' })).toEqual([conn({ source: 'bugsee', key: 'h1', label: 'webhook', data: { token: 'sealed' } })]);
+      expect(await store.listConnections({ source: 'bugsee', key: 'h1' })).toEqual([
+        conn({ source: 'bugsee', key: 'h1', label: 'webhook', data: { token: 'sealed' } }),
+      ]);
       expect(await store.listConnections({ source: 'bugsee', teamId: 'T2' })).toEqual([]);
       expect(await store.listConnections({ source: 'sentry', key: 'nope' })).toEqual([]);
     });

@@ -23,7 +23,7 @@ export function deadLetterContract(t: ContractState): void {
       expect((await store.listDeadLetters(10)).map((d) => d.id)).toEqual(['d4', 'd3', 'd2', 'd1']);
       expect((await store.listDeadLetters(2)).map((d) => d.id)).toEqual(['d4', 'd3']);
       expect((await store.listDeadLetters(10, { teamId: 'T1' })).map((d) => d.id)).toEqual(['d3', 'd1']);
-      expect((await store.listDeadLetters(10, { teamId: 'T9' }))).toEqual([]);
+      expect(await store.listDeadLetters(10, { teamId: 'T9' })).toEqual([]);
 
       expect(await store.getDeadLetter('d1')).toMatchObject({
         id: 'd1',
@@ -51,7 +51,8 @@ export function deadLetterPolicyContract(t: ContractState): void {
   describe('dead letter policy', () => {
     const flood = (i: number, over: Partial<DeadLetter> = {}) =>
       dead(`w${i}`, { teamId: 'T1', body: JSON.stringify({ n: i, pad: 'x'.repeat(200) }), ...over });
-    const failed = (i: number) => dead(`f${i}`, { source: 'delivery', reason: 'slack_5xx', teamId: 'T1', body: undefined, job: { id: `j${i}` } });
+    const failed = (i: number) =>
+      dead(`f${i}`, { source: 'delivery', reason: 'slack_5xx', teamId: 'T1', body: undefined, job: { id: `j${i}` } });
 
     it('keeps 100 copies of one body as one dead letter with its count', async () => {
       const store = t.store;

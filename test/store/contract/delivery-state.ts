@@ -49,7 +49,9 @@ export function deliveryStateContract(t: ContractState): void {
     it('hands out at most `limit` places among concurrent holders, across two store instances', async () => {
       const other = await t.h.reopen();
       t.reopened.push(other);
-      const got = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? other : store).acquireLease('team:T1', `h${i}`, 8, 60_000)));
+      const got = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? other : store).acquireLease('team:T1', `h${i}`, 8, 60_000)),
+      );
       expect(got.filter(Boolean)).toHaveLength(8);
       const holder = `h${got.indexOf(true)}`;
       // A holder asking again keeps its place; a release frees one for another.

@@ -18,7 +18,13 @@ export function threadContract(t: ContractState): void {
       expect(winners).toHaveLength(1);
       const owner = winners[0].record.owner;
       for (const r of results) expect(r.record.owner).toBe(owner);
-      expect(winners[0].record).toMatchObject({ teamId: 'T1', channelId: 'C1', threadKey: 'sentry:issue:1', ts: null, subjectKind: 'sentry.issue' });
+      expect(winners[0].record).toMatchObject({
+        teamId: 'T1',
+        channelId: 'C1',
+        threadKey: 'sentry:issue:1',
+        ts: null,
+        subjectKind: 'sentry.issue',
+      });
 
       expect((await store.claimThread('T1', 'C1', 'sentry:issue:1', owner)).won).toBe(true);
       expect((await store.claimThread('T1', 'C1', 'sentry:issue:1', 'someone-else')).won).toBe(false);
@@ -73,7 +79,9 @@ export function threadContract(t: ContractState): void {
       await store.release('{c}alias-1');
       expect(await store.claimAndCount('{c}ak2', 60, undefined, '{c}alias-1')).toEqual({ claimed: true });
       // Under concurrency with distinct keys and one alias, exactly one wins.
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimAndCount(`{c}ak-c${i}`, 60, '{c}ak-seq2', '{c}alias-c')));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.claimAndCount(`{c}ak-c${i}`, 60, '{c}ak-seq2', '{c}alias-c')),
+      );
       expect(results.filter((r) => r.claimed)).toHaveLength(1);
       expect(await store.getCounter('{c}ak-seq2')).toBe(1);
       // Extending confirms each; an expired alias no longer counts.
