@@ -49,7 +49,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
   const known = new Set(['duration', 'smoke', 'out', 'md', 'no-md', 'connections', 'cpu-prof', 'help', 'only', 'service']);
   const switches = new Set(['smoke', 'no-md', 'cpu-prof', 'help']);
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
+    const a = argv[i];
     if (!a.startsWith('--')) throw new BenchArgsError(`unexpected argument ${a}\n${BENCH_USAGE}`);
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);

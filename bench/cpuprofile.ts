@@ -28,7 +28,7 @@ function moduleOf(frame: ProfileNode['callFrame'], root: string): string {
   const url = frame.url.replace(/^file:\/\//, '');
   if (!url) return frame.functionName.startsWith('(') ? frame.functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (pkg) return pkg[1] as string;
+  if (pkg) return pkg[1];
   if (url.startsWith('node:')) return 'node (core)';
   return url.startsWith(root) ? path.relative(root, url) : url;
 }
@@ -70,5 +70,5 @@ export function newestProfile(dir: string): string | undefined {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort();
-  return files.length ? path.join(dir, files[files.length - 1] as string) : undefined;
+  return files.length ? path.join(dir, files[files.length - 1]) : undefined;
 }

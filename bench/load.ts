@@ -44,7 +44,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadFigures> {
     setupRequest: (req) => {
       n += 1;
       const id = `${opts.tag}-${n}`;
-      const item = uniqueSigned(opts.pool[n % opts.pool.length] as SignedBody, id);
+      const item = uniqueSigned(opts.pool[n % opts.pool.length], id);
       return { ...req, method: 'POST', path: '/webhooks/sentry', body: item.body, headers: sentryHeaders(item.signature, id) };
     },
     onResponse: (status, body) => {
@@ -162,5 +162,5 @@ function isAccepted(body: string): boolean {
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx] as number;
+  return sorted[idx];
 }

@@ -47,7 +47,7 @@ export function issueBody(fixture: Record<string, unknown>, shape: IssueShape): 
   const payload = structuredClone(fixture) as { data: { issue: Record<string, unknown> } };
   const issue = payload.data.issue;
   const id = shape.issueId;
-  const word = () => WORDS[Math.floor(shape.rand() * WORDS.length)] as string;
+  const word = () => WORDS[Math.floor(shape.rand() * WORDS.length)];
   issue.id = id;
   issue.shortId = `${shape.project.toUpperCase()}-${Number(id).toString(36).toUpperCase()}`;
   issue.title = `TypeError: Cannot read properties of undefined (reading '${word()}')`;

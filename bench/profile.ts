@@ -68,7 +68,7 @@ export async function profileStages(opts: {
   try {
     const deliveries: RawDelivery[] = [];
     for (let i = 0; i < n; i++) {
-      const item = uniqueSigned(opts.pool[i % opts.pool.length] as SignedBody, `${opts.tag}-${i}`);
+      const item = uniqueSigned(opts.pool[i % opts.pool.length], `${opts.tag}-${i}`);
       deliveries.push({
         source: 'sentry',
         headers: sentryHeaders(item.signature, `${opts.tag}-${i}`),
@@ -77,7 +77,7 @@ export async function profileStages(opts: {
         receivedAt: new Date(),
       });
     }
-    const at = (i: number) => deliveries[i] as RawDelivery;
+    const at = (i: number) => deliveries[i];
     const jsons: unknown[] = new Array(n);
     const parsed: unknown[] = new Array(n);
     const events: PipelineEvent[] = new Array(n);
@@ -101,10 +101,10 @@ export async function profileStages(opts: {
       }),
     );
     stages.push(await time('dedup (store.claim)', n, (i) => store.claim(`dedup:sentry:${opts.tag}-p-${i}`, DEDUP_TTL_SECONDS)));
-    stages.push(await time('sequence (store.incr)', n, (i) => store.incr(`seq:${(events[i] as PipelineEvent).threadKey ?? 'x'}`)));
+    stages.push(await time('sequence (store.incr)', n, (i) => store.incr(`seq:${events[i].threadKey ?? 'x'}`)));
     stages.push(
       await time('enqueue (queue.enqueue)', n, (i) =>
-        queue.enqueue({ event: events[i] as PipelineEvent, seq: i, acceptedAt: Date.now() }, `sentry-${opts.tag}-p-${i}`),
+        queue.enqueue({ event: events[i], seq: i, acceptedAt: Date.now() }, `sentry-${opts.tag}-p-${i}`),
       ),
     );
     stages.push(

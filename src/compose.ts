@@ -12,7 +12,6 @@ import { createDeadLetterDropReporter } from './store/dead-letter-drops.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { bullPrefix, createQueue } from './queue/index.js';
-import type { SqliteStore } from './store/sqlite.js';
 import { createBroadcast } from './broadcast.js';
 import type { Queue } from './queue/queue.js';
 import { createIngest } from './ingest/pipeline.js';
@@ -115,18 +114,19 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     deadLetters: { limits: config.deadLetters, onDrop: deadLetterDrops.onDrop },
   });
 
-  let handlerRef: ReturnType<typeof createDeliveryHandler> | undefined;
+  // Set once the handler exists; the queue's exhaustion callback reads it later.
+  const handlerRef: { current?: ReturnType<typeof createDeliveryHandler> } = {};
   const queueOptions = {
     maxAttempts: opts.queueOptions?.maxAttempts ?? 8,
     backoffMs: opts.queueOptions?.backoffMs ?? 500,
-    onExhausted: (job: Parameters<NonNullable<typeof handlerRef>['onExhausted']>[0], err: Error) =>
-      handlerRef?.onExhausted(job, err) ?? Promise.resolve(),
+    onExhausted: (job: Parameters<ReturnType<typeof createDeliveryHandler>['onExhausted']>[0], err: Error) =>
+      handlerRef.current?.onExhausted(job, err) ?? Promise.resolve(),
   };
   const queue: Queue = createQueue({
     redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix), storePrefix: config.redisPrefix } : undefined,
     // The embedded queue keeps its table in the store's own SQLite file.
-    db: 'db' in store ? (store as SqliteStore).db : undefined,
-    claims: 'db' in store ? (store as SqliteStore).claimsInTx : undefined,
+    db: 'db' in store ? store.db : undefined,
+    claims: 'db' in store ? store.claimsInTx : undefined,
     options: {
       ...queueOptions,
       lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,
@@ -235,7 +235,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     oneTeam,
     threadControl: createThreadControl(channelSettings),
   });
-  handlerRef = handler;
+  handlerRef.current = handler;
   const requeueDeadLetter = createRequeue({ store, queue });
   const deliverDirect = createDirectDelivery({ store, metrics, logger, render, slack });
   const slackDeps = {

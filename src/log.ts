@@ -71,7 +71,7 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
       hooks: {
         logMethod(args, method) {
           for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = redactText(args[i] as string);
-          return method.apply(this, args as Parameters<typeof method>);
+          return method.apply(this, args);
         },
       },
     },

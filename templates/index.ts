@@ -82,9 +82,9 @@ function genericMessage(event: AnyEvent): SlackMessage {
 function input(event: AnyEvent, state: unknown, extras: RenderExtras | undefined): RenderInput<SubjectKind> {
   return {
     event,
-    state: (state ?? event.state) as RenderInput<SubjectKind>['state'],
+    state: state ?? event.state,
     extras: extras ?? DEFAULT_EXTRAS,
-  } as RenderInput<SubjectKind>;
+  };
 }
 
 function fallbackText(event: AnyEvent): string {

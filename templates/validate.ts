@@ -44,7 +44,7 @@ export function markupProblems(
 /** A user mention is earned only by the ids the delivery resolved for this channel (`extras.mentions`). */
 function userToken(rest: string, users: readonly string[] | undefined): RegExpExecArray | null {
   const m = /^<@([UW][A-Z0-9]+)>/.exec(rest);
-  return m && users?.includes(m[1] as string) ? m : null;
+  return m && users?.includes(m[1]) ? m : null;
 }
 
 function isObj(v: unknown): v is Json {

@@ -96,7 +96,7 @@ describe('dry-run', () => {
       const issue = readFixture('sentry/issue/created.json') as { data: { issue: Record<string, unknown> } };
       issue.data.issue.id = gid;
       expect((await sendSentry(svc, 'issue', issue as never)).status).toBe(200);
-      expect((await sendSentry(svc, 'issue', { ...issue, action: 'resolved' } as never)).status).toBe(200);
+      expect((await sendSentry(svc, 'issue', { ...issue, action: 'resolved' })).status).toBe(200);
       const dry = () => lines.filter((l) => l.includes('"dryRun":true'));
       await eventually(() => dry().length >= 3, 'dry-run calls logged');
       for (const l of dry()) {
@@ -107,7 +107,7 @@ describe('dry-run', () => {
       }
       const methods = dry().map((l) => (JSON.parse(l) as { method: string }).method);
       expect(methods).toEqual(['chat.postMessage', 'chat.postMessage', 'chat.update']);
-      const reply = JSON.parse(dry()[1] as string) as { args: { thread_ts?: string } };
+      const reply = JSON.parse(dry()[1]) as { args: { thread_ts?: string } };
       expect(reply.args.thread_ts).toBeTruthy();
     } finally {
       await t.shutdown();

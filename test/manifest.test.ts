@@ -27,7 +27,7 @@ const sources = sourceFiles(path.join(root, 'src')).map((file) => ({
 }));
 
 function scan(re: RegExp): { name: string; file: string }[] {
-  return sources.flatMap(({ file, text }) => [...text.matchAll(re)].map((m) => ({ name: m[1]!, file })));
+  return sources.flatMap(({ file, text }) => [...text.matchAll(re)].map((m) => ({ name: m[1], file })));
 }
 
 const BASE = 'https://threadline.example.com';

@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { startService, type TestService } from './helpers/service.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { readFixture, subscribe } from './helpers/deliver.js';
@@ -109,9 +109,9 @@ describe('the log at LOG_LEVEL=debug', () => {
     const begin = await fetch(`${svc.url}/slack/install`, { redirect: 'manual' });
     expect(begin.status).toBe(302);
     const state = new URL(begin.headers.get('location') as string).searchParams.get('state') as string;
-    const cookie = (begin.headers.getSetCookie().find((c) => c.startsWith('slack-app-oauth-state=')) as string).split(';')[0] as string;
+    const cookie = (begin.headers.getSetCookie().find((c) => c.startsWith('slack-app-oauth-state=')) as string).split(';')[0];
     oauthValues.state = state;
-    oauthValues.cookie = cookie.split('=')[1] as string;
+    oauthValues.cookie = cookie.split('=')[1];
     const done = await fetch(`${svc.url}/slack/oauth_redirect?code=${secrets.slackCode}&state=${encodeURIComponent(state)}`, {
       headers: { cookie },
       redirect: 'manual',

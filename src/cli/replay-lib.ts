@@ -111,7 +111,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     return v;
   };
   for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
+    const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const arg = eq > 0 ? raw.slice(0, eq) : raw;
     const inline = eq > 0 ? raw.slice(eq + 1) : undefined;

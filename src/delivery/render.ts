@@ -8,7 +8,7 @@ import { SOURCES, sourceNamed, type SizeSample, type SourceDefinition } from '..
 import type { KeyValue } from '../store/store.js';
 import { createLinkPolicy, renderCard, renderReply, renderStandalone } from '../../templates/index.js';
 import type { RenderExtras } from '../../templates/types.js';
-import { sizeBuild, sizeHistoryDoneKey, sizeHistoryKey } from '../store/keys.js';
+import { sizeHistoryDoneKey } from '../store/keys.js';
 import type { ChannelExtrasContext } from '../slack/mentions.js';
 
 type Msg = { text: string; blocks?: unknown[] };

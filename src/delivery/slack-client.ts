@@ -83,7 +83,7 @@ export function createDryRunSlack(logger: Logger, observe?: DryRunObserver): Sla
       n += 1;
       const ts = `${Math.floor(Date.now() / 1000)}.${String(n % 1_000_000).padStart(6, '0')}`;
       const channel = typeof args.channel === 'string' ? args.channel : undefined;
-      const fake: Record<string, unknown> = { ok: true, ts: (args.ts as string | undefined) ?? ts, channel };
+      const fake: Record<string, unknown> = { ok: true, ts: args.ts ?? ts, channel };
       if (method === 'users.info') fake.user = { id: args.user, profile: {} };
       if (method === 'auth.test') fake.team_id = 'T_DRYRUN';
       return { ...fake, ...(observe?.(method, args, fake) ?? {}) } as never;

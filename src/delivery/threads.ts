@@ -236,9 +236,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (claim.won) {
       if (claim.record.ts) return 'posted';
       // Merged in the store first (atomic, and the same result again on a rerun), then posted.
-      const merged =
-        (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state as Record<string, unknown>, event.time)) ??
-        claim.record;
+      const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state, event.time)) ?? claim.record;
       const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
       let ts: string;
       try {
@@ -261,7 +259,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const echoable = !event.id.startsWith(BUTTON_EVENT_PREFIX) && (sourceNamed(sources, event.source)?.maybeEcho(event) ?? false);
     const mark = echoable ? await store.getRecord<{ lastChangeBy?: string | null }>(markKey) : null;
     const echo = mark !== null;
-    const patch = { ...(event.state as Record<string, unknown>) };
+    const patch = { ...event.state };
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
     // A button and a webhook of this thread may merge at the same moment: the store merges atomically.
     const merged =
@@ -323,8 +321,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   ): Promise<ChannelResult> {
     const threadKey = event.threadKey as string;
     const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
-    const merged =
-      (await store.mergeThreadState(teamId, channelId, threadKey, event.state as Record<string, unknown>, event.time)) ?? claim.record;
+    const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state, event.time)) ?? claim.record;
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
     const ts = await post(slack, job, event, teamId, channelId, 'own', deps.render.card(event, merged.state, channelExtras));
     await store.updateThread(teamId, channelId, threadKey, { ts });

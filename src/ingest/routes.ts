@@ -53,8 +53,8 @@ export function createWebhookRouter(deps: {
     const precheck = (req: Request, res: Response, next: NextFunction) => {
       const head = {
         source,
-        headers: flatten(req.headers as Record<string, unknown>),
-        query: flatten(req.query as Record<string, unknown>),
+        headers: flatten(req.headers),
+        query: flatten(req.query),
       };
       const answer = deps.ingest.precheck(head, logOf(res));
       if (!answer) return next();
@@ -81,8 +81,8 @@ export function createWebhookRouter(deps: {
       }
       const delivery: RawDelivery = {
         source,
-        headers: flatten(req.headers as Record<string, unknown>),
-        query: flatten(req.query as Record<string, unknown>),
+        headers: flatten(req.headers),
+        query: flatten(req.query),
         body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         receivedAt: deps.now?.() ?? new Date(),
       };

@@ -36,7 +36,7 @@ function forwardedAddresses(req: Request): string[] {
       .map((s) => s.trim())
       .filter(Boolean);
   const forwarded = list(req.headers.forwarded).flatMap((part) =>
-    [...part.matchAll(/for="?([^";,]+)"?/gi)].map((m) => (m[1] as string).replace(/:\d+$/, '')),
+    [...part.matchAll(/for="?([^";,]+)"?/gi)].map((m) => m[1].replace(/:\d+$/, '')),
   );
   return [...list(req.headers['x-forwarded-for']), ...list(req.headers['x-real-ip']), ...forwarded];
 }

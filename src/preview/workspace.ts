@@ -173,7 +173,7 @@ export function createPretendWorkspace(limits: WorkspaceLimits = DEFAULT_LIMITS)
     modals.set(id, { id, view: view as Record<string, unknown> });
     trim(modals, limits.modals);
     emit({ kind: 'modal', id });
-    return { view: { ...(view as object), id } };
+    return { view: { ...view, id } };
   }
 
   return {

@@ -29,7 +29,7 @@ type Blocks = { elements?: { value?: string; options?: { value?: string }[] }[] 
 
 /** The org the card's own buttons name, when the thread's state has none yet. */
 function orgFromCard(body: BlockSuggestion, threadKey: string): string | undefined {
-  const blocks = ((body.message as { blocks?: Blocks } | undefined)?.blocks ?? []) as Blocks;
+  const blocks = (body.message as { blocks?: Blocks } | undefined)?.blocks ?? [];
   for (const b of blocks) {
     for (const e of b.elements ?? []) {
       for (const raw of [e.value, ...(e.options ?? []).map((o) => o.value)]) {

@@ -27,7 +27,7 @@ export type AssigneeChoice = { kind: 'user' | 'team'; id: string } | { kind: 'un
 export function parseAssigneeChoice(value: string | undefined): AssigneeChoice | null {
   if (value === UNASSIGN_VALUE) return { kind: 'unassign' };
   const m = /^(user|team):([A-Za-z0-9_-]{1,64})$/.exec(value ?? '');
-  return m ? { kind: m[1] as 'user' | 'team', id: m[2] as string } : null;
+  return m ? { kind: m[1] as 'user' | 'team', id: m[2] } : null;
 }
 
 interface Option {

@@ -125,7 +125,7 @@ function parseTokens(sources: readonly SourceDefinition[], tokens: string[]): Co
     case 'help':
       return { verb: 'help' };
     case 'list':
-      if (args.length === 1 && /^[1-9]\d{0,3}$/.test(args[0] as string)) return { verb: 'list', page: Number(args[0]) };
+      if (args.length === 1 && /^[1-9]\d{0,3}$/.test(args[0])) return { verb: 'list', page: Number(args[0]) };
       if (args.length > 0) fail(`\`list\` takes only a page number after it, but got "${args[0]}".`);
       return { verb: 'list' };
     case 'subscribe': {

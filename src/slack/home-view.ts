@@ -5,7 +5,7 @@
 
 import type { Backlog } from '../queue/queue.js';
 import type { types } from '@slack/bolt';
-import type { DeadLetter, DeadLetterStats, Subscription } from '../store/store.js';
+import type { DeadLetter, DeadLetterStats } from '../store/store.js';
 import { cutText, clip as clipRaw } from '../../templates/blocks.js';
 import { describeFilters, describeKinds, describeTarget, esc, PAUSED_MARK, type ShownSubscription } from './describe.js';
 import { ACTION_IDS } from './requirements.js';

@@ -36,15 +36,15 @@ export function installationKey(i: { isEnterpriseInstall?: boolean; enterpriseId
 }
 
 function mapTokens(inst: AnyInstallation, f: (s: string) => string): AnyInstallation {
-  const out = structuredClone(inst) as AnyInstallation;
+  const out = structuredClone<AnyInstallation>(inst);
   const opt = (s: string | undefined) => (typeof s === 'string' ? f(s) : s);
   if (out.bot) {
     out.bot.token = f(out.bot.token);
     out.bot.refreshToken = opt(out.bot.refreshToken);
   }
   if (out.user) {
-    out.user.token = opt(out.user.token) as string;
-    if (out.user.refreshToken !== undefined) out.user.refreshToken = opt(out.user.refreshToken) as never;
+    out.user.token = opt(out.user.token);
+    if (out.user.refreshToken !== undefined) out.user.refreshToken = opt(out.user.refreshToken);
   }
   return out;
 }
@@ -102,7 +102,7 @@ export function createInstallationStore(deps: {
       const key = installationKey(query);
       const raw = await store.getSlackInstallation(key);
       if (raw === null) throw new Error(`no Slack installation for ${key}`);
-      return decode(key, raw) as never;
+      return decode(key, raw);
     },
 
     async deleteInstallation(query: InstallationQuery<boolean>) {

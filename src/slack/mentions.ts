@@ -33,7 +33,7 @@ type Assignee = { type?: string; name?: string; email?: string } | null | undefi
 
 function assigneeOf(state: Record<string, unknown> | undefined): Assignee {
   const a = state?.assignee;
-  return a && typeof a === 'object' ? (a as Assignee) : undefined;
+  return a && typeof a === 'object' ? a : undefined;
 }
 
 export function createMentions(deps: {

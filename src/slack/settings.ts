@@ -110,7 +110,7 @@ export function createChannelSettings(store: Pick<KeyValue, 'getRecord' | 'setRe
   async function get(teamId: string, channelId: string): Promise<ChannelSettings> {
     const r = stored.safeParse(await store.getRecord(channelSettingsKey(teamId, channelId)));
     // A record this version cannot read counts as the defaults rather than breaking delivery.
-    return r.success ? (Object.fromEntries(Object.entries(r.data).filter(([k]) => isSettingName(k))) as ChannelSettings) : {};
+    return r.success ? Object.fromEntries(Object.entries(r.data).filter(([k]) => isSettingName(k))) : {};
   }
   return {
     get,
@@ -141,11 +141,11 @@ export function parseSettingsArgs(args: readonly string[], fail: (message: strin
     const eq = token.indexOf('=');
     const name = (eq < 0 ? token.slice(2) : token.slice(2, eq)).toLowerCase();
     if (!isSettingName(name)) fail(`Unknown setting "--${name}". Settings: ${SETTING_NAMES.map((n) => `--${n}`).join(', ')}.`);
-    const spec = SETTING_SPECS[name as SettingName];
+    const spec = SETTING_SPECS[name];
     if (Object.hasOwn(patch, name)) fail(`"--${name}" is given twice.`);
     const r = spec.value.safeParse(eq < 0 ? '' : token.slice(eq + 1));
     if (!r.success) fail(`"--${name}" ${r.error.issues[0]?.message ?? 'is not valid'}, e.g. ${spec.example}.`);
     patch[name] = r.data;
   }
-  return patch as ChannelSettings;
+  return patch;
 }

@@ -1,5 +1,5 @@
 /** A Bugsee issue thread (issue.* and unsymbolicated.created). */
-import { actions, bold, button, clip, code, context, esc, fallbackLine, fields, firstText, header, isBlank, joinMd } from '../blocks.js';
+import { actions, bold, button, clip, code, context, fallbackLine, fields, firstText, header, isBlank, joinMd } from '../blocks.js';
 import { link, linkButton, md, Md, message, personName, quote, section, shortList, strike } from '../blocks.js';
 import { actorName, byWhom, changeLines } from '../common.js';
 import { BUGSEE_TYPE_EMOJI, bugseeIssueStatus, severityEmoji } from '../style.js';

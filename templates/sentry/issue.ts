@@ -3,7 +3,7 @@
  * card is the issue now; each reply is what one event said.
  */
 import type { SentryIssueState } from '../../src/sources/sentry/subjects.js';
-import { actions, bold, button, clip, code, context, esc, fallbackLine, fields, firstText, header, isBlank, joinMd } from '../blocks.js';
+import { actions, bold, button, clip, code, context, fallbackLine, fields, firstText, header, isBlank, joinMd } from '../blocks.js';
 import { link, linkButton, md, Md, message, overflow, plural, quote, section, shortNumber, slackDate } from '../blocks.js';
 import { externalSelect } from '../select.js';
 import { actorName, byWhom, personRef, tag } from '../common.js';

@@ -3,7 +3,7 @@
  * thread, so the card shows the latest size analysis and the latest distribution side by side.
  */
 import type { PreprodState, SizeComponent } from '../../src/sources/sentry/subjects.js';
-import { actions, bold, clip, code, codeBlock, context, esc, fallbackLine, fields, firstText, formatBytes, header } from '../blocks.js';
+import { actions, bold, clip, code, codeBlock, context, esc, fallbackLine, firstText, formatBytes, header } from '../blocks.js';
 import { humanize, isBlank, joinMd, linkButton, md, Md, message, pctChange, section, shortSha, signedBytes, signedPct } from '../blocks.js';
 import { sparkline } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';

@@ -33,10 +33,10 @@ describe('bench payloads', () => {
   });
 
   it('are made unique per send with a top-level _replay nonce, re-signed (the same bytes twice are a replay)', () => {
-    const a = uniqueSigned(pool[0]!, 'run-1');
-    const b = uniqueSigned(pool[0]!, 'run-2');
+    const a = uniqueSigned(pool[0], 'run-1');
+    const b = uniqueSigned(pool[0], 'run-2');
     expect(a.body).not.toBe(b.body);
-    expect(JSON.parse(a.body)).toEqual({ ...JSON.parse(pool[0]!.body), _replay: 'run-1' });
+    expect(JSON.parse(a.body)).toEqual({ ...JSON.parse(pool[0].body), _replay: 'run-1' });
     expect(verifySentrySignature(Buffer.from(a.body), a.signature, [BENCH_SECRET])).toBe(true);
     expect(JSON.parse(uniqueBody('{}', 'x'))).toEqual({ _replay: 'x' });
   });

@@ -100,7 +100,7 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     expect(r.redis.e2e.channels).toBe(200);
     expect(r.redis.peakRssMb).toBeGreaterThan(0);
     expect(r.profile.map((p) => p.store)).toEqual(['redis', 'sqlite']);
-    expect(r.profile[0]!.stages.map((s) => s.stage)).toEqual(
+    expect(r.profile[0].stages.map((s) => s.stage)).toEqual(
       expect.arrayContaining(['verify (HMAC)', 'dedup (store.claim)', 'enqueue (queue.enqueue)']),
     );
     expect(r.targets).toHaveLength(4);

@@ -53,7 +53,7 @@ async function startService(): Promise<string> {
   while (Date.now() < end) {
     for (const line of output) {
       const m = /"msg":"Preview: (http:\/\/127\.0\.0\.1:\d+)\/preview"/.exec(line);
-      if (m) return m[1] as string;
+      if (m) return m[1];
     }
     if (service.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 50));
@@ -62,7 +62,7 @@ async function startService(): Promise<string> {
 }
 
 /** Runs in the page (a string: this project's type-check has no DOM types). */
-const inPage = <T>(expression: string) => page.evaluate(expression) as Promise<T>;
+const inPage = <T>(expression: string) => page.evaluate<T>(expression);
 
 const thread = () => page.locator('article.thread-card');
 const parentOf = (t: ReturnType<typeof thread>) => t.locator(':scope > .message');

@@ -9,7 +9,6 @@ import {
   detectSource,
   formatAnswer,
   parseReplayArgs,
-  signSentry,
   UsageError,
   type ReplayOptions,
 } from '../../src/cli/replay-lib.js';
@@ -85,7 +84,7 @@ describe('buildReplayRequest', () => {
   it('signs the exact Sentry bytes so the service verifies them, with a fresh Request-ID', () => {
     const req = buildReplayRequest('fixtures/sentry/issue/created.json', text, baseOpts({ secret: 's3cret' }), deps);
     // Issue 16: the saved bytes plus a `_replay` nonce, so the service does not take it for a replay.
-    expect(req.body).toBe(withReplayNonce(text, req.headers['request-id'] as string));
+    expect(req.body).toBe(withReplayNonce(text, req.headers['request-id']));
     expect(JSON.parse(req.body)).toEqual({ ...JSON.parse(text), _replay: req.headers['request-id'] });
     expect(req.url).toBe('http://127.0.0.1:1/webhooks/sentry');
     expect(req.headers['sentry-hook-resource']).toBe('issue');
@@ -243,7 +242,7 @@ describe('runReplay against a running service', () => {
     expect(r.code).toBe(0);
     expect(r.out).toHaveLength(5);
     for (const line of r.out) expect(line).toMatch(/^200 sentry\/\w+ .*"status":"accepted"/);
-    expect(r.out.map((l) => l.split(' ')[2])).toEqual(SCENARIOS['issue-lifecycle']!.files.map((f) => `fixtures/${f}`));
+    expect(r.out.map((l) => l.split(' ')[2])).toEqual(SCENARIOS['issue-lifecycle'].files.map((f) => `fixtures/${f}`));
 
     await eventually(() => svc.slack.of('chat.postMessage', 'C1').length >= 5, 'five posts in C1');
     const posts = svc.slack.of('chat.postMessage', 'C1');
@@ -316,7 +315,7 @@ describe('runReplay against a dry-run service (the README quick start)', () => {
     await eventually(() => dry().length >= 3, 'three dry-run posts');
     expect(svc.slack.calls).toEqual([]);
     const [parent, ...replies] = dry();
-    expect(parent!.args.thread_ts).toBeUndefined();
+    expect(parent.args.thread_ts).toBeUndefined();
     expect(replies).toHaveLength(2);
     expect(new Set(replies.map((r) => r.args.thread_ts)).size).toBe(1);
   });
@@ -337,8 +336,8 @@ describe('runReplay against a dry-run service (the README quick start)', () => {
       ).filter((l) => l.args.metadata?.event_payload?.event_type?.startsWith('sentry.seer.'));
     await eventually(() => seerPosts().length >= 7, 'seven Seer posts');
     const [parent, ...replies] = seerPosts();
-    expect(parent!.args.metadata?.event_payload?.event_type).toBe('sentry.seer.root_cause_started');
-    expect(parent!.args.thread_ts).toBeUndefined();
+    expect(parent.args.metadata?.event_payload?.event_type).toBe('sentry.seer.root_cause_started');
+    expect(parent.args.thread_ts).toBeUndefined();
     expect(replies).toHaveLength(6);
     expect(new Set(replies.map((r) => r.args.thread_ts)).size).toBe(1);
   });

@@ -67,7 +67,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('connect sentry on %s', (kind) => 
     expect(link.searchParams.get('state')).toBeTruthy();
 
     const visit = await followConnectLink(svc, link);
-    secrets.push(code, link.searchParams.get('state') as string, visit.cookie.split('=')[1] as string);
+    secrets.push(code, link.searchParams.get('state') as string, visit.cookie.split('=')[1]);
     expect(visit.status).toBe(302);
     expect(visit.location).toBe(`${SENTRY}/sentry-apps/${APP_SLUG}/external-install/`);
     expect(visit.setCookie).toMatch(/HttpOnly/);

@@ -86,7 +86,7 @@ export async function command(
 export function linkIn(text: string): URL {
   const m = /<(http[^|>]+)\|/.exec(text) ?? /`(http[^`]+)`/.exec(text);
   if (!m) throw new Error(`no link in: ${text}`);
-  return new URL((m[1] as string).replace(/&amp;/g, '&'));
+  return new URL(m[1].replace(/&amp;/g, '&'));
 }
 
 /** The same path and query on the service under test (the links name PUBLIC_URL). */

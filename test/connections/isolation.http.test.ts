@@ -7,7 +7,6 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BUGSEE_SECRET, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { sendBugsee, sendSentry } from '../helpers/deliver.js';
@@ -311,10 +310,10 @@ describe.each<StoreKind>(['redis', 'sqlite'])('two workspaces on %s', (kind) => 
     const ts = await waitFor(async () => (await svc.t.store.getThread(B.id, ch, key))?.ts ?? undefined, 8000);
     expect(ts).toBeTruthy();
     // The other workspace's click on this card: not its message.
-    expect((await clickOn(svc, card, ts as string, ch, 'bugsee.issue.close', A.id, A.user)).status).toBe(200);
+    expect((await clickOn(svc, card, ts, ch, 'bugsee.issue.close', A.id, A.user)).status).toBe(200);
     // Disconnected: its own click is refused too, and Bugsee hears nothing.
     expect(await command(svc, B, 'disconnect bugsee')).toContain('Disconnected Bugsee');
-    expect((await clickOn(svc, card, ts as string, ch, 'bugsee.issue.close', B.id, B.user)).status).toBe(200);
+    expect((await clickOn(svc, card, ts, ch, 'bugsee.issue.close', B.id, B.user)).status).toBe(200);
     await waitFor(() => svc.slack.of('chat.postEphemeral', ch).length === 2 || undefined, 8000);
     const texts = svc.slack.of('chat.postEphemeral', ch).map((c) => String(c.args.text));
     expect(texts.some((t) => t.includes('Bugsee connection is gone'))).toBe(true);

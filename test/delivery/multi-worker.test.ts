@@ -22,7 +22,7 @@ describe('two workers on one Redis', () => {
       const sends: Promise<{ status: number }>[] = [];
       for (let i = 0; i < 100; i++) {
         const svc = i % 2 ? a : b;
-        sends.push(sendSentry(svc, 'comment', comment(threads[i % 10] as string, `m${i}`)));
+        sends.push(sendSentry(svc, 'comment', comment(threads[i % 10], `m${i}`)));
       }
       expect((await Promise.all(sends)).every((r) => r.status === 200)).toBe(true);
       await eventually(() => slack.of('chat.postMessage', 'CMULTI').length >= 100, '100 posts', 30_000);

@@ -77,16 +77,16 @@ describe.each<StoreKind>(['redis', 'sqlite'])('agent-based Seer on %s', (kind) =
     expect((await sendSentry(svc, 'issue', { ...issue, data: { issue: { ...data.issue, id: String(groupId) } } })).status).toBe(200);
     const uuid = randomUUID();
     const p = seer('root_cause_started.agent.json', 0, groupId);
-    delete (p.data as Record<string, unknown>).run_id;
-    (p.data as Record<string, unknown>).sentry_run_id = uuid;
+    delete p.data.run_id;
+    p.data.sentry_run_id = uuid;
     expect((await sendSentry(svc, 'seer', p)).status).toBe(200);
     await eventually(async () => (await svc.t.store.getThread('T1', channelId, `sentry:seer:${uuid}`)) !== null, 'the run thread');
   });
 
   it('refuses (422) a Seer delivery that names no run at all', async () => {
     const p = seer('root_cause_started.agent.json', 1, 2);
-    delete (p.data as Record<string, unknown>).run_id;
-    delete (p.data as Record<string, unknown>).sentry_run_id;
+    delete p.data.run_id;
+    delete p.data.sentry_run_id;
     expect((await sendSentry(svc, 'seer', p)).status).toBe(422);
   });
 });

@@ -185,7 +185,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     // The bot is invited again and the subscription re-enabled: the next event opens the thread.
     svc.slack.fault = undefined;
     const [sub] = await svc.t.store.listSubscriptions({ teamId: 'T1', channelId: ch });
-    await svc.t.store.setSubscriptionDisabled(sub!.id, null);
+    await svc.t.store.setSubscriptionDisabled(sub.id, null);
     await sendSentry(svc, 'issue', issue(gid, 'resolved', 'resolved'));
     await eventually(() => parents(svc, ch).length === 1, 'parent posted by the next event');
     expect(replies(svc, ch)).toHaveLength(0);
@@ -197,7 +197,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     await eventually(() => parents(svc, ch).length === 1, 'posted');
     const nobody = issue(String(Date.now() + 12), 'created') as { data: { issue: Record<string, unknown> } };
     nobody.data.issue.project = { id: '9', name: 'nobody', slug: 'nobody-subscribed' };
-    await sendSentry(svc, 'issue', nobody as never);
+    await sendSentry(svc, 'issue', nobody);
     const dropped = /threadline_events_dropped_total\{type="sentry.issue.created",reason="no_subscriber"\} \d+/;
     await eventually(async () => dropped.test(await (await fetch(`${svc.url}/metrics`)).text()), 'drop counted');
     const text = await (await fetch(`${svc.url}/metrics`)).text();

@@ -19,7 +19,7 @@ import { freePort } from '../helpers/redis.js';
 import { startOwnRedis, type OwnRedis } from './redis-server.js';
 import { startChild, type Child } from './service.js';
 import { startFaultySlack, type FaultySlack } from './slack.js';
-import { BUGSEE_APP, BUGSEE_SECRET, INSTALLATION_UUID, SENTRY_ORG, SENTRY_PROJECT, SENTRY_SECRET, type Workload } from './workload.js';
+import { BUGSEE_APP, BUGSEE_SECRET, INSTALLATION_UUID, SENTRY_ORG, SENTRY_PROJECT, SENTRY_SECRET } from './workload.js';
 
 export { ensureFreshBuild } from './service.js';
 

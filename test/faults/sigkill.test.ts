@@ -109,7 +109,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('SIGKILL mid-burst (%s)', (kind) =
       );
       expect(copies, `reply ${id} in ${String(reply!.args.channel)}`).toHaveLength(1);
       // After the restart the rerun job still brings the parent card up to date.
-      const hungCall = hungAtKill[i]!.call;
+      const hungCall = hungAtKill[i].call;
       const updatedAfter = dep.slack
         .ok('chat.update')
         .filter((c) => c.args.channel === hungCall.args.channel && c.args.ts === hungCall.args.ts && c.at >= hungCall.at);

@@ -42,22 +42,22 @@ describe.each<StoreKind>(['redis', 'sqlite'])('a Slack outage of 10 minutes, com
     const send = (list: Delivery[]) => sendAll(list, { url: dep.url, concurrency: 6, serialPerThread: true });
     // Each thread's first event before the outage, the rest spread over it.
     const chunks = [0, 1, 2, 3, 4].map((k) => w.deliveries.slice(k * 6, k * 6 + 6));
-    await send(chunks[0] as Delivery[]);
+    await send(chunks[0]);
     await sleep(1500);
 
     const started = Date.now();
     dep.slack.close(); // first half: Slack takes calls and never answers
-    await send(chunks[1] as Delivery[]);
+    await send(chunks[1]);
     await sleep(OUTAGE_MS / 4);
-    await send(chunks[2] as Delivery[]);
+    await send(chunks[2]);
     await sleep(OUTAGE_MS / 4);
     dep.slack.open();
     const decide = dep.slack.fake.fault;
     let unavailable = 0;
     dep.slack.fake.fault = () => (unavailable++, { status: 503 }); // second half: 503 to every call
-    await send(chunks[3] as Delivery[]);
+    await send(chunks[3]);
     await sleep(OUTAGE_MS / 4);
-    await send(chunks[4] as Delivery[]);
+    await send(chunks[4]);
     await sleep(Math.max(0, started + OUTAGE_MS - Date.now()));
     const readyz = (await fetch(`${dep.url()}/readyz`)).status;
     const metrics = await (await fetch(`${dep.url()}/metrics`)).text();
@@ -71,7 +71,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('a Slack outage of 10 minutes, com
     const gapsFrom = (from: number) =>
       CHANNELS.flatMap((ch) => {
         const at = after.filter((c) => c.args.channel === ch && c.at >= from).map((c) => c.at);
-        return at.slice(1).map((t, i) => t - (at[i] as number));
+        return at.slice(1).map((t, i) => t - at[i]);
       });
     const gaps = gapsFrom(ended);
     // Spans of WINDOW consecutive posts into one channel: the pace over a few posts, which the
@@ -79,7 +79,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('a Slack outage of 10 minutes, com
     const spansFrom = (from: number) =>
       CHANNELS.flatMap((ch) => {
         const at = after.filter((c) => c.args.channel === ch && c.at >= from).map((c) => c.at);
-        return at.slice(WINDOW - 1).map((t, i) => t - (at[i] as number));
+        return at.slice(WINDOW - 1).map((t, i) => t - at[i]);
       });
     // Calls in flight when Slack recovers finish with the client's own retry (at most its 2 s
     // backoff later), which is not paced; everything sent after that is.

@@ -71,7 +71,7 @@ export function tally(
     for (const thread of expectedThreads) {
       const t = threads.get(`${channel} thread ${thread}`);
       if (!t || t.parents !== 1) badParents.push(`${channel} thread ${thread}: ${t?.parents ?? 0} parents`);
-      if (t && opts.checkOrder !== false && t.order.some((k, i) => i > 0 && k < (t.order[i - 1] as number))) {
+      if (t && opts.checkOrder !== false && t.order.some((k, i) => i > 0 && k < t.order[i - 1])) {
         outOfOrder.push(`${channel} thread ${thread}: ${t.order.join(',')}`);
       }
     }

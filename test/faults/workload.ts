@@ -188,7 +188,7 @@ export async function sendAll(deliveries: Delivery[], opts: SendOptions): Promis
     let next = 0;
     const worker = async () => {
       while (next < lanes.length) {
-        const lane = lanes[next++] as Delivery[];
+        const lane = lanes[next++];
         for (const d of lane) await sendOne(d);
       }
     };

@@ -49,7 +49,7 @@ function mutate(json: unknown, pick: number[], value: unknown): unknown {
   }
   const keys = Object.keys(json);
   if (keys.length === 0) return value;
-  const key = keys[i % keys.length] as string;
+  const key = keys[i % keys.length];
   return { ...(json as Record<string, unknown>), [key]: mutate((json as Record<string, unknown>)[key], rest, value) };
 }
 

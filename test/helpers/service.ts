@@ -56,7 +56,7 @@ export async function startService(
     SLACK_API_URL: slack.url,
     SLACK_CHANNEL_INTERVAL_MS: '0',
     WORKER_CONCURRENCY: '8',
-    ...(url ? { REDIS_URL: url, REDIS_PREFIX: prefix } : { DATA_DIR: dataDir as string }),
+    ...(url ? { REDIS_URL: url, REDIS_PREFIX: prefix } : { DATA_DIR: dataDir }),
     ...env,
   });
   const t = await composeThreadline(config, {

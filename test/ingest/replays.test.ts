@@ -72,7 +72,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('replayed Sentry deliveries on %s'
     for (let i = 0; i < 100; i++) {
       const headers = {
         ...sentryHeaders(body, 'comment', SENTRY_SECRET, randomUUID()),
-        'sentry-hook-timestamp': stamps[i % stamps.length]!,
+        'sentry-hook-timestamp': stamps[i % stamps.length],
       };
       answers.push((await postRaw(svc, body, headers)).body.status);
     }

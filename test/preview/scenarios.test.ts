@@ -52,7 +52,7 @@ describe('scenarios through the real pipeline, after the signature step', () => 
   let ingest: Ingest;
   let signed: Ingest;
   const answers: { file?: string; status?: number; outcome?: string }[] = [];
-  const logger = createLogger({ level: 'info', destination: { write: (s: string) => answers.push(JSON.parse(s)) } as never });
+  const logger = createLogger({ level: 'info', destination: { write: (s: string) => answers.push(JSON.parse(s)) } });
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tl-preview-scn-'));

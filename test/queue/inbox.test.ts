@@ -92,7 +92,7 @@ describe('inbox', () => {
         await r.call('XREADGROUP', 'GROUP', INBOX_GROUP, 'dead-pump', 'COUNT', 100, 'STREAMS', key, '>');
       }
       const pending = await r.xpending(`${prefix}${inboxKey(claims(0).tag)}`, INBOX_GROUP);
-      expect(Number((pending as unknown[])[0])).toBeGreaterThan(0);
+      expect(Number(pending[0])).toBeGreaterThan(0);
     } finally {
       r.disconnect();
     }

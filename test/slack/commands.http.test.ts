@@ -84,11 +84,11 @@ describe('/threadline over HTTP', () => {
     channelInfo();
     await command({ text: 'subscribe sentry acme/web', team_id: 'TREEN' });
     const [sub] = await h.store.listSubscriptions({ teamId: 'TREEN' });
-    await h.store.setSubscriptionDisabled(sub!.id, { reason: 'app_uninstalled', at: '2025-03-02T00:00:00.000Z' });
+    await h.store.setSubscriptionDisabled(sub.id, { reason: 'app_uninstalled', at: '2025-03-02T00:00:00.000Z' });
     channelInfo();
     const { reply } = await command({ text: 'subscribe sentry acme/web issue', team_id: 'TREEN' });
     expect(reply.text).toContain('Re-enabled and updated');
-    const after = await h.store.getSubscription(sub!.id);
+    const after = await h.store.getSubscription(sub.id);
     expect(after?.disabled ?? null).toBeNull();
     expect(after?.kinds).toEqual(['issue']);
   });
@@ -99,7 +99,7 @@ describe('/threadline over HTTP', () => {
     channelInfo();
     await command({ text: 'subscribe bugsee ANDROID --severity=high', team_id: 'TLIST' });
     const [android] = (await h.store.listSubscriptions({ teamId: 'TLIST' })).filter((s) => s.target === 'ANDROID');
-    await h.store.setSubscriptionDisabled(android!.id, { reason: 'channel_not_found', at: '2025-03-02T00:00:00.000Z' });
+    await h.store.setSubscriptionDisabled(android.id, { reason: 'channel_not_found', at: '2025-03-02T00:00:00.000Z' });
 
     const { reply } = await command({ text: 'list', team_id: 'TLIST' });
     expect(reply.response_type).toBe('ephemeral');

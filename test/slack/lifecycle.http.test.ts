@@ -51,7 +51,7 @@ describe('Slack lifecycle events', () => {
       expect(await waitFor(() => disabledOf(s.id).then((d) => d ?? false))).toEqual({ reason: 'app_uninstalled', at: AT.toISOString() });
     }
     expect(await h.store.getSlackInstallation('TUN')).toBeNull();
-    expect(await disabledOf(other[0]!.id)).toBeNull();
+    expect(await disabledOf(other[0].id)).toBeNull();
     expect(await h.store.getSlackInstallation('TKEEP')).not.toBeNull();
   });
 
@@ -62,7 +62,7 @@ describe('Slack lifecycle events', () => {
       eventCallbackBody({ type: 'tokens_revoked', tokens: { oauth: [], bot: ['UBOT'] } }, { teamId: 'TREV' }),
     );
     expect(res.status).toBe(200);
-    expect(await waitFor(() => disabledOf(s!.id).then((d) => d ?? false))).toEqual({ reason: 'tokens_revoked', at: AT.toISOString() });
+    expect(await waitFor(() => disabledOf(s.id).then((d) => d ?? false))).toEqual({ reason: 'tokens_revoked', at: AT.toISOString() });
     expect(await h.store.getSlackInstallation('TREV')).toBeNull();
   });
 
@@ -76,8 +76,8 @@ describe('Slack lifecycle events', () => {
     expect(res.status).toBe(200);
     // An event sent after it has visibly been handled before we look.
     await postSigned(`${h.url}/slack/events`, eventCallbackBody({ type: 'app_uninstalled' }, { teamId: 'TSENTINEL' }));
-    await waitFor(() => disabledOf(sentinel!.id).then((d) => d ?? false));
-    expect(await disabledOf(s!.id)).toBeNull();
+    await waitFor(() => disabledOf(sentinel.id).then((d) => d ?? false));
+    expect(await disabledOf(s.id)).toBeNull();
     expect(await h.store.getSlackInstallation('TUSR')).not.toBeNull();
   });
 
@@ -87,6 +87,6 @@ describe('Slack lifecycle events', () => {
       unsigned: true,
     });
     expect(res.status).toBe(401);
-    expect(await disabledOf(s!.id)).toBeNull();
+    expect(await disabledOf(s.id)).toBeNull();
   });
 });

@@ -37,7 +37,7 @@ async function beginInstall(): Promise<{ state: string; cookie: string }> {
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('slack-app-oauth-state='))!;
   expect(state).toBeTruthy();
   expect(cookie).toBeTruthy();
-  return { state, cookie: cookie.split(';')[0]! };
+  return { state, cookie: cookie.split(';')[0] };
 }
 
 function slackGrants(teamId: string, token: string) {

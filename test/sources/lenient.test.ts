@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AnyEvent, EventType } from '../../src/events.js';
+import type { AnyEvent } from '../../src/events.js';
 import type { NormalizeMeta, SourcePlugin } from '../../src/ingest/types.js';
 import { createBugseePlugin } from '../../src/sources/bugsee/plugin.js';
 import { createSentryPlugin } from '../../src/sources/sentry/plugin.js';
@@ -55,8 +55,8 @@ function jsonFiles(dir: string): string[] {
 }
 
 function cases(): Case[] {
-  const sentry = createSentryPlugin({ secrets: ['x'] }) as SourcePlugin;
-  const bugsee = createBugseePlugin({ secret: 'x' }) as SourcePlugin;
+  const sentry = createSentryPlugin({ secrets: ['x'] });
+  const bugsee = createBugseePlugin({ secret: 'x' });
   const out: Case[] = [];
   for (const file of jsonFiles(join(ROOT, 'sentry'))) {
     const [resource, base] = relative(join(ROOT, 'sentry'), file).split('/');
@@ -100,12 +100,12 @@ describe('optional text fields may be null or empty', () => {
       for (const keys of textLeaves(c.json)) {
         for (const value of [null, '']) {
           const json = setAt(c.json, keys, value);
-          const parsed = c.plugin.parse(c.type as EventType, json);
+          const parsed = c.plugin.parse(c.type, json);
           if (!parsed.ok) {
             if (!IDENTITY.some((re) => re.test(pathOf(keys)))) refused.push(`${pathOf(keys)}=${JSON.stringify(value)}`);
             continue;
           }
-          const event = c.plugin.normalize(c.type as EventType, parsed.payload, META) as AnyEvent;
+          const event = c.plugin.normalize(c.type, parsed.payload, META) as AnyEvent;
           const card = renderCard(event, event.state as never);
           expect(validateMessage(card), pathOf(keys)).toEqual([]);
           const reply = renderReply(event, event.state as never);

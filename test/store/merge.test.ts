@@ -114,21 +114,15 @@ describe('mergeState', () => {
     );
     fc.assert(
       fc.property(fc.array(patch, { minLength: 1, maxLength: 6 }), fc.infiniteStream(fc.nat()), (patches, rnd) => {
-        const timed = patches.map((p, i) => ({ p: p as Record<string, unknown>, t: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString() }));
-        const inOrder = timed.reduce((acc, { p, t }) => mergeState(acc.state, acc.stateTimes, p, t), { state: {}, stateTimes: {} } as {
-          state: Record<string, unknown>;
-          stateTimes: Record<string, string>;
-        });
+        const timed = patches.map((p, i) => ({ p: p, t: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString() }));
+        const inOrder = timed.reduce((acc, { p, t }) => mergeState(acc.state, acc.stateTimes, p, t), { state: {}, stateTimes: {} });
         const shuffled = [...timed];
         const it = rnd[Symbol.iterator]();
         for (let i = shuffled.length - 1; i > 0; i--) {
           const j = (it.next().value as number) % (i + 1);
           [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
         }
-        const anyOrder = shuffled.reduce((acc, { p, t }) => mergeState(acc.state, acc.stateTimes, p, t), { state: {}, stateTimes: {} } as {
-          state: Record<string, unknown>;
-          stateTimes: Record<string, string>;
-        });
+        const anyOrder = shuffled.reduce((acc, { p, t }) => mergeState(acc.state, acc.stateTimes, p, t), { state: {}, stateTimes: {} });
         expect(anyOrder.state).toEqual(inOrder.state);
       }),
       { numRuns: 500 },

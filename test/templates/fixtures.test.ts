@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AnyEvent, EventType } from '../../src/events.js';
+import type { AnyEvent } from '../../src/events.js';
 import type { NormalizeMeta, SourcePlugin } from '../../src/ingest/types.js';
 import { createBugseePlugin } from '../../src/sources/bugsee/plugin.js';
 import { createSentryPlugin } from '../../src/sources/sentry/plugin.js';
@@ -52,8 +52,8 @@ function jsonFiles(dir: string): string[] {
 }
 
 function loadFixtures(): Fixture[] {
-  const sentry = createSentryPlugin({ secrets: ['fixture'] }) as SourcePlugin;
-  const bugsee = createBugseePlugin({ secret: 'fixture' }) as SourcePlugin;
+  const sentry = createSentryPlugin({ secrets: ['fixture'] });
+  const bugsee = createBugseePlugin({ secret: 'fixture' });
   const out: Fixture[] = [];
   for (const file of jsonFiles(join(ROOT, 'sentry')).sort()) {
     // fixtures/sentry/<resource>/<action>[.<variant>].json
@@ -85,9 +85,9 @@ function loadFixtures(): Fixture[] {
 const REFUSED = /\.(invalid|malformed|bad)[^/]*$/;
 
 function normalize(f: Fixture): AnyEvent {
-  const parsed = f.plugin.parse(f.type as EventType, f.json);
+  const parsed = f.plugin.parse(f.type, f.json);
   if (!parsed.ok) throw new Error(`${f.name} does not parse: ${JSON.stringify(parsed.issues).slice(0, 500)}`);
-  return f.plugin.normalize(f.type as EventType, parsed.payload, { ...META, deliveryId: `fixture-${f.name}` }) as AnyEvent;
+  return f.plugin.normalize(f.type, parsed.payload, { ...META, deliveryId: `fixture-${f.name}` }) as AnyEvent;
 }
 
 const fixtures = loadFixtures().filter((f) => !REFUSED.test(f.name) && !f.type.startsWith('sentry.installation.'));
@@ -116,7 +116,7 @@ describe('fixtures render', () => {
       await expect(builderJson(reply)).toMatchFileSnapshot(`__snapshots__/fixtures/${f.name}.reply.json`);
 
       const thread = threads.get(event.threadKey) ?? { state: {}, times: {}, last: event, count: 0 };
-      const merged = mergeState(thread.state, thread.times, event.state as Record<string, unknown>, event.time);
+      const merged = mergeState(thread.state, thread.times, event.state, event.time);
       threads.set(event.threadKey, { state: merged.state, times: merged.stateTimes, last: event, count: thread.count + 1 });
     });
   }

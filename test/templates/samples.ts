@@ -2,7 +2,7 @@
  * Typed sample events for every deliverable event type, with the merged thread state a card
  * would get. Written from the specs in /work/shared/specs; the fixture tests cover real payloads.
  */
-import { type DeliverableEventType, type Event, type SubjectOf, type SubjectStates } from '../../src/events.js';
+import { type DeliverableEventType, type Event, type SubjectStates } from '../../src/events.js';
 import { KIND_OF, SUBJECT_OF } from '../../src/sources/catalog.js';
 import type { RenderExtras } from '../../templates/types.js';
 

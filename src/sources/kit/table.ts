@@ -25,7 +25,7 @@ export interface EventRow<T extends string, P, S extends string, K extends strin
 interface LooseRow {
   schema: z.ZodType;
   // The per-row check below gives each normalizer its exact parameter types.
-  // biome-ignore lint/suspicious/noExplicitAny: a table of differently-typed rows
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table of differently-typed rows
   normalize: (type: any, payload: any, meta: NormalizeMeta) => unknown;
   subject: string;
   kind: string;

@@ -28,7 +28,7 @@ function orgOfClick(state: Record<string, unknown>, values: readonly string[]): 
 export const sentryConnection: SourceConnection = {
   async connect(ctx, req) {
     const [code, ...extra] = req.args;
-    if (extra.length) return `⚠️ \`connect sentry\` takes at most a one-time code, but got "${esc(extra[0] as string)}".`;
+    if (extra.length) return `⚠️ \`connect sentry\` takes at most a one-time code, but got "${esc(extra[0])}".`;
     if (code) {
       const found = await redeemOneTimeCode(ctx, code);
       if (!found)

@@ -93,8 +93,7 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
   p: SentryErrorPayload | SentryEventAlertPayload,
   meta: NormalizeMeta,
 ): SentryDraft<T, 'sentry.issue'> {
-  const ev: SentryEventBody =
-    'error' in p.data ? (p.data as SentryErrorPayload['data']).error : (p.data as SentryEventAlertPayload['data']).event;
+  const ev: SentryEventBody = 'error' in p.data ? (p.data as SentryErrorPayload['data']).error : p.data.event;
   const triggeredRule =
     type === 'sentry.event_alert.triggered'
       ? (opt((p.data as SentryEventAlertPayload['data']).triggered_rule) ??

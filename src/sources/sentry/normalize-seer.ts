@@ -48,7 +48,7 @@ export function normalizeSeer<T extends SeerType>(type: T, p: SentrySeerPayload,
   // Agent-based runs also name their UUID; the numeric id stays the thread's key when present,
   // so both shapes of one run meet in one thread.
   const sentryRunId = d.sentry_run_id?.trim() || undefined;
-  const runId = idString(d.run_id) ?? (sentryRunId as string); // the schema refuses a delivery with neither
+  const runId = idString(d.run_id) ?? sentryRunId ?? ''; // the schema refuses a delivery with neither
   const groupId = String(d.group_id).trim();
   const time = pickTime(meta);
   const state: Partial<SeerState> = compact({ runId, sentryRunId, groupId, stages: { [stage]: time } });

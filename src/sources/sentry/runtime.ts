@@ -3,7 +3,7 @@
  * routing that payloads lack — the org from the installation, a Seer run's project from its issue.
  */
 
-import type { AnyEvent, PipelineEvent, Routing } from '../../events.js';
+import type { AnyEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
 import type { Broadcast } from '../../broadcast.js';
 import type { Logger } from '../../log.js';
@@ -193,7 +193,7 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       if (event.subject.kind === 'sentry.seer' && routing.org && routing.groupId && !state.issueUrl) {
         state.issueUrl = `${opts.sentryUrl ?? 'https://sentry.io'}/organizations/${encodeURIComponent(routing.org)}/issues/${encodeURIComponent(routing.groupId)}/`;
       }
-      return { ...event, routing, state } as PipelineEvent;
+      return { ...event, routing, state };
     },
   };
 }

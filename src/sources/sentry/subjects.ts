@@ -1,6 +1,5 @@
 /** What Sentry's threads show: each subject's card state and each event's reply detail. */
 
-import type { Person } from '../../events.js';
 import type { Draft } from '../kit/normalize.js';
 
 export interface SentryIssueState {

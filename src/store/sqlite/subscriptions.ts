@@ -50,8 +50,14 @@ export function createSqliteSubscriptions(db: Database.Database): SubscriptionRe
     async listSubscriptions(filter = {}) {
       const where: string[] = [];
       const args: string[] = [];
-      if (filter.teamId) (where.push('team_id = ?'), args.push(filter.teamId));
-      if (filter.channelId) (where.push('channel_id = ?'), args.push(filter.channelId));
+      if (filter.teamId) {
+        where.push('team_id = ?');
+        args.push(filter.teamId);
+      }
+      if (filter.channelId) {
+        where.push('channel_id = ?');
+        args.push(filter.channelId);
+      }
       const sql = `SELECT id, disabled, json FROM subscriptions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
       return (db.prepare(sql).all(...args) as SubRow[]).map(subFromRow);
     },

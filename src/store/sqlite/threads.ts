@@ -84,9 +84,18 @@ export function createSqliteThreads(db: Database.Database): ThreadRepo & { sweep
     async updateThread(teamId, channelId, threadKey, patch) {
       const sets = ['updated_at = ?'];
       const args: (string | null)[] = [new Date().toISOString()];
-      if (patch.ts !== undefined) (sets.push('ts = ?'), args.push(patch.ts));
-      if (patch.state !== undefined) (sets.push('state = ?'), args.push(JSON.stringify(patch.state)));
-      if (patch.stateTimes !== undefined) (sets.push('state_times = ?'), args.push(JSON.stringify(patch.stateTimes)));
+      if (patch.ts !== undefined) {
+        sets.push('ts = ?');
+        args.push(patch.ts);
+      }
+      if (patch.state !== undefined) {
+        sets.push('state = ?');
+        args.push(JSON.stringify(patch.state));
+      }
+      if (patch.stateTimes !== undefined) {
+        sets.push('state_times = ?');
+        args.push(JSON.stringify(patch.stateTimes));
+      }
       db.prepare(`UPDATE threads SET ${sets.join(', ')} WHERE team_id = ? AND channel_id = ? AND thread_key = ?`).run(
         ...args,
         teamId,

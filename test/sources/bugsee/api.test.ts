@@ -92,8 +92,8 @@ describe('requests', () => {
     };
     await createBugseeApi({ baseUrl: BASE, token: TOKEN, timeoutMs: 1000, fetch: fake }).reopenIssue('IOS', 'IOS-2');
     expect(calls).toHaveLength(1);
-    expect(calls[0]![0]).toBe(`${BASE}/v1/apps/IOS/issues/IOS-2`);
-    expect(calls[0]![1]).toMatchObject({ method: 'PATCH', body: '{"state":"open"}' });
+    expect(calls[0][0]).toBe(`${BASE}/v1/apps/IOS/issues/IOS-2`);
+    expect(calls[0][1]).toMatchObject({ method: 'PATCH', body: '{"state":"open"}' });
   });
 });
 

@@ -50,7 +50,7 @@ describe('Bugsee team tokens', () => {
     createBugseePlugin({
       secret: SECRET,
       teamOfToken: (t) => teamOfToken(store, t, Date.now()),
-      onSharedSecret: sharedSecretWarning({ warn: () => warned.push(clock) } as never, () => clock),
+      onSharedSecret: sharedSecretWarning({ warn: () => warned.push(clock) }, () => clock),
     });
 
   it('names the team whose token the delivery carries, in the query or the header', async () => {

@@ -196,7 +196,7 @@ describe('state and detail', () => {
       id: 'b1e1f4a2-3c5d-4e6f-8a9b-0c1d2e3f4a5b',
       name: 'Threadline',
     });
-    const json = clone(fixture('issue/created.json').json) as Record<string, unknown>;
+    const json = clone<Record<string, unknown>>(fixture('issue/created.json').json);
     delete json.actor;
     expect(normalize('sentry.issue.created', json).actor).toBeNull();
   });

@@ -7,7 +7,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../../../src/events.js';
-import type { SentryEventType } from '../../../src/sources/sentry/events.js';
 import { createBroadcast, type Broadcast } from '../../../src/broadcast.js';
 import { createSentryApi } from '../../../src/sources/sentry/api.js';
 import { normalizeKnown } from '../../../src/sources/catalog.js';
@@ -26,7 +25,7 @@ function event(name: string, patch?: (json: Record<string, any>) => void): AnyEv
   const f = fixture(name);
   const json = JSON.parse(JSON.stringify(f.json)) as Record<string, any>;
   patch?.(json);
-  return normalizeKnown(f.type as SentryEventType, json, META);
+  return normalizeKnown(f.type, json, META);
 }
 
 /** installation.created without a code (no token exchange), for `org`. */

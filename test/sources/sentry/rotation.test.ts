@@ -52,7 +52,7 @@ describe('SENTRY_CLIENT_SECRET=old,mid,new', () => {
 
   it('sends the newest secret in the code exchange and in the token refresh', async () => {
     const seen: string[] = [];
-    const record = (body: Record<string, string>) => (seen.push(body.client_secret as string), true);
+    const record = (body: Record<string, string>) => (seen.push(body.client_secret), true);
     const exchange = nock(SENTRY)
       .post(AUTH_PATH, (b: Record<string, string>) => b.grant_type === 'authorization_code' && record(b))
       .reply(201, { token: 'tok-1', refreshToken: 'ref-1', expiresAt: new Date(Date.now() + 10_000).toISOString() });

@@ -1,7 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../../../src/events.js';
-import type { SentryEventType } from '../../../src/sources/sentry/events.js';
 import { createSentryApi } from '../../../src/sources/sentry/api.js';
 import { normalizeKnown } from '../../../src/sources/catalog.js';
 import { createSentryRuntime, groupKey } from '../../../src/sources/sentry/runtime.js';
@@ -19,7 +18,7 @@ function event(name: string, patch?: (json: Record<string, any>) => void): AnyEv
   const f = fixture(name);
   const json = JSON.parse(JSON.stringify(f.json)) as Record<string, any>;
   patch?.(json);
-  return normalizeKnown(f.type as SentryEventType, json, META);
+  return normalizeKnown(f.type, json, META);
 }
 
 beforeAll(() => {
@@ -47,7 +46,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     });
     const api = createSentryApi({ baseUrl: BASE, tokens, timeoutMs: 2000 });
     const logger = { warn: (obj: unknown, msg?: string) => void warnings.push({ obj, msg }), info: () => undefined };
-    runtime = createSentryRuntime({ store, tokens, api, logger: logger as never });
+    runtime = createSentryRuntime({ store, tokens, api, logger: logger });
   });
   afterEach(async () => {
     nock.cleanAll();

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createSentryPlugin } from '../../../src/sources/sentry/plugin.js';
 import { MAX_STACK_FRAMES, stackOf } from '../../../src/sources/sentry/normalize-stack.js';
-import type { SourcePlugin } from '../../../src/ingest/types.js';
 import type { AnyEvent } from '../../../src/events.js';
 import { renderReply } from '../../../templates/index.js';
 import { validateMessage } from '../../../templates/validate.js';
 import { fixture, META } from './fixtures.js';
 
-const plugin = createSentryPlugin({ secrets: ['x'] }) as SourcePlugin;
+const plugin = createSentryPlugin({ secrets: ['x'] });
 
 function normalized(name: string, edit?: (json: Record<string, unknown>) => void): AnyEvent {
   const f = fixture(name);

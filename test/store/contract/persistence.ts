@@ -1,6 +1,6 @@
 /** Store contract: data survives close and reopen. */
 
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/store.js';
 import type { ContractState } from './harness.js';
 import { dead, sub } from './harness.js';
