@@ -39,18 +39,7 @@ import { createTenancy, type Tenancy } from './connections/tenancy.js';
 import type { ConnectionContext } from './sources/kit/connection.js';
 import { createOneTeam } from './connections/one-team.js';
 import { createThreadControl } from './delivery/thread-control.js';
-
-const DRY_RUN_TARGET = {
-  id: 'dry-run',
-  teamId: 'T_DRYRUN',
-  channelId: 'C_DRYRUN',
-  source: 'sentry' as const,
-  target: '*',
-  kinds: [],
-  filters: {},
-  createdAt: new Date(0).toISOString(),
-  disabled: null,
-};
+import { DRY_RUN_TARGET } from './delivery/dry-run-target.js';
 
 export interface ComposeOptions {
   logDestination?: DestinationStream;

@@ -6,20 +6,19 @@
  */
 
 import type { PipelineEvent } from '../events.js';
-import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
-import type { KeyValue, ThreadRecord, ThreadRepo } from '../store/store.js';
+import { SOURCES, sourceNamed } from '../sources/index.js';
+import type { ThreadRecord } from '../store/store.js';
 import { mergeState } from '../store/merge.js';
 import { DeferError } from '../queue/queue.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
-import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
-import type { OwnPostFinder } from './own-post.js';
-import { broadcastsReply, isRegression, type ThreadControl, type ThreadControlOf } from './thread-control.js';
+import { broadcastsReply, isRegression, type ThreadControl } from './thread-control.js';
 import { threadGeneration } from './thread-generation.js';
+import { notPosted, persist, sleep, type ChannelDeliveryDeps, type ChannelJob, type ChannelResult, type Msg } from './channel-support.js';
+
+export type { ChannelDeliveryDeps, ChannelJob, ChannelResult } from './channel-support.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
@@ -30,52 +29,6 @@ const STALE_CLAIM_MS = 3 * 60 * 1000;
 const MAX_PACING_SLEEP_MS = 1500;
 /** A reserved send slot this far in the past was missed. */
 const MISSED_SLOT_MS = 250;
-
-export interface ChannelDeliveryDeps {
-  store: KeyValue & ThreadRepo;
-  metrics: Metrics;
-  logger: Logger;
-  render: Renderer;
-  /** Minimum spacing of posts per channel (Slack allows about one per second). */
-  channelIntervalMs: number;
-  /** How long a later event waits in-process for a parent another job is posting. */
-  parentWaitMs: number;
-  /** Source definitions, for the echo rule (default: the built-in list). */
-  sources?: readonly SourceDefinition[];
-  /** Looks for a message an earlier run may have posted (unset: a rerun posts again). */
-  ownPosts?: OwnPostFinder;
-  /** The channel's `--threads` and `--broadcast` settings (unset: threaded, nothing broadcast). */
-  threadControl?: ThreadControlOf;
-}
-
-export interface ChannelJob {
-  id: string;
-  acceptedAt: number;
-}
-
-export type ChannelResult = 'posted' | 'replied' | 'updated';
-
-type Msg = { text: string; blocks?: unknown[]; reply_broadcast?: boolean };
-
-/** An error after which Slack has certainly not posted (a timeout or a 5xx may have). */
-function notPosted(err: unknown): boolean {
-  if (err instanceof DeferError) return true;
-  return err instanceof SlackCallError && (err.kind !== 'transient' || err.code === 'ratelimited');
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Retries a store write for about half a minute (longer than a Redis restart) before giving up. */
-async function persist(write: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (attempt >= 10) throw err;
-      await sleep(Math.min(5000, 100 * 2 ** attempt));
-    }
-  }
-}
 
 export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   const { store, metrics } = deps;

@@ -61,9 +61,8 @@ export function normalizeUser<T extends BugseeUserEventType>(
   type: T,
   envelope: BugseeEnvelope,
   meta: NormalizeMeta,
-  payload: BugseePayloads['bugsee.user.updated'],
+  { user, changes }: BugseePayloads['bugsee.user.updated'],
 ): BugseeDraft<T, 'bugsee.user'> {
-  const { user } = payload;
   const name = nonBlank(user.name);
   const email = nonBlank(user.email);
   const label = name && email ? `${name} (${email})` : (name ?? email ?? UNNAMED_USER);
@@ -91,7 +90,7 @@ export function normalizeUser<T extends BugseeUserEventType>(
     links: [],
     filters: {},
     state,
-    detail: updatedChanges(type === 'bugsee.user.updated', payload.changes),
+    detail: updatedChanges(type === 'bugsee.user.updated', changes),
   });
 }
 
