@@ -212,7 +212,9 @@ describe.each<StoreKind>(['redis', 'sqlite'])('threaded delivery on %s', (kind) 
     const ch = await newChannel();
     svc.slack.fault = (c) => (c.args.channel === ch && c.args.blocks ? { error: 'invalid_blocks' } : undefined);
     await sendSentry(svc, 'issue', issue(String(Date.now() + 6), 'created'));
-    await eventually(() => posts(svc, ch).length === 1, 'fallback posted');
+    // The earlier tests' deliberate 5xx of this team may still hold its circuit breaker: the job
+    // waits that out (as it would in production) before it posts, so allow for the hold.
+    await eventually(() => posts(svc, ch).length === 1, 'fallback posted', 30_000);
     expect(posts(svc, ch)[0]?.args.blocks).toBeUndefined();
     expect(String(posts(svc, ch)[0]?.args.text)).not.toBe('');
   });
