@@ -26,10 +26,6 @@ const ROWS: Record<string, Row> = Object.assign({}, ...Object.values(EVENT_TABLE
 
 export const EVENT_TYPES = Object.keys(ROWS) as SourceEventType[];
 
-export function isEventType(name: string): name is SourceEventType {
-  return Object.hasOwn(ROWS, name);
-}
-
 /** Which subject each event type is about. */
 export const SUBJECT_OF = Object.fromEntries(EVENT_TYPES.map((t) => [t, ROWS[t].subject])) as {
   [T in SourceEventType]: TableOf<T>['subject'];

@@ -1,4 +1,9 @@
-/** Slack mrkdwn control characters; user-typed values could otherwise inject links or mentions. */
+import { esc } from '../../../templates/mrkdwn.js';
+
+/**
+ * User-typed or payload text as safe mrkdwn: the templates' escaping (entities, and control and
+ * bidi characters stripped), so a definition's `describe` escapes exactly like every message.
+ */
 export function escapeMrkdwn(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return esc(s).value;
 }
