@@ -3,7 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SentryEventType } from '../../../src/sources/sentry/events.js';
+import type { AnyEvent } from '../../../src/events.js';
 import type { NormalizeMeta } from '../../../src/ingest/types.js';
+import { normalizeKnown } from '../../../src/sources/catalog.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/sentry');
 
@@ -48,3 +50,11 @@ export const META: NormalizeMeta = {
 };
 
 export const META_WITH_TIMESTAMP: NormalizeMeta = { ...META, sourceTimestamp: new Date('2025-03-19T12:45:30.000Z') };
+
+/** A fixture normalized as ingest would, after `patch` edits a copy of its JSON. */
+export function fixtureEvent(name: string, patch?: (json: Record<string, any>) => void): AnyEvent {
+  const f = fixture(name);
+  const json = JSON.parse(JSON.stringify(f.json)) as Record<string, any>;
+  patch?.(json);
+  return normalizeKnown(f.type, json, META);
+}

@@ -6,27 +6,18 @@
 
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AnyEvent } from '../../../src/events.js';
 import { createBroadcast, type Broadcast } from '../../../src/broadcast.js';
 import { createSentryApi } from '../../../src/sources/sentry/api.js';
-import { normalizeKnown } from '../../../src/sources/catalog.js';
 import { createSentryRuntime } from '../../../src/sources/sentry/runtime.js';
 import { createSentryTokens } from '../../../src/sources/sentry/tokens.js';
 import type { SourceRuntime } from '../../../src/ingest/types.js';
 import type { RedisStore } from '../../../src/store/redis.js';
 import type { Store } from '../../../src/store/store.js';
-import { fixture, META } from './fixtures.js';
+import { fixtureEvent as event, META } from './fixtures.js';
 import { openStore, type OpenStore, type StoreKind } from './stores.js';
 
 const BASE = 'https://sentry.test';
 const UUID = 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de';
-
-function event(name: string, patch?: (json: Record<string, any>) => void): AnyEvent {
-  const f = fixture(name);
-  const json = JSON.parse(JSON.stringify(f.json)) as Record<string, any>;
-  patch?.(json);
-  return normalizeKnown(f.type, json, META);
-}
 
 /** installation.created without a code (no token exchange), for `org`. */
 const created = (org: string) =>
