@@ -18,6 +18,30 @@ export const INBOX_GROUP = 'pump';
 
 type Entry = [id: string, fields: string[]];
 
+// Deletes entries the group has acked but nobody deleted (left by an earlier version, which acked
+// and deleted in two calls): everything below the oldest pending entry, or below the group's
+// last-delivered id when none is pending. Entries above that are unread, so nothing live goes.
+const SWEEP = `
+local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+local last
+for _, g in ipairs(groups) do
+  local name, id
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then id = g[i + 1] end
+  end
+  if name == ARGV[1] then last = id end
+end
+if not last or last == '0-0' then return 0 end
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1])
+local minid
+if tonumber(pending[1]) > 0 then
+  minid = pending[2]
+else
+  local ms, sq = string.match(last, '^(%d+)-(%d+)$')
+  minid = ms .. '-' .. tostring(tonumber(sq) + 1)
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', minid)`;
+
 export interface InboxPumpDeps {
   /** A fresh blocking connection per reader (`createRedisClient` with `maxRetriesPerRequest: null`). */
   connect: () => RedisClient;
@@ -67,12 +91,16 @@ export function createInboxPump(deps: InboxPumpDeps) {
     if (items.length) await deps.add(items);
     const ids = live.map((e) => e[0]);
     // Acked only once BullMQ has the jobs: a crash before this leaves them pending, taken over later.
-    await r.xack(key, INBOX_GROUP, ...ids);
-    await r.xdel(key, ...ids);
+    // Ack and delete are one transaction: a crash between them would leave acked entries that no
+    // pump reads again and that the backlog (XLEN) would count for ever.
+    const res = await r.multi().xack(key, INBOX_GROUP, ...ids).xdel(key, ...ids).exec();
+    const failed = res?.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   async function reclaim(r: RedisClient, keys: string[]): Promise<void> {
     for (const key of keys) {
+      await r.call('EVAL', SWEEP, 1, key, INBOX_GROUP);
       let cursor = '0-0';
       do {
         const res = (await r.call('XAUTOCLAIM', key, INBOX_GROUP, consumer, deps.claimIdleMs, cursor, 'COUNT', batch)) as [string, Entry[]];

@@ -23,7 +23,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('exactly once under SIGKILLs and t
     d = undefined;
   });
 
-  it('posts every event once: the rerun adopts what Slack already has', async () => {
+  it('posts every event once: the rerun adopts what Slack already has', { timeout: 360_000 }, async () => {
     d = await deploy(kind, { env: { WORKER_CONCURRENCY: '8', SLACK_TIMEOUT_MS: '1500', SLACK_LOOKUPS_PER_MINUTE: '600' } });
     const dep = d;
     await dep.subscribe(CHANNELS);
@@ -56,7 +56,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('exactly once under SIGKILLs and t
       },
     });
     await crash;
-    await drain(dep, w.deliveries.length * CHANNELS.length, { timeoutMs: 240_000, quietMs: 4000 });
+    await drain(dep, w.deliveries.length * CHANNELS.length, { timeoutMs: 150_000, quietMs: 4000 });
     const metrics = await (await fetch(`${dep.url()}/metrics`)).text();
     const lookups = Object.fromEntries(
       [...metrics.matchAll(/^threadline_slack_lookups_total\{result="(\w+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]),

@@ -36,6 +36,8 @@ export async function drain(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // Say why the drain gave up, so a timeout is not the only thing a failing run prints.
+  process.stdout.write(`drain gave up after ${opts.timeoutMs ?? 90_000} ms: ${count()} of ${expected} posts; ${await diagnose(d)}\n`);
 }
 
 /** What the service left behind: queue counts, dead letters and its last log lines (printed when a scenario fails). */

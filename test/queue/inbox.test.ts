@@ -105,6 +105,33 @@ describe('inbox', () => {
     expect(runs.size).toBe(12);
   });
 
+  it('deletes entries a pump acked but died before deleting, so the backlog drains to 0', async () => {
+    const { q, prefix, url } = await open(undefined, 600);
+    for (let n = 0; n < 6; n++) await q.admit!(claims(n), deliveryJob(n), `sentry-${n}`);
+    // An earlier version's pump read every shard, added the jobs, acked them, and died before its XDEL.
+    const r = new Redis(url);
+    try {
+      for (const key of inboxKeys(prefix)) {
+        await r.xgroup('CREATE', key, INBOX_GROUP, '0', 'MKSTREAM').catch(() => undefined);
+        const read = (await r.call('XREADGROUP', 'GROUP', INBOX_GROUP, 'dead-pump', 'COUNT', 100, 'STREAMS', key, '>')) as
+          | [string, [string, string[]][]][]
+          | null;
+        const ids = (read ?? []).flatMap(([, entries]) => entries.map(([id]) => id));
+        if (ids.length) await r.xack(key, INBOX_GROUP, ...ids);
+      }
+    } finally {
+      r.disconnect();
+    }
+    for (let n = 0; n < 6; n++) await q.enqueue(deliveryJob(n), `sentry-${n}`);
+    expect((await q.counts()).waiting).toBeGreaterThanOrEqual(6);
+    const runs = new Map<string, number>();
+    q.start(async (job) => void runs.set(job.id, (runs.get(job.id) ?? 0) + 1), { concurrency: 4 });
+    await waitFor(() => runs.size === 6, 15_000);
+    expect(await q.drained(15_000)).toBe(true);
+    expect(await q.inInbox!('sentry-0', claims(0).tag)).toBe(false);
+    expect([...runs.values()].every((c) => c === 1)).toBe(true);
+  });
+
   it('stores a job for a claim an earlier version left pending, once', async () => {
     const { q, prefix, url } = await open();
     const c = claims(7);
