@@ -188,6 +188,9 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     actionable,
     channelExtras: mentions.forChannel,
   });
+  // How long a post may be in flight: a call with its one retry, and then some. A rerun waits this
+  // long after an attempt it cannot know ended, and looks for the message within it.
+  const attemptLiveMs = (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 2 + 10_000;
   const handler = createDeliveryHandler({
     store,
     metrics,
@@ -216,8 +219,9 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       metrics,
       logger,
       perMinute: config.slack.lookupsPerMinute,
-      windowMs: (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 2 + 10_000,
+      windowMs: attemptLiveMs,
     }),
+    attemptLiveMs,
     // In dry-run there is no Slack to subscribe from: show every event in one pretend channel.
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
     mayReceive: tenancy.mayReceive,

@@ -73,7 +73,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
     slackDeferrals: new Counter({
       name: 'threadline_slack_deferrals_total',
-      help: 'Deliveries put back on the queue instead of calling Slack, by reason (held, ratelimited, team_cap, outage)',
+      help: 'Deliveries put back on the queue instead of calling Slack, by reason (held, ratelimited, team_cap, outage, fenced, attempt_in_flight)',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),

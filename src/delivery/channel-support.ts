@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import { DeferError } from '../queue/queue.js';
 import type { SourceDefinition } from '../sources/index.js';
 import type { KeyValue, ThreadRepo } from '../store/store.js';
+import { runTokenKey } from '../store/keys.js';
 import type { OwnPostFinder } from './own-post.js';
 import type { Renderer } from './render.js';
 import { SlackCallError } from './slack-errors.js';
@@ -25,11 +26,18 @@ export interface ChannelDeliveryDeps {
   ownPosts?: OwnPostFinder;
   /** The channel's `--threads` and `--broadcast` settings (unset: threaded, nothing broadcast). */
   threadControl?: ThreadControlOf;
+  /**
+   * How long a post attempt may still be in flight: a later run of the job waits this long after
+   * an attempt it cannot know ended (its process died, or lost its lock) before taking the part over.
+   */
+  attemptLiveMs?: number;
 }
 
 export interface ChannelJob {
   id: string;
   acceptedAt: number;
+  /** This run's fencing token (`runTokenKey`); taken on the first post when unset. */
+  token?: number;
 }
 
 export type ChannelResult = 'posted' | 'replied' | 'updated';
@@ -41,6 +49,20 @@ export function notPosted(err: unknown): boolean {
   if (err instanceof DeferError) return true;
   return err instanceof SlackCallError && (err.kind !== 'transient' || err.code === 'ratelimited');
 }
+
+/** How long a job's run counter lives: as long as the post records it fences. */
+const RUN_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+/** The next run's fencing token for a job: every run of it, in any process, gets a higher one. */
+export async function nextRunToken(store: Pick<KeyValue, 'incr' | 'expireCounter'>, jobId: string): Promise<number> {
+  const key = runTokenKey(jobId);
+  const n = await store.incr(key);
+  if (n === 1) await store.expireCounter(key, RUN_TOKEN_TTL_SECONDS);
+  return n;
+}
+
+/** `ms` give or take a fifth, so retries of many jobs do not come back at one instant. */
+export const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -39,8 +39,10 @@ export interface OwnPost {
   part: string;
   /** The parent's ts, for a reply. */
   threadTs?: string;
-  /** When the earlier attempt was made (ms): the message cannot be older. */
+  /** When the part's first attempt was made (ms): the message cannot be older. */
   attemptedAt: number;
+  /** When the latest earlier attempt was made (ms): the message cannot be much newer. Default: `attemptedAt`. */
+  lastAttemptAt?: number;
 }
 
 interface Page {
@@ -82,7 +84,7 @@ export function createOwnPostFinder(deps: OwnPostFinderDeps) {
     // Our message can only be from the attempt's window (a second of slack for clocks: Slack's ts is
     // its own time); a busy channel may still need more than one page, each within the budget.
     const oldest = ((p.attemptedAt - 1000) / 1000).toFixed(6);
-    const latest = ((p.attemptedAt + deps.windowMs) / 1000).toFixed(6);
+    const latest = (((p.lastAttemptAt ?? p.attemptedAt) + deps.windowMs) / 1000).toFixed(6);
     const args = { channel: p.channelId, oldest, latest, limit: PAGE, include_all_metadata: true, inclusive: true };
     try {
       let cursor: string | undefined;

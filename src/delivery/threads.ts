@@ -16,7 +16,17 @@ import type { RenderExtras } from '../../templates/types.js';
 import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
 import { broadcastsReply, isRegression, type ThreadControl } from './thread-control.js';
 import { threadGeneration } from './thread-generation.js';
-import { notPosted, persist, sleep, type ChannelDeliveryDeps, type ChannelJob, type ChannelResult, type Msg } from './channel-support.js';
+import {
+  jitter,
+  nextRunToken,
+  notPosted,
+  persist,
+  sleep,
+  type ChannelDeliveryDeps,
+  type ChannelJob,
+  type ChannelResult,
+  type Msg,
+} from './channel-support.js';
 
 export type { ChannelDeliveryDeps, ChannelJob, ChannelResult } from './channel-support.js';
 
@@ -27,11 +37,14 @@ export const BUTTON_EVENT_PREFIX = 'action-';
 const STALE_CLAIM_MS = 3 * 60 * 1000;
 /** Longer pacing waits defer the job instead of sleeping in a worker slot. */
 const MAX_PACING_SLEEP_MS = 1500;
+/** How long a post attempt may be in flight by default (a call with its retries, and more). */
+const DEFAULT_ATTEMPT_LIVE_MS = 60_000;
 /** A reserved send slot this far in the past was missed. */
 const MISSED_SLOT_MS = 250;
 
 export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   const { store, metrics } = deps;
+  const attemptLiveMs = deps.attemptLiveMs ?? DEFAULT_ATTEMPT_LIVE_MS;
   const sources = deps.sources ?? SOURCES;
 
   /** chat.postMessage / chat.update, with one plain-text retry when Slack rejects the blocks. */
@@ -62,46 +75,67 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const key = postKey(job.id, teamId, channelId, part);
     const done = await store.getRecord<string>(key);
     if (done) return done;
-    // An earlier run got as far as posting but recorded no ts: Slack may have the message.
+    // Fenced: this run's marker, unless a newer run of the job holds the part (this run lost its
+    // lock) or an older run's post may still be in flight. See `store/attempt-marker.ts`.
     const attemptKey = postAttemptKey(job.id, teamId, channelId, part);
-    const attemptedAt = deps.ownPosts ? await store.getRecord<number>(attemptKey) : null;
-    if (attemptedAt !== null && deps.ownPosts) {
-      const found = await deps.ownPosts.find(slack, { teamId, channelId, eventId: event.id, part, threadTs, attemptedAt });
-      if (found) {
-        await persist(() => store.setRecord(key, found, POST_RECORD_TTL));
-        return found;
-      }
+    const token = job.token ?? (await nextRunToken(store, job.id));
+    const mark = await store.markAttempt(attemptKey, token, attemptLiveMs, POST_RECORD_TTL);
+    if (mark.result === 'fenced') {
+      metrics.slackDeferrals.inc({ reason: 'fenced' });
+      throw new DeferError(jitter(1000));
     }
-    // The first attempt's time stays: a message posted then is no older than it.
-    const marked = deps.ownPosts !== undefined && attemptedAt === null;
-    // The store round trips before the call (the gate's checks, the marker) are done while waiting
-    // for the channel's slot, so the call itself leaves on time.
-    await pace(job, teamId, channelId, part, async () => {
-      await slack.prepare?.();
-      if (marked) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
-    });
-    metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
-    const res = await callWithFallback(
-      slack,
-      'chat.postMessage',
-      {
-        channel: channelId,
-        ...msg,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-        // Message metadata names the event, so a message can be traced to its delivery (and counted in tests).
-        metadata: {
-          event_type: 'threadline_event',
-          event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part },
+    if (mark.result === 'busy') {
+      metrics.slackDeferrals.inc({ reason: 'attempt_in_flight' });
+      throw new DeferError(mark.retryInMs + jitter(250));
+    }
+    let res: { ts?: string };
+    try {
+      // An earlier run got as far as posting but recorded no ts: Slack may have the message.
+      if (mark.previous) {
+        const recorded = await store.getRecord<string>(key);
+        if (recorded) return recorded;
+        const found = await deps.ownPosts?.find(slack, {
+          teamId,
+          channelId,
+          eventId: event.id,
+          part,
+          threadTs,
+          attemptedAt: mark.previous.first,
+          lastAttemptAt: mark.previous.at,
+        });
+        if (found) {
+          await persist(() => store.setRecord(key, found, POST_RECORD_TTL));
+          return found;
+        }
+      }
+      // The gate's checks are done while waiting for the channel's slot, so the call leaves on time.
+      await pace(job, teamId, channelId, part, async () => {
+        await slack.prepare?.();
+      });
+      metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
+      res = await callWithFallback(
+        slack,
+        'chat.postMessage',
+        {
+          channel: channelId,
+          ...msg,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+          // Message metadata names the event, so a message can be traced to its delivery (and counted in tests).
+          metadata: {
+            event_type: 'threadline_event',
+            event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part },
+          },
         },
-      },
-      event.type,
-    ).catch(async (err: unknown) => {
+        event.type,
+      );
+    } catch (err) {
       // Certainly not posted (held, deferred, or Slack answered with an error): no lookup is owed.
-      if (marked && notPosted(err)) await store.deleteRecord(attemptKey).catch(() => undefined);
+      // Otherwise (a timeout, a 5xx) Slack may have it: the marker stays, ended, for the rerun.
+      await store.endAttempt(attemptKey, token, !notPosted(err)).catch(() => undefined);
       throw err;
-    });
+    }
     const ts = res.ts ?? '';
     // Slack has the message now: losing this record would post it again on a rerun, so a store
     // blip (Redis restarting) is waited out here rather than failing the job.
@@ -154,13 +188,15 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   /** `extras` may be computed once by a caller delivering one event to several channels. */
   async function deliver(
     slack: SlackApi,
-    job: ChannelJob,
+    given: ChannelJob,
     event: PipelineEvent,
     teamId: string,
     channelId: string,
-    given?: RenderExtras,
+    givenExtras?: RenderExtras,
   ): Promise<ChannelResult> {
-    const extras = given ?? (await deps.render.extras(event));
+    // One token for every part this run posts (a caller with several channels passes its own).
+    const job = given.token === undefined ? { ...given, token: await nextRunToken(store, given.id) } : given;
+    const extras = givenExtras ?? (await deps.render.extras(event));
     if (!event.threadKey) {
       await post(slack, job, event, teamId, channelId, 'standalone', deps.render.standalone(event, extras));
       return 'posted';

@@ -19,6 +19,7 @@ import type { OneTeam } from './route-chosen.js';
 import type { ThreadControlOf } from './thread-control.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
+import { nextRunToken } from './channel-support.js';
 import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
@@ -71,6 +72,8 @@ export interface DeliveryDeps {
   gate?: SlackGate;
   /** How long a delivery waits out transient Slack failures before it is dead-lettered. Default 24 h. */
   outageMaxMs?: number;
+  /** How long a post attempt may be in flight (see `ChannelDeliveryDeps`). */
+  attemptLiveMs?: number;
   /** Looks for a message an earlier run may have posted before posting again (exactly once). */
   ownPosts?: OwnPostFinder;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
@@ -89,6 +92,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     parentWaitMs: deps.parentWaitMs ?? 2000,
     ownPosts: deps.ownPosts,
     threadControl: deps.threadControl,
+    attemptLiveMs: deps.attemptLiveMs,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
   const outageMaxMs = deps.outageMaxMs ?? 24 * 3600_000;
@@ -149,7 +153,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics.deadLetters.inc({ source: 'delivery', reason });
   }
 
-  async function deliverOne(job: JobContext, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
+  async function deliverOne(job: JobContext, token: number, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(
@@ -165,7 +169,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       const slack = deps.gate ? deps.gate.wrap(raw, sub.teamId, sub.channelId) : raw;
       const result = await channels.deliver(
         slack,
-        { id: origin, acceptedAt: job.data.acceptedAt },
+        { id: origin, acceptedAt: job.data.acceptedAt, token },
         event,
         sub.teamId,
         sub.channelId,
@@ -273,7 +277,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       return;
     }
     const extras = await deps.render.extras(event);
-    const results = await Promise.allSettled(route.targets.map((sub) => deliverOne(job, event, sub, extras, log)));
+    // This run's fencing token: a run that lost its lock while a newer one took the job over cannot
+    // post a part the newer one holds (`store/attempt-marker.ts`).
+    const token = await nextRunToken(store, job.data.origin ?? job.id);
+    const results = await Promise.allSettled(route.targets.map((sub) => deliverOne(job, token, event, sub, extras, log)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     await markDone(event, seq);

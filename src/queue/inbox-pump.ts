@@ -93,7 +93,11 @@ export function createInboxPump(deps: InboxPumpDeps) {
     // Acked only once BullMQ has the jobs: a crash before this leaves them pending, taken over later.
     // Ack and delete are one transaction: a crash between them would leave acked entries that no
     // pump reads again and that the backlog (XLEN) would count for ever.
-    const res = await r.multi().xack(key, INBOX_GROUP, ...ids).xdel(key, ...ids).exec();
+    const res = await r
+      .multi()
+      .xack(key, INBOX_GROUP, ...ids)
+      .xdel(key, ...ids)
+      .exec();
     const failed = res?.find(([err]) => err);
     if (failed) throw failed[0];
   }

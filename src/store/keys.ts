@@ -47,6 +47,8 @@ export const deliveredKey = (jobId: Part, teamId: Part, channelId: Part) => `del
 /** A post of one part was attempted (Slack may have it even though its ts was never recorded). */
 export const postAttemptKey = (jobId: Part, teamId: Part, channelId: Part, part: Part) =>
   `postattempt:${jobId}:${teamId}:${channelId}:${part}`;
+/** A job's runs, counted: each run's number is its fencing token (`attempt-marker.ts`). */
+export const runTokenKey = (jobId: Part) => `runs:${jobId}`;
 /** Lookups of our own messages a team made in one minute (a counter). */
 export const lookupBudgetKey = (teamId: Part, minute: Part) => `lookups:${teamId}:${minute}`;
 /** Set while a team's token lacks the history scopes the lookup needs. */

@@ -8,6 +8,7 @@
 
 import type { SentryInstallationRecord, SentryInstallationRepo } from '../sources/sentry/installations-repo.js';
 import type { ConnectionRepo } from '../connections/repo.js';
+import type { AttemptMark } from './attempt-marker.js';
 
 export type { SentryInstallationRecord, SentryInstallationRepo };
 
@@ -105,6 +106,8 @@ export interface DeadLetterStoreOptions {
 /** How long a thread record outlives its last update (90 days): a thread quiet for longer starts afresh. */
 export const THREAD_TTL_SECONDS = 90 * 24 * 3600;
 
+export type { AttemptMark, AttemptMarker } from './attempt-marker.js';
+
 export type ClaimResult = { claimed: true; seq?: number } | { claimed: false; pending: boolean; seq?: number };
 
 /** Claims, records, counters, capped lists and pacing, all by key (see `keys.ts`). */
@@ -142,6 +145,20 @@ export interface KeyValue {
   setRecord(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
   getRecord<T = unknown>(key: string): Promise<T | null>;
   deleteRecord(key: string): Promise<void>;
+
+  // --- Fenced post attempts (`attempt-marker.ts`) --------------------------------------------
+  /**
+   * Marks a post attempt at record `key` by run `token`, atomically: `fenced` when a newer run
+   * marked it, `busy` while an older run's attempt may be in flight (marked under `liveMs` ago and
+   * not ended), else written, with the older run's marker.
+   */
+  markAttempt(key: string, token: number, liveMs: number, ttlSeconds: number): Promise<AttemptMark>;
+  /**
+   * Ends run `token`'s attempt, only while the marker is still its own: deleted when Slack
+   * certainly has nothing (`posted: false`) from this run or an earlier one, else kept and marked
+   * ended (an earlier run's message may be there, for the next run to look for).
+   */
+  endAttempt(key: string, token: number, posted: boolean): Promise<void>;
 
   // --- Counters -------------------------------------------------------------------------------
   /** Atomic increment; returns the new value (first call gives 1). */

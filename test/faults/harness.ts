@@ -36,6 +36,11 @@ export interface Deployment {
   url: () => string;
   /** (Re)starts the service on the same port and store. */
   start(extraEnv?: Record<string, string>): Promise<Child>;
+  /**
+   * Starts one more process on the same store and Slack (scale-out: `THREADLINE_ROLE` in `extraEnv`),
+   * on `port` (to restart one where it was) or a free one. Teardown kills it too.
+   */
+  spawn(extraEnv?: Record<string, string>, port?: number): Promise<Child>;
   openStore(): Promise<Store>;
   /** The delivery queue's counts, read beside the service (or after it stopped). */
   jobCounts(): Promise<QueueCounts>;
@@ -100,6 +105,12 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
       const child = await startChild({ ...baseEnv(port, slack.url), ...storeEnv, ...opts.env, ...extraEnv });
       children.push(child);
       d.child = child;
+      return child;
+    },
+    async spawn(extraEnv = {}, at?: number) {
+      const p = at ?? (await freePort());
+      const child = await startChild({ ...baseEnv(p, slack.url), ...storeEnv, ...opts.env, ...extraEnv });
+      children.push(child);
       return child;
     },
     openStore,

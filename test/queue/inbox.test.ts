@@ -114,8 +114,7 @@ describe('inbox', () => {
       for (const key of inboxKeys(prefix)) {
         await r.xgroup('CREATE', key, INBOX_GROUP, '0', 'MKSTREAM').catch(() => undefined);
         const read = (await r.call('XREADGROUP', 'GROUP', INBOX_GROUP, 'dead-pump', 'COUNT', 100, 'STREAMS', key, '>')) as
-          | [string, [string, string[]][]][]
-          | null;
+          [string, [string, string[]][]][] | null;
         const ids = (read ?? []).flatMap(([, entries]) => entries.map(([id]) => id));
         if (ids.length) await r.xack(key, INBOX_GROUP, ...ids);
       }

@@ -1,6 +1,7 @@
 /** `KeyValue` on Redis: single commands (`SET NX`, `INCR`) or Lua scripts, so races stay atomic. */
 
-import type { ClaimResult, KeyValue } from '../store.js';
+import type { AttemptMark, ClaimResult, KeyValue } from '../store.js';
+import { readMarker } from '../attempt-marker.js';
 import { parse, script, type RedisConn } from './conn.js';
 
 // Dedup claim, its optional alias (the body-hash claim) and the thread's sequence number in one
@@ -43,6 +44,46 @@ return slot - now`);
 const RELEASE_IF_OWNER = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`);
+
+// The fenced attempt marker (`attempt-marker.ts`: the same rule as \`markerDecision\`). An earlier
+// version's marker is a bare number: the attempt time, with no token.
+// ARGV: token, now, liveMs, ttl. Returns {'fenced'} | {'busy', retryInMs} | {'marked', previous JSON or ''}.
+const MARK_ATTEMPT = script(`
+local token, now, live = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local raw = redis.call('GET', KEYS[1])
+local prev = nil
+if raw then
+  local ok, v = pcall(cjson.decode, raw)
+  if ok and type(v) == 'number' then prev = {token = 0, at = v, first = v, ended = false}
+  elseif ok and type(v) == 'table' and tonumber(v.token) and tonumber(v.at) then
+    prev = {token = tonumber(v.token), at = tonumber(v.at), first = tonumber(v.first) or tonumber(v.at), ended = v.ended == true}
+  end
+end
+if prev and prev.token > token then return {'fenced'} end
+local older = nil
+if prev and prev.token < token then older = prev end
+if older and not older.ended and now - older.at < live then return {'busy', tostring(math.max(1, live - (now - older.at)))} end
+local first = now
+if prev and prev.first < now then first = prev.first end
+local mine = string.format('{"token":%d,"at":%d,"first":%d,"ended":false}', token, now, first)
+redis.call('SET', KEYS[1], mine, 'EX', ARGV[4])
+if older then
+  return {'marked', string.format('{"token":%d,"at":%d,"first":%d,"ended":%s}', older.token, older.at, older.first, tostring(older.ended))}
+end
+return {'marked', ''}`);
+
+// Ends an attempt only while the marker is the run's own. ARGV: token, posted ('1' maybe, '0' no).
+const END_ATTEMPT = script(`
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local ok, v = pcall(cjson.decode, raw)
+if not ok or type(v) ~= 'table' or tonumber(v.token) ~= tonumber(ARGV[1]) then return 0 end
+-- Nothing of this run's is in Slack, but an earlier run's may be (first is older): keep that.
+if ARGV[2] == '0' and (tonumber(v.first) or tonumber(v.at)) >= tonumber(v.at) then return redis.call('DEL', KEYS[1]) end
+local ttl = redis.call('TTL', KEYS[1])
+local ended = string.format('{"token":%d,"at":%d,"first":%d,"ended":true}', tonumber(v.token), tonumber(v.at), tonumber(v.first) or tonumber(v.at))
+if ttl > 0 then redis.call('SET', KEYS[1], ended, 'EX', ttl) else redis.call('SET', KEYS[1], ended) end
+return 1`);
 
 // A sorted set of holders scored by lease expiry (Redis's clock): expired holders drop out first.
 const ACQUIRE_LEASE = script(`
@@ -110,6 +151,21 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
     },
     async getRecord<T>(key: string) {
       return parse<T>(await (await ready()).get(k.rec(key)));
+    },
+    async markAttempt(key, token, liveMs, ttlSeconds): Promise<AttemptMark> {
+      const args = [
+        String(Math.floor(token)),
+        String(Date.now()),
+        String(Math.max(0, Math.floor(liveMs))),
+        String(Math.max(1, Math.ceil(ttlSeconds))),
+      ];
+      const res = (await run(MARK_ATTEMPT, [k.rec(key)], args)) as string[];
+      if (res[0] === 'fenced') return { result: 'fenced' };
+      if (res[0] === 'busy') return { result: 'busy', retryInMs: Number(res[1]) };
+      return { result: 'marked', previous: res[1] ? readMarker(JSON.parse(res[1])) : null };
+    },
+    async endAttempt(key, token, posted) {
+      await run(END_ATTEMPT, [k.rec(key)], [String(Math.floor(token)), posted ? '1' : '0']);
     },
     async deleteRecord(key) {
       await (await ready()).del(k.rec(key));

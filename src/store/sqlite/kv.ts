@@ -2,7 +2,8 @@
 
 import type { SqliteClaims } from '../sqlite.js';
 import type Database from 'better-sqlite3';
-import type { ClaimResult, KeyValue } from '../store.js';
+import type { AttemptMark, ClaimResult, KeyValue } from '../store.js';
+import { markerDecision, readMarker } from '../attempt-marker.js';
 import { preparer } from './schema.js';
 
 export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(now: number): void; claimsInTx: SqliteClaims } {
@@ -28,6 +29,9 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     ),
     getRecord: prep<[string, number], { value: string }>(
       'SELECT value FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
+    ),
+    getRecordRow: prep<[string, number], { value: string; expires_at: number | null }>(
+      'SELECT value, expires_at FROM records WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
     ),
     deleteRecord: prep('DELETE FROM records WHERE key = ?'),
     // An expired counter (not swept yet) counts as absent, as on Redis: it starts again at 1.
@@ -100,6 +104,22 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     q.putLease.run(key, holder, now + leaseMs);
     return true;
   });
+  const markAttemptTx = db.transaction((key: string, token: number, liveMs: number, ttlSeconds: number): AttemptMark => {
+    const now = Date.now();
+    const row = q.getRecord.get(key, now);
+    const d = markerDecision(row ? readMarker(JSON.parse(row.value)) : null, token, now, liveMs);
+    if (d.result !== 'marked') return d;
+    q.setRecord.run(key, JSON.stringify(d.next), now + Math.max(1, ttlSeconds) * 1000);
+    return { result: 'marked', previous: d.previous };
+  });
+  const endAttemptTx = db.transaction((key: string, token: number, posted: boolean) => {
+    const row = q.getRecordRow.get(key, Date.now());
+    const m = row ? readMarker(JSON.parse(row.value)) : null;
+    if (!row || !m || m.token !== token) return;
+    // Nothing of this run's is in Slack, but an earlier run's may be (`first` is older): keep that.
+    if (!posted && m.first >= m.at) q.deleteRecord.run(key);
+    else q.setRecord.run(key, JSON.stringify({ ...m, ended: true }), row.expires_at);
+  });
   const pushTx = db.transaction((key: string, value: string, max: number) => {
     q.push.run(key, value);
     q.trim.run(key, key, max);
@@ -154,6 +174,12 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
     },
     async deleteRecord(key) {
       q.deleteRecord.run(key);
+    },
+    async markAttempt(key, token, liveMs, ttlSeconds) {
+      return markAttemptTx.immediate(key, Math.floor(token), Math.max(0, Math.floor(liveMs)), Math.ceil(ttlSeconds));
+    },
+    async endAttempt(key, token, posted) {
+      endAttemptTx.immediate(key, Math.floor(token), posted);
     },
 
     async incr(key) {

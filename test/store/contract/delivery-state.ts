@@ -45,6 +45,69 @@ export function deliveryStateContract(t: ContractState): void {
     });
   });
 
+  describe('fenced post attempts', () => {
+    it('let a newer run take over an ended attempt, and fence the older run out', async () => {
+      expect(await store.markAttempt('att', 1, 60_000, 60)).toEqual({ result: 'marked', previous: null });
+      // Run 1 may have posted (a timeout): it ends the attempt, and run 2 takes it over with run 1's marker.
+      await store.endAttempt('att', 1, true);
+      const second = await store.markAttempt('att', 2, 60_000, 60);
+      expect(second.result).toBe('marked');
+      const previous = second.result === 'marked' ? second.previous : null;
+      expect(previous).toMatchObject({ token: 1, ended: true });
+      // Run 1, stale, can neither mark again nor end run 2's attempt.
+      expect(await store.markAttempt('att', 1, 60_000, 60)).toEqual({ result: 'fenced' });
+      await store.endAttempt('att', 1, false);
+      expect(await store.getRecord('att')).toMatchObject({ token: 2, ended: false, first: previous?.first });
+    });
+
+    it('keep a newer run waiting while an older attempt may be in flight, and not after it is stale', async () => {
+      expect((await store.markAttempt('live', 4, 800, 60)).result).toBe('marked');
+      const busy = await store.markAttempt('live', 5, 800, 60);
+      expect(busy.result).toBe('busy');
+      expect(busy.result === 'busy' && busy.retryInMs > 0 && busy.retryInMs <= 800).toBe(true);
+      await sleep(900);
+      const after = await store.markAttempt('live', 5, 800, 60);
+      expect(after.result === 'marked' && after.previous?.token).toBe(4);
+    });
+
+    it('delete an attempt that certainly posted nothing, so the next run needs no lookup', async () => {
+      expect((await store.markAttempt('none', 1, 60_000, 60)).result).toBe('marked');
+      await store.endAttempt('none', 1, false);
+      expect(await store.getRecord('none')).toBeNull();
+      expect(await store.markAttempt('none', 2, 60_000, 60)).toEqual({ result: 'marked', previous: null });
+    });
+
+    it("keep an earlier run's possible message in view when a later run posted nothing", async () => {
+      expect((await store.markAttempt('took', 1, 0, 60)).result).toBe('marked');
+      // Run 1 died after posting; run 2 took the part over, then was held back before its own call.
+      await sleep(5);
+      const second = await store.markAttempt('took', 2, 0, 60);
+      expect(second.result === 'marked' && second.previous?.token).toBe(1);
+      await store.endAttempt('took', 2, false);
+      const third = await store.markAttempt('took', 3, 0, 60);
+      expect(third.result === 'marked' && third.previous).toMatchObject({ token: 2, ended: true });
+      expect(third.result === 'marked' && third.previous && third.previous.first < third.previous.at).toBe(true);
+    });
+
+    it("read an earlier version's bare attempt time as an older run", async () => {
+      const at = Date.now() - 120_000;
+      await store.setRecord('legacy', at, 60);
+      const m = await store.markAttempt('legacy', 1, 60_000, 60);
+      expect(m).toEqual({ result: 'marked', previous: { token: 0, at, first: at, ended: false } });
+    });
+
+    it('give one of 20 concurrent runs of a part the attempt, across two store instances', async () => {
+      const other = await t.h.reopen();
+      t.reopened.push(other);
+      const marks = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).markAttempt('race', i + 1, 60_000, 60)));
+      const marked = marks.map((m, i) => (m.result === 'marked' ? i + 1 : 0)).filter(Boolean);
+      // Whoever came first marked it; a lower token after it is fenced, a higher one waits.
+      expect(marked).toHaveLength(1);
+      expect((await store.getRecord<{ token: number }>('race'))?.token).toBe(marked[0]);
+      for (const [i, m] of marks.entries()) if (m.result !== 'marked') expect(m.result).toBe(i + 1 < marked[0] ? 'fenced' : 'busy');
+    });
+  });
+
   describe('leases (a counting semaphore)', () => {
     it('hands out at most `limit` places among concurrent holders, across two store instances', async () => {
       const other = await t.h.reopen();
