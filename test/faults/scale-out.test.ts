@@ -103,13 +103,19 @@ describe('scaled out: 2 web + 2 workers on one Redis, kills of both kinds and a 
       const k = `${String(c.args.channel)} ${p?.event_id}`;
       ids.set(k, [...(ids.get(k) ?? []), { at: c.at - t0, part: p?.part, thread: c.args.thread_ts }]);
     }
-    for (const [k, v] of ids) if (v.length > 1) process.stdout.write(`doubled ${k}: ${JSON.stringify(v)}\n`);
-    process.stdout.write(`fault times: ${JSON.stringify(marks)}; lookups: ${JSON.stringify(lookups)}\n`);
-    for (const c of [...workers, ...web]) process.stdout.write(`${c.url}:\n${c.output.slice(-30).join('\n')}\n`);
+    const doubled = [...ids].filter(([, v]) => v.length > 1);
+    for (const [k, v] of doubled) process.stdout.write(`doubled ${k}: ${JSON.stringify(v)}\n`);
+    if (doubled.length) {
+      process.stdout.write(`fault times: ${JSON.stringify(marks)}; counters: ${JSON.stringify(lookups)}\n`);
+      for (const c of [...workers, ...web]) process.stdout.write(`${c.url}:\n${c.output.slice(-30).join('\n')}\n`);
+    }
+    const adopted = lookups
+      .flat()
+      .reduce((n, l) => n + (l.startsWith('threadline_slack_lookups_total{result="adopted"}') ? Number(l.split(' ')[1]) : 0), 0);
     const accepted = new Set(answers.flatMap((a) => [...a.answers].filter(([, v]) => v === 'accepted').map(([id]) => id)));
     await verify('scaled out, 2 web + 2 workers, SIGKILLs and a frozen worker [redis]', w, dep, {
       channels: CHANNELS,
-      extra: `${w.deliveries.length} deliveries × 2 web processes, ${CHANNELS.length} channels; ${accepted.size} answered "accepted" once; lease ${LEASE_MS} ms; ${frozenCalls} Slack calls while one worker was frozen; after it (surviving processes): ${fenced} runs fenced, ${waited} waits for an attempt in flight`,
+      extra: `${w.deliveries.length} deliveries × 2 web processes, ${CHANNELS.length} channels; ${accepted.size} answered "accepted" once; lease ${LEASE_MS} ms; ${frozenCalls} Slack calls while one worker was frozen; after it (surviving processes): ${fenced} runs fenced, ${waited} waits for an attempt in flight, ${adopted} messages adopted`,
     });
     expect(killed && frozen).toBe(true);
   });
