@@ -74,10 +74,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
     // The first attempt's time stays: a message posted then is no older than it.
     const marked = deps.ownPosts !== undefined && attemptedAt === null;
-    // The store round trips before the call (the gate's checks, the marker) are done while waiting
-    // for the channel's slot, so the call itself leaves on time.
+    // The marker is written while waiting for the channel's slot, so the call itself leaves on time.
     await pace(job, teamId, channelId, part, async () => {
-      await slack.prepare?.();
       if (marked) await store.setRecord(attemptKey, Date.now(), POST_RECORD_TTL);
     });
     metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
