@@ -74,7 +74,8 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     res.on('finish', () => {
       // originalUrl: a mounted handler that answers (a body over the limit) leaves req.path cut.
       metrics.httpRequests.inc({ route: routeLabel(pathOf(req.originalUrl)), status: statusLabel(res.statusCode) });
-      if (req.path !== '/healthz' && req.path !== '/metrics') {
+      // The line's fields (a redacted URL) are built only when the line is written.
+      if (logger.isLevelEnabled('debug') && req.path !== '/healthz' && req.path !== '/metrics') {
         (res.locals.log as Logger).debug(
           { method: clipForLog(req.method, 16), url: clipForLog(redactUrl(req.originalUrl)), status: res.statusCode },
           'request',

@@ -12,8 +12,6 @@ import { classifySlackError } from './slack-errors.js';
 export interface SlackApi {
   readonly dryRun: boolean;
   call<T = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T & { ok: boolean }>;
-  /** Does ahead of time what the next `call` would check first (see slack-gate.ts); optional. */
-  prepare?(): Promise<void>;
 }
 
 export interface SlackClientsDeps {

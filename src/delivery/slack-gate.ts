@@ -4,8 +4,9 @@
  *   limit) or the whole team (other methods: per-workspace tiers); a team whose Slack keeps failing
  *   (timeouts, 5xx, network) is held briefly too, a circuit breaker that lets one probe through;
  * - a cap on the calls in flight per team (`TEAM_CONCURRENCY`), leased so a crashed worker's places
- *   come back: one slow workspace cannot take every worker.
- * Held, capped and rate-limited calls defer the job (no worker waits, no attempt is counted).
+ *   come back: one slow workspace cannot take every worker (`team-slots.ts`).
+ * Held and rate-limited calls defer the job (no worker waits, no attempt is counted); a capped call
+ * waits briefly for a place in-process, a bounded number of them, and defers after that.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -13,9 +14,10 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { DeferError } from '../queue/queue.js';
 import type { KeyValue } from '../store/store.js';
-import { slackHoldKey, teamSlotsKey } from '../store/keys.js';
+import { slackHoldKey } from '../store/keys.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
+import { createTeamSlots } from './team-slots.js';
 
 /** Methods Slack limits per channel; the rest are limited per workspace. */
 const CHANNEL_LIMITED = new Set(['chat.postMessage', 'chat.update']);
@@ -37,6 +39,8 @@ export interface SlackGateDeps {
   slotLeaseMs: number;
   /** The longest a failing team is held before the next probe. */
   maxBreakMs: number;
+  /** How long a call waits in-process for a place under the team's cap before its job defers. Default 1 s. */
+  slotWaitMs?: number;
 }
 
 export type SlackGate = ReturnType<typeof createSlackGate>;
@@ -45,6 +49,7 @@ const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
 export function createSlackGate(deps: SlackGateDeps) {
   const { store, metrics } = deps;
+  const slots = createTeamSlots({ store, limit: deps.teamConcurrency, leaseMs: deps.slotLeaseMs, waitMs: deps.slotWaitMs ?? 1000 });
 
   async function hold(key: string, until: number, fails: number) {
     await store.setRecord(key, { until, fails } satisfies Hold, Math.ceil((until - Date.now()) / 1000) + 60);
@@ -90,37 +95,29 @@ export function createSlackGate(deps: SlackGateDeps) {
   /** `api` as one delivery (team, channel) uses it. */
   function wrap(api: SlackApi, teamId: string, channelId: string): SlackApi {
     if (api.dryRun) return api;
-    // Checks done ahead by `prepare` (while the post waits for its pacing slot), for the next call.
-    let prepared: { breaker: Hold | null; holder: string } | undefined;
+    // A place is taken only for the call itself (not while a post waits for its pacing slot): with
+    // places held through pacing sleeps, a workspace with many channels posted at most
+    // TEAM_CONCURRENCY messages per pacing interval in all.
     async function admit() {
       const [breaker, holder] = [await checkHolds(teamId, channelId), randomUUID()];
-      if (!(await store.acquireLease(teamSlotsKey(teamId), holder, deps.teamConcurrency, deps.slotLeaseMs))) {
+      const place = await slots.acquire(teamId, holder);
+      if (place === 'full') {
         metrics.slackDeferrals.inc({ reason: 'team_cap' });
         throw new DeferError(jitter(250));
       }
-      return { breaker, holder };
+      if (place === 'taken') return { breaker, holder };
+      // A Retry-After or a failing Slack may have held the team or channel while this call waited.
+      try {
+        return { breaker: await checkHolds(teamId, channelId), holder };
+      } catch (err) {
+        await slots.release(teamId, holder).catch(() => undefined);
+        throw err;
+      }
     }
     return {
       dryRun: false,
-      async prepare() {
-        prepared ??= await admit();
-      },
       async call(method, args) {
-        const ahead = prepared;
-        prepared = undefined;
-        let admitted: { breaker: Hold | null; holder: string };
-        if (ahead) {
-          // A Retry-After may have come while this call waited for its slot: look again (one round trip).
-          try {
-            admitted = { breaker: await checkHolds(teamId, channelId), holder: ahead.holder };
-          } catch (err) {
-            await store.releaseLease(teamSlotsKey(teamId), ahead.holder).catch(() => undefined);
-            throw err;
-          }
-        } else {
-          admitted = await admit();
-        }
-        const { breaker, holder } = admitted;
+        const { breaker, holder } = await admit();
         try {
           const res = await api.call(method, args);
           if (breaker && breaker.fails > 0) await store.deleteRecord(slackHoldKey(teamId));
@@ -129,7 +126,7 @@ export function createSlackGate(deps: SlackGateDeps) {
           if (err instanceof SlackCallError) await onFailure(err, teamId, channelId, method, breaker);
           throw err;
         } finally {
-          await store.releaseLease(teamSlotsKey(teamId), holder).catch(() => undefined);
+          await slots.release(teamId, holder).catch(() => undefined);
         }
       },
     };

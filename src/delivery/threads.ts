@@ -108,10 +108,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
           return found;
         }
       }
-      // The gate's checks are done while waiting for the channel's slot, so the call leaves on time.
-      await pace(job, teamId, channelId, part, async () => {
-        await slack.prepare?.();
-      });
+      await pace(job, teamId, channelId, part);
       metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
       res = await callWithFallback(
         slack,
@@ -146,11 +143,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   /**
    * Waits for this post's slot in the channel (about one post per second). A short wait is slept;
    * a long one (a burst into one channel) is kept as a reservation and the job deferred, so the
-   * burst does not hold every worker while other channels wait. `ready` runs once the slot is
-   * known, before the wait.
+   * burst does not hold every worker while other channels wait.
    */
-  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string, ready: () => Promise<void>) {
-    if (deps.channelIntervalMs <= 0) return ready();
+  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
+    if (deps.channelIntervalMs <= 0) return;
     const slotKey = paceSlotKey(job.id, teamId, channelId, part);
     let at = await store.getRecord<number>(slotKey);
     // A slot missed while the job was deferred (a hold, an outage) is gone: posting now could land
@@ -164,7 +160,6 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
         throw new DeferError(wait);
       }
     }
-    await ready();
     const remaining = at - Date.now();
     if (remaining > 0) await sleep(remaining);
   }

@@ -176,8 +176,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
         extras,
       );
       metrics.deliveries.inc({ type: event.type, result });
-      await store.setRecord(doneKey, 1, DELIVERED_TTL);
-      await record(result);
+      await Promise.all([store.setRecord(doneKey, 1, DELIVERED_TTL), record(result)]);
       // A retry that got through makes an earlier dead letter of this channel stale. (A stale one
       // left by a deferred rerun is harmless: retrying it finds every part already posted.)
       if (job.attempt > 1) await store.removeDeadLetter(`dl-${origin}-${sub.channelId}`);
@@ -208,9 +207,12 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     await store.raiseCounter(seqDoneKey(event.threadKey), seq);
     // The sequence and its done mark live as long as the thread record (90 days after its last
     // event), and expire together: a done mark outliving its counter would hold new events back.
-    await store.expireCounter(seqDoneKey(event.threadKey), THREAD_TTL_SECONDS);
-    await store.expireCounter(seqKey(event.threadKey), THREAD_TTL_SECONDS);
-    await store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL);
+    // Independent of each other: sent together (one write on Redis).
+    await Promise.all([
+      store.expireCounter(seqDoneKey(event.threadKey), THREAD_TTL_SECONDS),
+      store.expireCounter(seqKey(event.threadKey), THREAD_TTL_SECONDS),
+      store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL),
+    ]);
   }
 
   /**

@@ -36,6 +36,24 @@ function flatten(obj: Record<string, unknown>): Record<string, string | undefine
   return out;
 }
 
+/**
+ * `res.status(status).json(body)` without Express's general-purpose `send` (its Content-Type
+ * lookup, ETag and freshness checks): every answer here is a small JSON object, on the hot path.
+ */
+function answerJson(res: Response, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+}
+
+/** Headers and query, lower-cased and flattened once per request (the precheck's, reused by the handler). */
+interface Head {
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+}
+
 export function createWebhookRouter(deps: {
   ingest: Ingest;
   logger: Logger;
@@ -47,20 +65,17 @@ export function createWebhookRouter(deps: {
   const logOf = (res: Response) => (res.locals.log as Logger | undefined) ?? deps.logger;
   const refuse = (res: Response, source: string, reason: string, answer: IngestAnswer) => {
     deps.ingest.refused(source, reason, answer, logOf(res));
-    res.status(answer.status).json(answer.body);
+    answerJson(res, answer.status, answer.body);
   };
   for (const { name: source } of deps.sources ?? SOURCES) {
     const precheck = (req: Request, res: Response, next: NextFunction) => {
-      const head = {
-        source,
-        headers: flatten(req.headers),
-        query: flatten(req.query),
-      };
-      const answer = deps.ingest.precheck(head, logOf(res));
+      const head: Head = { headers: flatten(req.headers), query: flatten(req.query) };
+      res.locals.head = head;
+      const answer = deps.ingest.precheck({ source, ...head }, logOf(res));
       if (!answer) return next();
       // The body is never read: close the connection rather than drain it.
-      res.set('Connection', 'close');
-      res.status(answer.status).json(answer.body);
+      res.setHeader('Connection', 'close');
+      answerJson(res, answer.status, answer.body);
     };
     // Body-parser errors (too large, aborted).
     const unreadable = (err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
@@ -79,15 +94,16 @@ export function createWebhookRouter(deps: {
         refuse(res, source, 'unsupported_media_type', { status: 415, body: { status: 'error', reason: problem } });
         return;
       }
+      const head = (res.locals.head as Head | undefined) ?? { headers: flatten(req.headers), query: flatten(req.query) };
       const delivery: RawDelivery = {
         source,
-        headers: flatten(req.headers),
-        query: flatten(req.query),
+        headers: head.headers,
+        query: head.query,
         body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         receivedAt: deps.now?.() ?? new Date(),
       };
       const answer = await deps.ingest.handle(delivery, log);
-      res.status(answer.status).json(answer.body);
+      answerJson(res, answer.status, answer.body);
     });
   }
   return router;

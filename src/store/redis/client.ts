@@ -12,7 +12,13 @@ export type RedisClient = Redis | Cluster;
 /** Per-connection options (timeouts, retries, offline queue), the same on every kind. */
 export type ClientOptions = Pick<
   RedisOptions,
-  'maxRetriesPerRequest' | 'enableOfflineQueue' | 'connectTimeout' | 'commandTimeout' | 'lazyConnect' | 'enableReadyCheck'
+  | 'maxRetriesPerRequest'
+  | 'enableOfflineQueue'
+  | 'connectTimeout'
+  | 'commandTimeout'
+  | 'lazyConnect'
+  | 'enableReadyCheck'
+  | 'enableAutoPipelining'
 >;
 
 export function redisTarget(urlOrTarget: string | RedisTarget): RedisTarget {
@@ -40,7 +46,9 @@ export function createRedisClient(urlOrTarget: string | RedisTarget, opts: Clien
     case 'sentinel':
       return new Redis(sentinelOptions(target, opts));
     case 'cluster': {
-      const { enableOfflineQueue, lazyConnect, enableReadyCheck, ...perNode } = opts;
+      // No auto-pipelining on a Cluster: ioredis routes an auto-pipelined EVALSHA by its first
+      // argument, the script's sha, not by its keys, so it would reach the wrong node.
+      const { enableOfflineQueue, lazyConnect, enableReadyCheck, enableAutoPipelining: _ignored, ...perNode } = opts;
       return new Cluster(target.nodes, {
         ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
         ...(lazyConnect === undefined ? {} : { lazyConnect }),
