@@ -84,7 +84,10 @@ describe('Redis dies between Slack posting and the ts being recorded', () => {
           // Slack posts at once but answers a second later; Redis dies in between.
           dep.slack.slowAnswers(1000);
           const before = dep.slack.posts().length;
-          await new Promise((r) => setTimeout(r, 300));
+          // Kill once a post is waiting for its answer (on a busy machine the first may take a while).
+          const deadline = Date.now() + 15_000;
+          while (dep.slack.posts().length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 100));
           await dep.redis!.kill();
           postedBeforeAnswer = dep.slack.posts().length - before;
           dep.slack.slowAnswers(0);
