@@ -15,7 +15,7 @@ import type { SlackGate } from './slack-gate.js';
 import type { OwnPostFinder } from './own-post.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
-import type { OneTeam } from './route-chosen.js';
+import type { OneTeam, Target } from './route-chosen.js';
 import type { ThreadControlOf } from './thread-control.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
@@ -149,7 +149,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics.deadLetters.inc({ source: 'delivery', reason });
   }
 
-  async function deliverOne(job: JobContext, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
+  async function deliverOne(job: JobContext, event: PipelineEvent, sub: Target, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(
@@ -170,6 +170,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
         sub.teamId,
         sub.channelId,
         extras,
+        sub.chosen,
       );
       metrics.deliveries.inc({ type: event.type, result });
       await store.setRecord(doneKey, 1, DELIVERED_TTL);

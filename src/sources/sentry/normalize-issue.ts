@@ -8,7 +8,7 @@ import { eventGroupId, type SentryCommentPayload, type SentryErrorPayload, type 
 import { type SentryEventBody, type SentryIssuePayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
 import { stackOf } from './normalize-stack.js';
-import { alertChannelsField, issueAlertChannels } from './alert-settings.js';
+import { alertRoutingFields, issueAlertChoices } from './alert-settings.js';
 
 export type IssueLifecycleType =
   | 'sentry.issue.created'
@@ -116,10 +116,8 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
       groupId,
       org: urls.org,
       project,
-      ...alertChannelsField(
-        type === 'sentry.event_alert.triggered'
-          ? issueAlertChannels((p.data as SentryEventAlertPayload['data']).issue_alert?.settings)
-          : [],
+      ...alertRoutingFields(
+        type === 'sentry.event_alert.triggered' ? issueAlertChoices((p.data as SentryEventAlertPayload['data']).issue_alert?.settings) : [],
       ),
     }),
     time,
