@@ -9,6 +9,7 @@ import { externalSelect } from '../select.js';
 import { actorName, byWhom, personRef, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
 import { stackTrace } from './stack.js';
+import { historyLine } from './history.js';
 import type { ActionsElement, RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue, type SentryMoreOption } from '../values.js';
 
@@ -113,6 +114,7 @@ function card(input: Input): SlackMessage {
       ['Users', typeof s.userCount === 'number' ? md`${shortNumber(s.userCount)}` : null],
       ['Assignee', assignee],
     ]),
+    context([historyLine(s.statusHistory)]),
     actions(issueActions(input)),
     context([
       change.by ? md`✋ ${change.text ? clip(change.text, 200) : 'Last change'}${byWhom(change.by)}` : null,

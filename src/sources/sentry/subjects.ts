@@ -23,6 +23,17 @@ export interface SentryIssueState {
   permalink?: string;
   /** Who made the last state change, as shown "by …" on the card. */
   lastChangeBy?: string;
+  /** Event id → the state it moved the issue to (see issue-history.ts); bounded by the merge. */
+  statusHistory?: Record<string, IssueTransition>;
+}
+
+/** One step of an issue's history. */
+export interface IssueTransition {
+  /** ISO event time. */
+  at: string;
+  status: 'new' | 'resolved' | 'unresolved' | 'regressed' | 'archived';
+  /** The person who made it, when a person did. */
+  by?: string;
 }
 
 export interface MetricAlertState {
