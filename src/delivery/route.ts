@@ -10,6 +10,7 @@ import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js
 import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { matchesFilters } from '../slack/filters.js';
 import { chosenTargets, type OneTeam, type Target } from './route-chosen.js';
+import { isDerivedFor } from './derived.js';
 
 export type RouteOutcome =
   { ok: true; targets: Target[] } | { ok: false; reason: 'unroutable' | 'no_subscriber' | 'filtered' | 'internal' };
@@ -39,8 +40,10 @@ export async function routeEvent(
   );
   const subs = mayReceive ? await receiving(found, event, mayReceive) : found;
   if (subs.length === 0 && chosen.length === 0) return { ok: false, reason: 'no_subscriber' };
-  const kindMatched = subs.filter((s) => s.kinds.length === 0 || s.kinds.includes(event.kind));
-  const matched = kindMatched.filter((s) => matchesFilters(s.filters, event.filters, event.kind));
+  // A link event goes where both its threads already are: the channel's kinds and filters let them in.
+  const derived = isDerivedFor(only, event);
+  const kindMatched = derived ? subs : subs.filter((s) => s.kinds.length === 0 || s.kinds.includes(event.kind));
+  const matched = derived ? kindMatched : kindMatched.filter((s) => matchesFilters(s.filters, event.filters, event.kind));
   const byChannel = new Map<string, Target>();
   for (const s of matched) {
     const key = `${s.teamId}/${s.channelId}`;

@@ -17,6 +17,7 @@ import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store
 import { broadcastsReply, isRegression, type ThreadControl } from './thread-control.js';
 import { threadGeneration } from './thread-generation.js';
 import type { ChosenSettings } from './route-chosen.js';
+import { DERIVED_EVENT_PREFIX } from './derived.js';
 import { notPosted, persist, sleep, type ChannelDeliveryDeps, type ChannelJob, type ChannelResult, type Msg } from './channel-support.js';
 
 export type { ChannelDeliveryDeps, ChannelJob, ChannelResult } from './channel-support.js';
@@ -189,6 +190,9 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
     const owner = `${job.id}:${channelId}`;
     const control = await deps.threadControl?.(teamId, channelId);
+    const derived = event.id.startsWith(DERIVED_EVENT_PREFIX);
+    // A link between threads (thread-links.ts) means nothing once the channel stopped threading.
+    if (derived && control?.threads === 'off') return 'updated';
     // The rule's `thread=off` is this channel's setting for its alerts, like `--threads=off`.
     if (control?.threads === 'off' || chosen?.threads === 'off')
       return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner, mention);
@@ -254,7 +258,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
     const rendered = echo ? null : deps.render.reply(event, merged.state, channelExtras);
     const reply = rendered && mentioning(rendered, mention);
-    const broadcast = reply !== null && broadcastsReply(control, event, sources);
+    // A link reply is about the threads, not news for the channel: never broadcast.
+    const broadcast = reply !== null && !event.id.startsWith(DERIVED_EVENT_PREFIX) && broadcastsReply(control, event, sources);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', broadcast ? { ...reply, reply_broadcast: true } : reply, parentTs);
     const card = deps.render.card(event, merged.state, channelExtras);
     try {

@@ -17,6 +17,8 @@ import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
 import type { OneTeam, Target } from './route-chosen.js';
 import type { ThreadControlOf } from './thread-control.js';
+import type { ThreadLinks } from './thread-links.js';
+import { isDerivedFor } from './derived.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import type { Renderer } from './render.js';
@@ -73,6 +75,8 @@ export interface DeliveryDeps {
   outageMaxMs?: number;
   /** Looks for a message an earlier run may have posted before posting again (exactly once). */
   ownPosts?: OwnPostFinder;
+  /** Links between threads (a Seer run and its issue…): queued after an event reaches a channel. */
+  links?: Pick<ThreadLinks, 'afterDelivery'>;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
   fallbackTarget?: Subscription;
 }
@@ -173,6 +177,8 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
         sub.chosen,
       );
       metrics.deliveries.inc({ type: event.type, result });
+      // Before the done mark: a rerun after a failure here queues the links (once) instead of skipping them.
+      await deps.links?.afterDelivery(event, sub.teamId, sub.channelId);
       await store.setRecord(doneKey, 1, DELIVERED_TTL);
       await record(result);
       // A retry that got through makes an earlier dead letter of this channel stale. (A stale one
@@ -251,8 +257,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   const handler = async (job: JobContext) => {
     const { event: received, seq, only } = job.data;
     const log = lazyChild(deps.logger, { jobId: job.id, type: received.type, threadKey: received.threadKey });
-    // The first event of a thread has nobody to wait for.
-    if (seq && seq > 1 && received.threadKey && !only) await waitForTurn(job, received.threadKey, seq, log);
+    // The first event of a thread has nobody to wait for. A dead letter's retry (`only`) has no place
+    // in its thread any more; a link event derived for one channel has its own.
+    if (seq && seq > 1 && received.threadKey && (!only || isDerivedFor(only, received)))
+      await waitForTurn(job, received.threadKey, seq, log);
     const runtime = deps.runtimes[received.source];
     if (runtime?.handle && (await runtime.handle(received)) === 'consumed') {
       await markDone(received, seq);
