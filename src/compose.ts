@@ -39,6 +39,7 @@ import { createTenancy, type Tenancy } from './connections/tenancy.js';
 import type { ConnectionContext } from './sources/kit/connection.js';
 import { createOneTeam } from './connections/one-team.js';
 import { createThreadControl } from './delivery/thread-control.js';
+import { createThreadLinks } from './delivery/thread-links.js';
 import { DRY_RUN_TARGET } from './delivery/dry-run-target.js';
 
 export interface ComposeOptions {
@@ -180,13 +181,15 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
   const actionable = sources.filter((s) => workspace !== undefined || (s.actionable?.(config) ?? true)).map((s) => s.name);
   const channelSettings = createChannelSettings(store);
   const mentions = createMentions({ store, settings: channelSettings, sources, logger });
+  const threadControl = createThreadControl(channelSettings);
+  const threadLinks = createThreadLinks({ store, queue, sources, logger, threadControl });
   const render = createRenderer({
     store,
     regressionThresholdPct: config.sizeRegressionThresholdPct,
     sources,
     linkHosts: configuredLinkHosts(config),
     actionable,
-    channelExtras: mentions.forChannel,
+    channelExtras: async (ctx) => ({ ...(await mentions.forChannel(ctx)), ...(await threadLinks.forChannel(ctx)) }),
   });
   // How long a post may be in flight: a call with its one retry, and then some. A rerun waits this
   // long after an attempt it cannot know ended, and looks for the message within it.
@@ -226,7 +229,8 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     fallbackTarget: config.slack.dryRun ? DRY_RUN_TARGET : undefined,
     mayReceive: tenancy.mayReceive,
     oneTeam,
-    threadControl: createThreadControl(channelSettings),
+    threadControl,
+    links: threadLinks,
   });
   handlerRef.current = handler;
   const requeueDeadLetter = createRequeue({ store, queue });

@@ -14,9 +14,17 @@ export type LinkPolicy = (href: string) => boolean;
 
 /**
  * Always allowed. A leading `*.` allows the subdomains (and the domain itself); other entries
- * match the host exactly.
+ * match the host exactly. Slack's own hosts are there for permalinks between threads, which come
+ * from `chat.getPermalink`, never from a payload.
  */
-export const FIXED_LINK_HOSTS: readonly string[] = ['*.sentry.io', '*.bugsee.com', 'github.com', 'gitlab.com', 'bitbucket.org'];
+export const FIXED_LINK_HOSTS: readonly string[] = [
+  '*.sentry.io',
+  '*.bugsee.com',
+  'github.com',
+  'gitlab.com',
+  'bitbucket.org',
+  '*.slack.com',
+];
 
 function normalHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, '');

@@ -38,6 +38,11 @@ export interface RenderExtras {
    * assignee). Absent or missing an email: the person is named instead.
    */
   mentions?: Readonly<Record<string, string>>;
+  /**
+   * Permalinks of other threads' parents in this channel, by base thread key: the threads this
+   * event's messages point at (a Seer run's issue, a link event's other end). Absent: no link.
+   */
+  threadLinks?: Readonly<Record<string, string>>;
   /** The assignee of the thread this event relates to (a Seer run's issue), for its mention. */
   relatedAssignee?: { type?: string; id?: string; name?: string; email?: string };
 }

@@ -9,10 +9,11 @@ import type { PipelineEvent } from '../events.js';
 import { SOURCES, sourceNamed, type SourceDefinition } from '../sources/index.js';
 import type { Subscription, SubscriptionRepo } from '../store/store.js';
 import { matchesFilters } from '../slack/filters.js';
-import { chosenTargets, type OneTeam } from './route-chosen.js';
+import { chosenTargets, type OneTeam, type Target } from './route-chosen.js';
+import { isDerivedFor } from './derived.js';
 
 export type RouteOutcome =
-  { ok: true; targets: Subscription[] } | { ok: false; reason: 'unroutable' | 'no_subscriber' | 'filtered' | 'internal' };
+  { ok: true; targets: Target[] } | { ok: false; reason: 'unroutable' | 'no_subscriber' | 'filtered' | 'internal' };
 
 /** The subscription targets the event reaches, from its source's definition; null when it names none. */
 export function targetsOf(event: PipelineEvent, sources: readonly SourceDefinition[] = SOURCES): string[] | null {
@@ -39,14 +40,22 @@ export async function routeEvent(
   );
   const subs = mayReceive ? await receiving(found, event, mayReceive) : found;
   if (subs.length === 0 && chosen.length === 0) return { ok: false, reason: 'no_subscriber' };
-  const kindMatched = subs.filter((s) => s.kinds.length === 0 || s.kinds.includes(event.kind));
-  const matched = kindMatched.filter((s) => matchesFilters(s.filters, event.filters, event.kind));
-  const byChannel = new Map<string, Subscription>();
+  // A link event goes where both its threads already are: the channel's kinds and filters let them in.
+  const derived = isDerivedFor(only, event);
+  const kindMatched = derived ? subs : subs.filter((s) => s.kinds.length === 0 || s.kinds.includes(event.kind));
+  const matched = derived ? kindMatched : kindMatched.filter((s) => matchesFilters(s.filters, event.filters, event.kind));
+  const byChannel = new Map<string, Target>();
   for (const s of matched) {
     const key = `${s.teamId}/${s.channelId}`;
     if (!byChannel.has(key)) byChannel.set(key, s);
   }
-  for (const s of chosen) if (!byChannel.has(`${s.teamId}/${s.channelId}`)) byChannel.set(`${s.teamId}/${s.channelId}`, s);
+  for (const s of chosen) {
+    const key = `${s.teamId}/${s.channelId}`;
+    const sub = byChannel.get(key);
+    // Subscribed too: one delivery, but the rule's own settings for its channel still apply.
+    if (!sub) byChannel.set(key, s);
+    else if (s.chosen) byChannel.set(key, { ...sub, chosen: s.chosen });
+  }
   if (byChannel.size === 0) return { ok: false, reason: kindMatched.length ? 'filtered' : 'no_subscriber' };
   return { ok: true, targets: [...byChannel.values()] };
 }

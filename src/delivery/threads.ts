@@ -16,6 +16,8 @@ import type { RenderExtras } from '../../templates/types.js';
 import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
 import { broadcastsReply, isRegression, type ThreadControl } from './thread-control.js';
 import { threadGeneration } from './thread-generation.js';
+import type { ChosenSettings } from './route-chosen.js';
+import { DERIVED_EVENT_PREFIX } from './derived.js';
 import {
   jitter,
   nextRunToken,
@@ -41,6 +43,22 @@ const MAX_PACING_SLEEP_MS = 1500;
 const DEFAULT_ATTEMPT_LIVE_MS = 60_000;
 /** A reserved send slot this far in the past was missed. */
 const MISSED_SLOT_MS = 250;
+
+/** Slack allows at most this many blocks in a message. */
+const MAX_BLOCKS = 50;
+
+/**
+ * The message with an alert action's `mention` (`<!here>`, `<!subteam^S…>`) in front: in the
+ * notification text and as the first block, so the people are pinged and see why. The token comes
+ * from `route-chosen.ts`, which builds it from a checked id only; nothing else is added unescaped.
+ */
+export function mentioning(msg: Msg, mention: string | undefined): Msg {
+  if (!mention) return msg;
+  const blocks = msg.blocks
+    ? [{ type: 'section', text: { type: 'mrkdwn', text: mention } }, ...msg.blocks.slice(0, MAX_BLOCKS - 1)]
+    : undefined;
+  return { ...msg, text: `${mention} ${msg.text}`, ...(blocks ? { blocks } : {}) };
+}
 
 export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   const { store, metrics } = deps;
@@ -180,7 +198,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     }
   }
 
-  /** `extras` may be computed once by a caller delivering one event to several channels. */
+  /**
+   * `extras` may be computed once by a caller delivering one event to several channels. `chosen`:
+   * the settings an alert rule's action saved for this channel (see `route-chosen.ts`).
+   */
   async function deliver(
     slack: SlackApi,
     given: ChannelJob,
@@ -188,21 +209,28 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     teamId: string,
     channelId: string,
     givenExtras?: RenderExtras,
+    chosen?: ChosenSettings,
   ): Promise<ChannelResult> {
     // One token for every part this run posts (a caller with several channels passes its own).
     const job = given.token === undefined ? { ...given, token: await nextRunToken(store, given.id) } : given;
     const extras = givenExtras ?? (await deps.render.extras(event));
+    const mention = chosen?.mention;
     if (!event.threadKey) {
-      await post(slack, job, event, teamId, channelId, 'standalone', deps.render.standalone(event, extras));
+      await post(slack, job, event, teamId, channelId, 'standalone', mentioning(deps.render.standalone(event, extras), mention));
       return 'posted';
     }
     const owner = `${job.id}:${channelId}`;
     const control = await deps.threadControl?.(teamId, channelId);
-    if (control?.threads === 'off') return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner);
+    const derived = event.id.startsWith(DERIVED_EVENT_PREFIX);
+    // A link between threads (thread-links.ts) means nothing once the channel stopped threading.
+    if (derived && control?.threads === 'off') return 'updated';
+    // The rule's `thread=off` is this channel's setting for its alerts, like `--threads=off`.
+    if (control?.threads === 'off' || chosen?.threads === 'off')
+      return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner, mention);
     // A rerun finds the generation its first run chose (the regression then is the thread's newest change).
     const generation = await threadGeneration(store, teamId, channelId, event, control, isRegression(event, sources));
     const threaded = { ...event, threadKey: generation.key };
-    return deliverThreaded(slack, job, threaded, teamId, channelId, extras, owner, control, generation.previousTs);
+    return deliverThreaded(slack, job, threaded, teamId, channelId, extras, owner, control, generation.previousTs, mention);
   }
 
   async function deliverThreaded(
@@ -215,6 +243,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     owner: string,
     control: ThreadControl | undefined,
     previousTs: string | undefined,
+    mention: string | undefined,
   ): Promise<ChannelResult> {
     const claim = await store.claimThread(teamId, channelId, event.threadKey, owner, event.subject.kind);
     if (claim.won) {
@@ -224,7 +253,15 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
       let ts: string;
       try {
-        ts = await post(slack, job, event, teamId, channelId, 'parent', deps.render.card(event, merged.state, channelExtras));
+        ts = await post(
+          slack,
+          job,
+          event,
+          teamId,
+          channelId,
+          'parent',
+          mentioning(deps.render.card(event, merged.state, channelExtras), mention),
+        );
       } catch (err) {
         // Slack refused the parent for good (this job ends in a dead letter): free the thread so the
         // next event, or this one retried from App Home, posts the parent instead of waiting forever.
@@ -250,8 +287,10 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ??
       mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
-    const reply = echo ? null : deps.render.reply(event, merged.state, channelExtras);
-    const broadcast = reply !== null && broadcastsReply(control, event, sources);
+    const rendered = echo ? null : deps.render.reply(event, merged.state, channelExtras);
+    const reply = rendered && mentioning(rendered, mention);
+    // A link reply is about the threads, not news for the channel: never broadcast.
+    const broadcast = reply !== null && !event.id.startsWith(DERIVED_EVENT_PREFIX) && broadcastsReply(control, event, sources);
     if (reply) await post(slack, job, event, teamId, channelId, 'reply', broadcast ? { ...reply, reply_broadcast: true } : reply, parentTs);
     const card = deps.render.card(event, merged.state, channelExtras);
     try {
@@ -302,12 +341,21 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     channelId: string,
     extras: RenderExtras,
     owner: string,
+    mention: string | undefined,
   ): Promise<ChannelResult> {
     const threadKey = event.threadKey as string;
     const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
     const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state, event.time)) ?? claim.record;
     const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
-    const ts = await post(slack, job, event, teamId, channelId, 'own', deps.render.card(event, merged.state, channelExtras));
+    const ts = await post(
+      slack,
+      job,
+      event,
+      teamId,
+      channelId,
+      'own',
+      mentioning(deps.render.card(event, merged.state, channelExtras), mention),
+    );
     await store.updateThread(teamId, channelId, threadKey, { ts });
     return 'posted';
   }

@@ -15,8 +15,10 @@ import type { SlackGate } from './slack-gate.js';
 import type { OwnPostFinder } from './own-post.js';
 import type { SourceRuntime } from '../ingest/types.js';
 import { routeEvent, type MayReceive } from './route.js';
-import type { OneTeam } from './route-chosen.js';
+import type { OneTeam, Target } from './route-chosen.js';
 import type { ThreadControlOf } from './thread-control.js';
+import type { ThreadLinks } from './thread-links.js';
+import { isDerivedFor } from './derived.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import { nextRunToken } from './channel-support.js';
@@ -76,6 +78,8 @@ export interface DeliveryDeps {
   attemptLiveMs?: number;
   /** Looks for a message an earlier run may have posted before posting again (exactly once). */
   ownPosts?: OwnPostFinder;
+  /** Links between threads (a Seer run and its issue…): queued after an event reaches a channel. */
+  links?: Pick<ThreadLinks, 'afterDelivery'>;
   /** Where events with no subscriber go (dry-run's pretend channel); unset: they are dropped and counted. */
   fallbackTarget?: Subscription;
 }
@@ -153,7 +157,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics.deadLetters.inc({ source: 'delivery', reason });
   }
 
-  async function deliverOne(job: JobContext, token: number, event: PipelineEvent, sub: Subscription, extras: RenderExtras, log: Logger) {
+  async function deliverOne(job: JobContext, token: number, event: PipelineEvent, sub: Target, extras: RenderExtras, log: Logger) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(
@@ -174,8 +178,11 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
         sub.teamId,
         sub.channelId,
         extras,
+        sub.chosen,
       );
       metrics.deliveries.inc({ type: event.type, result });
+      // Before the done mark: a rerun after a failure here queues the links (once) instead of skipping them.
+      await deps.links?.afterDelivery(event, sub.teamId, sub.channelId);
       await Promise.all([store.setRecord(doneKey, 1, DELIVERED_TTL), record(result)]);
       // A retry that got through makes an earlier dead letter of this channel stale. (A stale one
       // left by a deferred rerun is harmless: retrying it finds every part already posted.)
@@ -256,8 +263,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
   const handler = async (job: JobContext) => {
     const { event: received, seq, only } = job.data;
     const log = lazyChild(deps.logger, { jobId: job.id, type: received.type, threadKey: received.threadKey });
-    // The first event of a thread has nobody to wait for.
-    if (seq && seq > 1 && received.threadKey && !only) await waitForTurn(job, received.threadKey, seq, log);
+    // The first event of a thread has nobody to wait for. A dead letter's retry (`only`) has no place
+    // in its thread any more; a link event derived for one channel has its own.
+    if (seq && seq > 1 && received.threadKey && (!only || isDerivedFor(only, received)))
+      await waitForTurn(job, received.threadKey, seq, log);
     const runtime = deps.runtimes[received.source];
     if (runtime?.handle && (await runtime.handle(received)) === 'consumed') {
       await markDone(received, seq);

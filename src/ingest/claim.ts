@@ -11,7 +11,7 @@
 
 import type { PipelineEvent } from '../events.js';
 import type { Logger } from '../log.js';
-import type { Queue } from '../queue/queue.js';
+import type { DeliveryJob, Queue } from '../queue/queue.js';
 import type { ClaimResult, KeyValue } from '../store/store.js';
 import { dedupBodyKey, dedupKey as dedupKeyOf, deliveryTag, seqKey, seqSkipKey } from '../store/keys.js';
 import { IngestError, type RawDelivery } from './types.js';
@@ -27,10 +27,12 @@ const unavailable = (err: unknown) => new IngestError('store_unavailable', 503, 
 
 export async function claimAndEnqueue(
   deps: { store: KeyValue; queue: Queue; log: Logger },
-  delivery: RawDelivery,
+  delivery: Pick<RawDelivery, 'source' | 'receivedAt'>,
   event: PipelineEvent,
   /** SHA-256 (hex) of the raw body. */
   bodySha256: string,
+  /** Set for an event our own worker derived for one channel (src/delivery/thread-links.ts). */
+  only?: DeliveryJob['only'],
 ): Promise<'accepted' | 'duplicate'> {
   const { store, queue, log } = deps;
   // One round trip: both dedup claims, and the event's place in its thread when they win.
@@ -52,7 +54,7 @@ export async function claimAndEnqueue(
           counter: event.threadKey ? seqKey(event.threadKey) : undefined,
           ttlSeconds: DEDUP_TTL_SECONDS,
         },
-        { event, acceptedAt: delivery.receivedAt.getTime() },
+        { event, acceptedAt: delivery.receivedAt.getTime(), ...(only ? { only } : {}) },
         jobId,
       );
     } catch (err) {
@@ -69,7 +71,7 @@ export async function claimAndEnqueue(
   } catch (err) {
     throw unavailable(err);
   }
-  const job = { event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime() };
+  const job = { event, seq: claim.seq, acceptedAt: delivery.receivedAt.getTime(), ...(only ? { only } : {}) };
   if (!claim.claimed) {
     // Still pending: the first attempt may have died before storing the job. Store it now under
     // the same job id and number (a no-op if it was stored), so "duplicate" always means "we have it".

@@ -19,6 +19,7 @@ import type { Click } from './actions-guard.js';
 export { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
 import { BUTTON_EVENT_PREFIX as ACTION_EVENT_PREFIX } from '../delivery/threads.js';
 import { echoKey } from '../store/keys.js';
+import { issueHistoryPatch } from '../sources/sentry/issue-history.js';
 
 /** How long a recorded echo waits for the source's webhook. */
 export const ECHO_TTL_SECONDS = 3600;
@@ -68,7 +69,7 @@ export function sentryIssueEvent(
   detail: SentryIssueDetail,
 ) {
   const title = typeof click.thread.state.title === 'string' ? click.thread.state.title : `Issue ${ids.issueId}`;
-  return syntheticEvent(click, {
+  const event = syntheticEvent(click, {
     type,
     subjectId: ids.issueId,
     routing: { org: ids.org, groupId: ids.issueId },
@@ -76,6 +77,9 @@ export function sentryIssueEvent(
     state: { issueId: ids.issueId, org: ids.org, ...state, lastChangeBy: click.user.name },
     detail,
   });
+  // The card's history learns of the click like of a webhook (the echo's own entry is folded into it).
+  const history = issueHistoryPatch(event.id, type.slice('sentry.issue.'.length), event.time, actorOf(click));
+  return { ...event, state: { ...event.state, ...history } };
 }
 
 export function bugseeIssueEvent(

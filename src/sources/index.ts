@@ -9,7 +9,7 @@ import { sentrySource } from './sentry/definition.js';
 
 export const SOURCES: readonly SourceDefinition[] = [sentrySource, bugseeSource];
 
-export type { SourceDefinition, SizeSample } from './kit/definition.js';
+export type { SourceDefinition, SizeSample, ThreadLinkSpec } from './kit/definition.js';
 
 /** The definition named `name`, from `sources`. */
 export function sourceNamed(sources: readonly SourceDefinition[], name: string): SourceDefinition | undefined {

@@ -103,3 +103,10 @@ export const channelSettingsKey = (teamId: Part, channelId: Part) => `settings:$
 
 /** A Slack user found by email (`users.lookupByEmail`), per team; the email is hashed, never stored. */
 export const slackUserByEmailKey = (teamId: Part, emailHash: Part) => `slackuser:${teamId}:${emailHash}`;
+
+/** A message's permalink (`chat.getPermalink`), per team and channel. */
+export const permalinkKey = (teamId: Part, channelId: Part, ts: Part) => `permalink:${teamId}:${channelId}:${ts}`;
+/** One link between two threads of a channel was queued (its id is a hash of both ends and its type). */
+export const threadLinkKey = (teamId: Part, channelId: Part, linkId: Part) => `threadlink:${teamId}:${channelId}:${linkId}`;
+/** The Seer run that opened a pull request (`<repo>#<number>`), for the PR's build threads. */
+export const sentrySeerPrKey = (repo: Part, prNumber: Part) => `sentry:seer-pr:${repo}#${prNumber}`;

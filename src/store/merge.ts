@@ -10,9 +10,20 @@
  * over a subtree wipes the parts of that subtree older than itself (a later `assignee: null` clears
  * an earlier `assignee.name`), and a wipe is remembered so an even older leaf below it stays out.
  * With distinct times the result does not depend on the order patches are applied in.
+ *
+ * History maps: a top-level key ending in `History` (e.g. `statusHistory`) holds one entry per
+ * event, keyed by the event's id, so a redelivery lands on its own entry and a late event slots
+ * in by its time. To stay bounded it keeps its `HISTORY_CAP` newest entries (by the time each was
+ * merged at; ties by id): an older entry arriving later is merged and dropped again, so the result
+ * still does not depend on the order.
  */
 
 type Obj = Record<string, unknown>;
+
+/** Suffix of the top-level keys that are history maps (see above). */
+export const HISTORY_SUFFIX = 'History';
+/** Entries a history map keeps. */
+export const HISTORY_CAP = 20;
 
 export interface MergeResult {
   state: Record<string, unknown>;
@@ -141,5 +152,27 @@ export function mergeState(
     times[key] = time;
   }
 
+  for (const key of Object.keys(next)) if (key.endsWith(HISTORY_SUFFIX)) capHistory(next, key, times);
   return { state: next, stateTimes: times, changed: !deepEqual(state ?? {}, next) };
+}
+
+/** Keeps the `HISTORY_CAP` newest entries of the history map at `next[key]`, and their times only. */
+function capHistory(next: Obj, key: string, times: Record<string, string>): void {
+  const map = next[key];
+  if (!isPlainObject(map) || Object.keys(map).length <= HISTORY_CAP) return;
+  const timeOf = (id: string): string => {
+    const own = joinPath([key, id]);
+    let latest = '';
+    for (const [p, t] of Object.entries(times))
+      if ((p === own || p.startsWith(`${own}.`)) && (latest === '' || compareTimes(t, latest) > 0)) latest = t;
+    return latest;
+  };
+  const ranked = Object.keys(map)
+    .map((id) => ({ id, at: timeOf(id) }))
+    .sort((a, b) => compareTimes(b.at, a.at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  for (const { id } of ranked.slice(HISTORY_CAP)) {
+    delete map[id];
+    const own = joinPath([key, id]);
+    for (const p of Object.keys(times)) if (p === own || p.startsWith(`${own}.`)) delete times[p];
+  }
 }

@@ -9,6 +9,8 @@ import { externalSelect } from '../select.js';
 import { actorName, byWhom, personRef, tag } from '../common.js';
 import { levelEmoji, sentryStatus } from '../style.js';
 import { stackTrace } from './stack.js';
+import { historyLine } from './history.js';
+import { threadLinkReply } from './thread-link.js';
 import type { ActionsElement, RenderInput, SlackMessage, Template } from '../types.js';
 import { encodeActionValue, type SentryMoreOption } from '../values.js';
 
@@ -71,6 +73,8 @@ function issueActions(input: Input): (ActionsElement | null)[] {
 /** What the card's notification says happened: this event if it changed the issue, else the status. */
 function cardPhrase(input: Input, statusLabel: string): Md {
   const { event } = input;
+  if (event.type === 'sentry.issue.seer_linked')
+    return joinMd([md`Seer is on it`, isBlank(input.state.status) ? '' : statusLabel.toLowerCase()]);
   if (event.type.startsWith('sentry.issue.')) {
     // "✅ Resolved by Jane" → "resolved by Jane": the lifecycle line minus its emoji.
     const line = fallbackLine(lifecycleLine(input)).value.replace(/^\S+\s/, '');
@@ -113,6 +117,7 @@ function card(input: Input): SlackMessage {
       ['Users', typeof s.userCount === 'number' ? md`${shortNumber(s.userCount)}` : null],
       ['Assignee', assignee],
     ]),
+    context([historyLine(s.statusHistory)]),
     actions(issueActions(input)),
     context([
       change.by ? md`✋ ${change.text ? clip(change.text, 200) : 'Last change'}${byWhom(change.by)}` : null,
@@ -199,6 +204,10 @@ function commentReply(input: Input): Md {
 
 function reply(input: Input): SlackMessage | null {
   const { event } = input;
+  if (event.type === 'sentry.issue.seer_linked')
+    return event.detail.link
+      ? threadLinkReply(md`🤖 Seer started working on this issue`, event.detail.link, "the run's thread", input.extras)
+      : null;
   let body: Md;
   if (event.type === 'sentry.error.created' || event.type === 'sentry.event_alert.triggered') body = errorReply(input);
   else if (event.type.startsWith('sentry.comment.')) body = commentReply(input);

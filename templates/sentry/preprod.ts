@@ -8,6 +8,8 @@ import { humanize, isBlank, joinMd, linkButton, md, Md, message, pctChange, sect
 import { sparkline } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 
+import { threadLinkReply } from './thread-link.js';
+
 type Input = RenderInput<'sentry.preprod'>;
 type Size = NonNullable<PreprodState['size']>;
 
@@ -235,6 +237,7 @@ function failedLine(what: string, buildId: string, failure: { errorCode?: string
 function reply(input: Input): SlackMessage | null {
   const { event } = input;
   const d = event.detail;
+  if (d.link) return threadLinkReply(md`🤖 Seer opened this pull request`, d.link, "the run's thread", input.extras);
   const failed = (d.state ?? '').toUpperCase() === 'FAILED';
   const st = event.state;
   let line: Md;

@@ -8,6 +8,8 @@ import { plural, section, shortList, slackDate } from '../blocks.js';
 import type { RenderInput, SlackMessage, Template } from '../types.js';
 import { fileChanges, fiveWhys, lineTotals, reproduction } from './seer-agent.js';
 import { personRef } from '../common.js';
+import { sentryThreadKeys } from '../../src/sources/sentry/subjects.js';
+import { threadLinkReply, threadPermalink } from './thread-link.js';
 
 type Input = RenderInput<'sentry.seer'>;
 
@@ -126,7 +128,10 @@ function card(input: Input): SlackMessage {
   const latest = latestStage(s) ?? input.event.detail.stage;
   const prs = s.pullRequests ?? [];
   const project = firstText(s.project, input.event.routing.project);
-  return message(md`🤖 Seer ${project ? md`[${project}] ` : ''}for ${issueRef(input)}: ${STAGE_LABEL[latest]}`, [
+  // Back to the issue's own thread in this channel, when it has one (the delivery looked it up).
+  const groupId = firstText(s.groupId, input.event.routing.groupId);
+  const issueThread = threadPermalink(input.extras, groupId ? sentryThreadKeys.issue(groupId) : undefined);
+  return message(md`🤖 Seer ${project ? md`[${project}] ` : ''}for ${issueRef(input)}${latest ? md`: ${STAGE_LABEL[latest]}` : ''}`, [
     header('🤖 Seer issue fix'),
     section(md`Autofix for ${issueRef(input)}${project ? md` in ${bold(project)}` : ''}`),
     section(checklist(s)),
@@ -138,12 +143,17 @@ function card(input: Input): SlackMessage {
       linkButton('View issue', s.issueUrl, 'sentry.seer.issue'),
       ...prs.map((pr, i) => linkButton(prLabel(pr), pr.url, `sentry.seer.pr.${i}`)),
     ]),
-    context([md`Sentry Seer · run ${firstText(s.runId, input.event.subject.id)}`]),
+    context([
+      md`Sentry Seer · run ${firstText(s.runId, input.event.subject.id)}`,
+      issueThread ? md`🔗 ${link(issueThread, "The issue's thread")}` : null,
+    ]),
   ]);
 }
 
 function reply(input: Input): SlackMessage | null {
   const { event } = input;
+  if (event.detail.link)
+    return threadLinkReply(md`📦 Builds of this run's pull request arrived`, event.detail.link, 'their thread', input.extras);
   const stage = event.detail.stage;
   const st = event.state;
   let extra: Md = Md.of('');

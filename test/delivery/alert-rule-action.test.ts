@@ -51,15 +51,21 @@ const withChannel = (channel: string) =>
 
 type Payload = { data: Record<string, unknown> } & Record<string, unknown>;
 
-/** The settings fixture for a fresh issue (its own thread). */
-function eventAlert(groupId: number, channel?: string): Payload {
+/** The settings fixture for a fresh issue (its own thread); `set` replaces settings by name. */
+function eventAlert(groupId: number, channel?: string, set: Record<string, string> = {}): Payload {
   const p = readFixture('sentry/event_alert/triggered.threadline.json') as Payload;
   const data = p.data as { event: Record<string, unknown>; issue_alert: { settings: { name: string; value: string }[] } };
   const event = { ...data.event, issue_id: String(groupId), web_url: `https://sentry.io/organizations/acme/issues/${groupId}/events/x/` };
-  const settings = channel
-    ? data.issue_alert.settings.map((s) => (s.name === 'channel' ? { ...s, value: channel } : s))
-    : data.issue_alert.settings;
+  const values: Record<string, string> = { ...(channel ? { channel } : {}), ...set };
+  const settings = data.issue_alert.settings.map((s) => (s.name in values ? { ...s, value: values[s.name] } : s));
   return { ...p, data: { ...data, event, issue_alert: { ...data.issue_alert, settings } } };
+}
+
+/** The first block's text of a posted message (Slack's Web API sends `blocks` as JSON). */
+function firstBlockText(call: { args: Record<string, unknown> } | undefined): string | undefined {
+  const raw = call?.args.blocks;
+  const blocks = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { text?: { text?: string } }[] | undefined;
+  return blocks?.[0]?.text?.text;
 }
 
 function metricAlert(file: string, incidentId: number): Payload {
@@ -185,5 +191,68 @@ describe.each<StoreKind>(['redis', 'sqlite'])('alert-rule action on %s', (kind) 
     const crit = svc.slack.of('chat.postMessage', 'C0CRIT');
     expect(crit[0]?.args.thread_ts).toBeUndefined();
     for (const reply of crit.slice(1)) expect(reply.args.thread_ts).toBe(thread?.ts);
+  });
+
+  it('mention: the alert starts with @here in the channel that set it (parent and replies), and nowhere else', async () => {
+    const groupId = randomInt(1e9, 2e9);
+    const alert = () => eventAlert(groupId, 'T1:C0MENTION', { mention: '@here' });
+    const beforeAlerts = svc.slack.of('chat.postMessage', 'C0ALERTS').length;
+    expect((await sendSentry(svc, 'event_alert', alert())).status).toBe(200);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0MENTION').length === 1, 'the alert in #mention');
+    expect((await sendSentry(svc, 'event_alert', alert())).status).toBe(200);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0MENTION').length === 2, 'the second alert');
+    const [parent, reply] = svc.slack.of('chat.postMessage', 'C0MENTION');
+    for (const post of [parent, reply]) {
+      expect(String(post?.args.text).startsWith('<!here> ')).toBe(true);
+      expect(firstBlockText(post)).toBe('<!here>');
+    }
+    expect(reply?.args.thread_ts).toBe((await svc.t.store.getThread('T1', 'C0MENTION', sentryThreadKeys.issue(String(groupId))))?.ts);
+    // #alerts (subscribed to acme/*) gets the same alerts without the mention: it is #mention's setting.
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0ALERTS').length >= beforeAlerts + 2, 'the subscribed channel');
+    for (const post of svc.slack.of('chat.postMessage', 'C0ALERTS').slice(beforeAlerts)) {
+      expect(String(post.args.text)).not.toContain('<!here>');
+      expect(JSON.stringify(post.args.blocks)).not.toContain('<!here>');
+    }
+  });
+
+  it("mention: a user group from a metric alert trigger's action; a subscribed channel the rule chose gets it too", async () => {
+    const incident = randomInt(1e6, 2e6);
+    const p = metricAlert('critical.threadline.json', incident);
+    const rule = (p.data.metric_alert as { alert_rule: { triggers: { label: string; actions: { settings?: unknown[] }[] }[] } }).alert_rule;
+    const critical = rule.triggers.find((t) => t.label === 'critical');
+    critical!.actions[0].settings = [
+      { name: 'channel', value: 'T1:C0ALERTS' },
+      { name: 'mention', value: '<!subteam^S0ONCALL|oncall>' },
+    ];
+    const before = svc.slack.of('chat.postMessage', 'C0ALERTS').length;
+    expect((await sendSentry(svc, 'metric_alert', p)).status).toBe(200);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0ALERTS').length === before + 1, 'the alert in #alerts');
+    const post = svc.slack.of('chat.postMessage', 'C0ALERTS')[before];
+    expect(String(post?.args.text).startsWith('<!subteam^S0ONCALL> ')).toBe(true);
+    expect(firstBlockText(post)).toBe('<!subteam^S0ONCALL>');
+  });
+
+  it('a mention that is not a user group id is never sent', async () => {
+    const groupId = randomInt(1e9, 2e9);
+    expect((await sendSentry(svc, 'event_alert', eventAlert(groupId, 'T1:C0BADMENTION', { mention: '<!channel>' }))).status).toBe(200);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0BADMENTION').length === 1, 'the alert');
+    const post = svc.slack.of('chat.postMessage', 'C0BADMENTION')[0];
+    expect(String(post?.args.text)).not.toContain('<!');
+  });
+
+  it('thread=off: each alert is its own message in that channel, while #alerts keeps its thread', async () => {
+    const groupId = randomInt(1e9, 2e9);
+    const alert = () => eventAlert(groupId, 'T1:C0OWN', { thread: 'off' });
+    const beforeAlerts = svc.slack.of('chat.postMessage', 'C0ALERTS').length;
+    expect((await sendSentry(svc, 'event_alert', alert())).status).toBe(200);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0OWN').length === 1, 'the first alert');
+    expect((await sendSentry(svc, 'event_alert', alert())).status).toBe(200);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0OWN').length === 2, 'the second alert');
+    const own = svc.slack.of('chat.postMessage', 'C0OWN');
+    expect(own.every((post) => post.args.thread_ts === undefined)).toBe(true);
+    expect(svc.slack.of('chat.update', 'C0OWN')).toHaveLength(0);
+    await eventually(() => svc.slack.of('chat.postMessage', 'C0ALERTS').length >= beforeAlerts + 2, 'the subscribed channel');
+    const inAlerts = svc.slack.of('chat.postMessage', 'C0ALERTS').slice(beforeAlerts);
+    expect(inAlerts[1]?.args.thread_ts).toBeDefined();
   });
 });

@@ -17,10 +17,11 @@ describe('routeEvent with mayReceive', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tl-route-tenancy-'));
     store = createSqliteStore({ dataDir: dir });
-    for (const [teamId, channelId, target] of [
+    for (const [teamId, channelId, target, kinds] of [
       ['TA', 'C1', 'acme/*'],
       ['TA', 'C2', 'acme/web'],
       ['TB', 'C3', 'acme/*'],
+      ['TA', 'C4', 'acme/*', ['comment']],
     ] as const) {
       await store.upsertSubscription({
         id: randomUUID(),
@@ -28,7 +29,7 @@ describe('routeEvent with mayReceive', () => {
         channelId,
         source: 'sentry',
         target,
-        kinds: [],
+        kinds: kinds ? [...kinds] : [],
         filters: {},
         createdAt: new Date().toISOString(),
         disabled: null,
@@ -54,5 +55,17 @@ describe('routeEvent with mayReceive', () => {
     expect(await routeEvent(store, event, undefined, undefined, async () => false)).toEqual({ ok: false, reason: 'no_subscriber' });
     const all = await routeEvent(store, event);
     expect(all.ok && all.targets.length).toBe(3);
+  });
+
+  it("a link event derived for one channel passes the channel's kinds, never its connections", async () => {
+    const link = { ...event, id: 'link-abc', kind: 'seer' } as PipelineEvent;
+    const toC4 = await routeEvent(store, link, { teamId: 'TA', channelId: 'C4' });
+    expect(toC4.ok && toC4.targets.map((s) => s.channelId)).toEqual(['C4']);
+    // The same event from outside (not derived) is held to the channel's kinds.
+    const webhook = { ...link, id: 'abc' } as PipelineEvent;
+    expect(await routeEvent(store, webhook, { teamId: 'TA', channelId: 'C4' })).toEqual({ ok: false, reason: 'no_subscriber' });
+    // A team that may not receive the event gets no link either.
+    const denied = await routeEvent(store, link, { teamId: 'TB', channelId: 'C3' }, undefined, async (_e, teamId) => teamId === 'TA');
+    expect(denied).toEqual({ ok: false, reason: 'no_subscriber' });
   });
 });

@@ -30,6 +30,8 @@ const IDENTITY: RegExp[] = [
   /^data\.(comment_id|issue_id)$/,
   /^data\.comment\.issue_id$/,
   /^data\.(buildId|state|headRepoName|artifactId)$/,
+  /^data\.pull_request\.repo$/, // our own link events: the pull request whose thread it links
+
   /^data\.[^.]+\.(buildId|state)$/,
   /^data\.[^.]+\.#\.(type|state)$/,
   /^payload\.app\.key$/,

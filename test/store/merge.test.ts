@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareTimes, flattenLeaves, joinPath, mergeState } from '../../src/store/merge.js';
+import { compareTimes, flattenLeaves, HISTORY_CAP, joinPath, mergeState } from '../../src/store/merge.js';
 
 const T1 = '2024-05-01T10:00:00.000Z';
 const T2 = '2024-05-01T10:05:00.000Z';
@@ -127,6 +127,41 @@ describe('mergeState', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('mergeState and history maps', () => {
+  const at = (i: number) => new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString();
+  const entry = (i: number) => ({ statusHistory: { [`ev.${i}`]: { at: at(i), status: i % 2 ? 'resolved' : 'regressed' } } });
+
+  it('keeps one entry per event id (a redelivery is the same entry) and the newest HISTORY_CAP, whatever the order', () => {
+    const n = HISTORY_CAP + 7;
+    const events = Array.from({ length: n }, (_, i) => ({ p: entry(i), t: at(i) }));
+    const merge = (list: typeof events) =>
+      list.reduce((acc, { p, t }) => mergeState(acc.state, acc.stateTimes, p, t), { state: {}, stateTimes: {} } as ReturnType<
+        typeof mergeState
+      >);
+    const inOrder = merge([...events, events[n - 1]]);
+    const keys = Object.keys(inOrder.state.statusHistory as object).sort();
+    expect(keys).toHaveLength(HISTORY_CAP);
+    expect(keys).not.toContain('ev.0');
+    expect(keys).toContain(`ev.${n - 1}`);
+    // Times of dropped entries go with them: the record stays bounded too.
+    expect(Object.keys(inOrder.stateTimes).filter((k) => k.startsWith('statusHistory.'))).toHaveLength(HISTORY_CAP * 2);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(events, { minLength: n, maxLength: n }), (shuffled) => {
+        const anyOrder = merge(shuffled);
+        expect(anyOrder.state).toEqual(inOrder.state);
+        expect(anyOrder.stateTimes).toEqual(inOrder.stateTimes);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('leaves other keys alone', () => {
+    const big = Object.fromEntries(Array.from({ length: HISTORY_CAP + 5 }, (_, i) => [`k${i}`, i]));
+    const r = mergeState({}, {}, { stages: big }, T1);
+    expect(Object.keys(r.state.stages as object)).toHaveLength(HISTORY_CAP + 5);
   });
 });
 

@@ -23,6 +23,22 @@ export interface SizeSample {
   size: number;
 }
 
+/**
+ * One link between two threads of a channel (see src/delivery/thread-links.ts): a link event that
+ * goes into thread `into` and points at thread `from`. It is made only where both threads have a
+ * parent in the channel, once per channel.
+ */
+export interface ThreadLinkSpec {
+  /** The link event's type: a row of the source's event table. */
+  type: string;
+  /** Base key of the thread the link reply goes into. */
+  into: string;
+  /** Base key of the thread it points at. */
+  from: string;
+  /** The link event's payload, read through the source's table like a delivery's body. */
+  payload: Record<string, unknown>;
+}
+
 export interface SourceDefinition {
   /** The `source` of its events and the first part of their types, e.g. `sentry`. */
   readonly name: string;
@@ -70,6 +86,16 @@ export interface SourceDefinition {
    * request mentions the assignee of its issue's thread. Null or absent: none.
    */
   relatedThread?(event: PipelineEvent): string | null;
+  /**
+   * The links between threads this event makes once it is delivered into a channel (a Seer run
+   * and its issue; a Seer pull request's builds and the run). Empty or absent: none.
+   */
+  threadLinks?(event: PipelineEvent): ThreadLinkSpec[];
+  /**
+   * Threads of the same channel whose parents this event's messages link to (their permalinks
+   * reach the templates as `extras.threadLinks`). Empty or absent: none.
+   */
+  linkedThreads?(event: PipelineEvent): string[];
   /**
    * What a reply of this event is, for a channel's `--broadcast` setting: a regression (an issue
    * back after it was resolved) or a critical alert. Null or absent: neither (only `all` broadcasts it).

@@ -51,10 +51,38 @@ export const parseThread = (value: string | undefined): 'on' | 'off' | null => {
   return v === '' || v === 'on' ? 'on' : v === 'off' ? 'off' : null;
 };
 
+/**
+ * One chosen channel with the settings its action saved. `mention` is Slack's own token, built here
+ * from a validated id only (`<!here>`, `<!subteam^S…>`); `thread` is set only when off.
+ */
+export interface AlertChoice {
+  channel: string;
+  mention?: '@here' | { subteam: string };
+  thread?: 'off';
+}
+
+function choiceOf(list: SettingList): AlertChoice | null {
+  const rec = settingsRecord(list);
+  const c = parseAlertChannel(rec.channel);
+  if (!c) return null;
+  const mention = parseMention(rec.mention);
+  const thread = parseThread(rec.thread);
+  return {
+    channel: formatAlertChannel(c),
+    ...(mention && mention !== 'none' ? { mention } : {}),
+    ...(thread === 'off' ? { thread } : {}),
+  };
+}
+
+/** An issue alert's one chosen channel and its settings. */
+export function issueAlertChoices(settings: SettingList): AlertChoice[] {
+  const c = choiceOf(settings);
+  return c ? [c] : [];
+}
+
 /** The channels an issue alert's settings name (its one `channel`). */
 export function issueAlertChannels(settings: SettingList): string[] {
-  const c = parseAlertChannel(settingsRecord(settings).channel);
-  return c ? [formatAlertChannel(c)] : [];
+  return issueAlertChoices(settings).map((c) => c.channel);
 }
 
 export interface TriggerLike {
@@ -63,22 +91,47 @@ export interface TriggerLike {
 }
 
 /**
- * The channels of a metric alert's Threadline actions: the trigger matching the action (critical or
- * warning), or for `resolved` every trigger's. An action is ours when its settings name a channel
- * in our value form (other integrations' actions carry other settings).
+ * A metric alert's Threadline actions: the trigger matching the action (critical or warning), or
+ * for `resolved` every trigger's. An action is ours when its settings name a channel in our value
+ * form (other integrations' actions carry other settings). A channel named by several actions
+ * keeps the first one's settings, in the order Sentry lists the triggers.
  */
-export function metricAlertChannels(triggers: readonly TriggerLike[] | null | undefined, action: string): string[] {
+export function metricAlertChoices(triggers: readonly TriggerLike[] | null | undefined, action: string): AlertChoice[] {
   const chosen = (triggers ?? []).filter((t) => action === 'resolved' || t.label === action);
-  const out = new Set<string>();
+  const out = new Map<string, AlertChoice>();
   for (const t of chosen) {
     for (const a of t.actions ?? []) {
       if (a.type && a.type !== 'sentry_app') continue;
-      const c = parseAlertChannel(settingsRecord(a.settings).channel);
-      if (c) out.add(formatAlertChannel(c));
+      const c = choiceOf(a.settings);
+      if (c && !out.has(c.channel)) out.set(c.channel, c);
     }
   }
-  return [...out];
+  return [...out.values()];
 }
 
-/** The routing field carrying an alert's chosen channels (`routing.channels`), absent when none. */
-export const alertChannelsField = (channels: string[]): { channels?: string[] } => (channels.length ? { channels } : {});
+/** The channels of a metric alert's Threadline actions (see `metricAlertChoices`). */
+export function metricAlertChannels(triggers: readonly TriggerLike[] | null | undefined, action: string): string[] {
+  return metricAlertChoices(triggers, action).map((c) => c.channel);
+}
+
+/**
+ * The settings of one chosen channel as a routing value: a query string such as
+ * `channel=T1%3AC1&mention=%40here&thread=off`. They travel beside `routing.channels` (whose
+ * values stay `<teamId>:<channelId>`) in `routing.channelSettings`, one entry per channel that set any.
+ */
+export function channelSettingsValue(c: AlertChoice): string | null {
+  if (!c.mention && !c.thread) return null;
+  const q = new URLSearchParams({ channel: c.channel });
+  if (c.mention) q.set('mention', c.mention === '@here' ? '@here' : c.mention.subteam);
+  if (c.thread) q.set('thread', c.thread);
+  return q.toString();
+}
+
+/** The routing fields carrying an alert's chosen channels and their settings, absent when none. */
+export function alertRoutingFields(choices: AlertChoice[]): { channels?: string[]; channelSettings?: string[] } {
+  const settings = choices.map(channelSettingsValue).filter((v): v is string => v !== null);
+  return {
+    ...(choices.length ? { channels: choices.map((c) => c.channel) } : {}),
+    ...(settings.length ? { channelSettings: settings } : {}),
+  };
+}

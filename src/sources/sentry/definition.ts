@@ -11,6 +11,7 @@ import { sentryConnectRoutes } from './connect-routes.js';
 import { sentryAlertRoutes } from './alert-routes.js';
 import { createSentryPlugin } from './plugin.js';
 import { sentryThreadKeys, type PreprodState } from './subjects.js';
+import { sentryLinkedThreads, sentryThreadLinks } from './thread-links.js';
 
 const slug = z
   .string()
@@ -76,6 +77,9 @@ export const sentrySource: SourceDefinition = {
     (event.type === 'sentry.seer.pr_created' || event.type === 'sentry.seer.pr_ready_for_review') && event.routing.groupId
       ? sentryThreadKeys.issue(event.routing.groupId)
       : null,
+
+  threadLinks: sentryThreadLinks,
+  linkedThreads: sentryLinkedThreads,
 
   subscription: {
     noun: 'a project',

@@ -14,6 +14,8 @@ import { normalizeSeer } from './normalize-seer.js';
 import { commentSchema, errorSchema, eventAlertSchema, installationSchema, issueSchema, metricAlertSchema } from './schema.js';
 import { preprodDistributionSchema, preprodSizeSchema, seerSchema } from './schema.js';
 import type { SentrySubjects } from './subjects.js';
+import { issueSeerLinkSchema, preprodSeerLinkSchema, seerBuildsLinkSchema } from './schema-link.js';
+import { normalizeIssueSeerLink, normalizePreprodSeerLink, normalizeSeerBuildsLink } from './normalize-link.js';
 
 const installation = {
   schema: installationSchema,
@@ -51,6 +53,15 @@ export const SENTRY_EVENTS = eventTable<SentrySubjects>()({
   'sentry.seer.coding_completed': seer,
   'sentry.seer.pr_created': seer,
   'sentry.seer.pr_ready_for_review': seer,
+  // Link events our worker derives (src/delivery/thread-links.ts), never accepted from a webhook.
+  'sentry.issue.seer_linked': { schema: issueSeerLinkSchema, normalize: normalizeIssueSeerLink, subject: 'sentry.issue', kind: 'seer' },
+  'sentry.seer.builds_linked': { schema: seerBuildsLinkSchema, normalize: normalizeSeerBuildsLink, subject: 'sentry.seer', kind: 'seer' },
+  'sentry.preprod_artifact.seer_linked': {
+    schema: preprodSeerLinkSchema,
+    normalize: normalizePreprodSeerLink,
+    subject: 'sentry.preprod',
+    kind: 'preprod',
+  },
   'sentry.preprod_artifact.size_analysis_completed': {
     schema: preprodSizeSchema,
     normalize: normalizePreprod,
@@ -66,6 +77,13 @@ export const SENTRY_EVENTS = eventTable<SentrySubjects>()({
 });
 
 export type SentryEventType = keyof typeof SENTRY_EVENTS;
+
+/** The types our own worker makes (thread links): the webhook route answers them as unknown. */
+export const SENTRY_DERIVED_TYPES: ReadonlySet<string> = new Set<SentryEventType>([
+  'sentry.issue.seer_linked',
+  'sentry.seer.builds_linked',
+  'sentry.preprod_artifact.seer_linked',
+]);
 
 /** Subscription kinds, in the order help and errors list them (`installation` is internal). */
 export const SENTRY_KINDS = ['issue', 'error', 'comment', 'alert', 'seer', 'preprod'] as const;

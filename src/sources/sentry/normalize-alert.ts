@@ -6,7 +6,7 @@ import { buildEvent, compact, links, opt } from '../kit/normalize.js';
 import { idString, mapActor, pickTime, toIso, toNumber, routingOf } from './normalize-common.js';
 import type { SentryMetricAlertPayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
-import { alertChannelsField, metricAlertChannels } from './alert-settings.js';
+import { alertRoutingFields, metricAlertChoices } from './alert-settings.js';
 
 export type MetricAlertType = 'sentry.metric_alert.critical' | 'sentry.metric_alert.warning' | 'sentry.metric_alert.resolved';
 
@@ -64,7 +64,7 @@ export function normalizeMetricAlert<T extends MetricAlertType>(
       org,
       project: projects[0],
       projects: projects.length > 1 ? [...projects] : undefined,
-      ...alertChannelsField(metricAlertChannels(rule?.triggers, action)),
+      ...alertRoutingFields(metricAlertChoices(rule?.triggers, action)),
     }),
     time,
     actor: mapActor(p.actor),

@@ -8,7 +8,8 @@ import { eventGroupId, type SentryCommentPayload, type SentryErrorPayload, type 
 import { type SentryEventBody, type SentryIssuePayload } from './schema.js';
 import { factsFromUrls } from './urls.js';
 import { stackOf } from './normalize-stack.js';
-import { alertChannelsField, issueAlertChannels } from './alert-settings.js';
+import { alertRoutingFields, issueAlertChoices } from './alert-settings.js';
+import { issueHistoryPatch } from './issue-history.js';
 
 export type IssueLifecycleType =
   | 'sentry.issue.created'
@@ -61,12 +62,14 @@ export function normalizeIssue<T extends IssueLifecycleType>(
     state.assignee = a ? compact({ type: opt(a.type), id: idString(a.id), name: opt(a.name), email: opt(a.email) }) : null;
   }
   const statusDetails = issue.statusDetails && Object.keys(issue.statusDetails).length ? issue.statusDetails : undefined;
+  // A lifecycle change happens when Sentry sends it; lastSeen is about events, not changes.
+  const time = pickTime(meta, meta.sourceTimestamp, action === 'created' ? issue.firstSeen : undefined);
+  Object.assign(state, issueHistoryPatch(meta.deliveryId, action, time, actor, opt(issue.substatus)));
   return buildEvent(type, meta, {
     subjectId: issueId,
     threadKey: sentryThreadKeys.issue(issueId),
     routing: routingOf(p, { groupId: issueId, org: urls.org, project }),
-    // A lifecycle change happens when Sentry sends it; lastSeen is about events, not changes.
-    time: pickTime(meta, meta.sourceTimestamp, action === 'created' ? issue.firstSeen : undefined),
+    time,
     actor,
     title: opt(issue.title) || opt(issue.shortId) || `Issue ${issueId}`,
     links: links(['Open in Sentry', opt(issue.permalink) ?? opt(issue.web_url)]),
@@ -116,10 +119,8 @@ export function normalizeSentryEvent<T extends 'sentry.error.created' | 'sentry.
       groupId,
       org: urls.org,
       project,
-      ...alertChannelsField(
-        type === 'sentry.event_alert.triggered'
-          ? issueAlertChannels((p.data as SentryEventAlertPayload['data']).issue_alert?.settings)
-          : [],
+      ...alertRoutingFields(
+        type === 'sentry.event_alert.triggered' ? issueAlertChoices((p.data as SentryEventAlertPayload['data']).issue_alert?.settings) : [],
       ),
     }),
     time,

@@ -2,7 +2,7 @@
 
 import { IngestError, type Identified, type RawDelivery, type SourcePlugin } from '../../ingest/types.js';
 import { identifyIn, normalizeWith, parseWith } from '../kit/table.js';
-import { SENTRY_EVENTS } from './events.js';
+import { SENTRY_DERIVED_TYPES, SENTRY_EVENTS } from './events.js';
 import { checkSentrySignature, checkSentrySignatureForm } from './verify.js';
 
 export interface SentryPluginOptions {
@@ -44,7 +44,10 @@ export function createSentryPlugin(opts: SentryPluginOptions): SourcePlugin {
       if (!resource || typeof action !== 'string' || !action.trim()) {
         throw new IngestError('missing_action', 400, 'Sentry-Hook-Resource header and body action are required');
       }
-      return identifyIn(SENTRY_EVENTS, `sentry.${resource}.${action.trim()}`);
+      const name = `sentry.${resource}.${action.trim()}`;
+      // Our own link events are made by the worker only: from outside they are no event of ours.
+      if (SENTRY_DERIVED_TYPES.has(name)) return { known: false, name };
+      return identifyIn(SENTRY_EVENTS, name);
     },
 
     deliveryId(delivery: RawDelivery): string | undefined {

@@ -7,13 +7,14 @@ import type { AnyEvent, Routing } from '../../events.js';
 import type { SourceRuntime } from '../../ingest/types.js';
 import type { Broadcast } from '../../broadcast.js';
 import type { Logger } from '../../log.js';
-import { sentryGroupKey } from '../../store/keys.js';
+import { sentryGroupKey, sentrySeerPrKey } from '../../store/keys.js';
 import type { KeyValue } from '../../store/store.js';
 import type { ConnectionRepo } from '../../connections/repo.js';
 import type { SentryInstallationRepo } from './installations-repo.js';
 import { codeHash, exchangeOnce } from './exchange-once.js';
 import type { SentryApi } from './api.js';
 import type { SentryTokens } from './tokens.js';
+import type { PreprodState, SeerState } from './subjects.js';
 
 export interface SentryRuntimeOptions {
   store: KeyValue & SentryInstallationRepo & Partial<Pick<ConnectionRepo, 'listConnections' | 'deleteConnections'>>;
@@ -41,6 +42,8 @@ export const groupKey = sentryGroupKey;
 
 const THIRTY_DAYS = 30 * 24 * 3600;
 const ORG_CACHE_MS = 30_000;
+/** A pull request's builds may come for weeks after Seer opened it. */
+const SEER_PR_TTL = 90 * 24 * 3600;
 
 /** Subjects whose state shows org/project: resolved routing is copied there for the card. */
 const STATE_WITH_ORG = new Set(['sentry.issue', 'sentry.seer', 'sentry.preprod', 'sentry.metric_alert']);
@@ -152,6 +155,26 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
     }
   }
 
+  /**
+   * A Seer run's pull requests are remembered (`<repo>#<number>` → run), so the builds of one
+   * (preprod artifacts of that PR) find the run's thread: see thread-links.ts.
+   */
+  async function linkSeerPullRequests(event: AnyEvent, routing: Routing): Promise<void> {
+    if (event.subject.kind === 'sentry.seer') {
+      const s = event.state as Partial<SeerState>;
+      const groupId = s.groupId ?? routing.groupId;
+      for (const pr of s.pullRequests ?? []) {
+        if (!pr.repo || pr.number === undefined || !s.runId || !groupId) continue;
+        await store.setRecord(sentrySeerPrKey(pr.repo.toLowerCase(), pr.number), { runId: s.runId, groupId }, SEER_PR_TTL);
+      }
+      return;
+    }
+    const git = event.subject.kind === 'sentry.preprod' ? (event.state as Partial<PreprodState>).git : undefined;
+    if (!git?.headRepoName || git.prNumber === undefined || git.prNumber === null) return;
+    const run = await store.getRecord<{ runId: string; groupId: string }>(sentrySeerPrKey(git.headRepoName.toLowerCase(), git.prNumber));
+    if (run) Object.assign(routing, { seerRunId: run.runId, seerGroupId: run.groupId });
+  }
+
   return {
     source: 'sentry',
 
@@ -180,6 +203,7 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
       const routing: Routing = { ...event.routing };
       try {
         await fillRouting(event, routing);
+        await linkSeerPullRequests(event, routing);
       } catch (err) {
         logger?.warn(
           { type: event.type, id: event.id, groupId: routing.groupId, org: routing.org, err: errInfo(err) },

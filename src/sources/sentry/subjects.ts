@@ -23,6 +23,17 @@ export interface SentryIssueState {
   permalink?: string;
   /** Who made the last state change, as shown "by …" on the card. */
   lastChangeBy?: string;
+  /** Event id → the state it moved the issue to (see issue-history.ts); bounded by the merge. */
+  statusHistory?: Record<string, IssueTransition>;
+}
+
+/** One step of an issue's history. */
+export interface IssueTransition {
+  /** ISO event time. */
+  at: string;
+  status: 'new' | 'resolved' | 'unresolved' | 'regressed' | 'archived';
+  /** The person who made it, when a person did. */
+  by?: string;
 }
 
 export interface MetricAlertState {
@@ -182,6 +193,17 @@ export interface SentryStack {
   total: number;
 }
 
+/**
+ * A link event's other end (see src/delivery/thread-links.ts): a thread of the same channel, by its
+ * base thread key, and what it is. The delivery finds its permalink in the channel.
+ */
+export interface ThreadLinkDetail {
+  threadKey: string;
+  about: 'seer_run' | 'pull_request_builds';
+  /** How the other end reads, e.g. `acme/mobile-app#482`. */
+  label?: string;
+}
+
 /** Subject kind → the state its card renders. */
 export interface SentryIssueDetail {
   /** Lifecycle: created | resolved | assigned | archived | unresolved | ignored */
@@ -200,17 +222,17 @@ export interface SentryIssueDetail {
     stack?: SentryStack;
   };
   comment?: { id?: string; text?: string };
+  /** `issue.seer_linked`: the Seer run's thread. */
+  link?: ThreadLinkDetail;
 }
 
-export interface SeerDetail {
-  stage: SeerStage;
-}
+/** A stage of the run, or (`seer.builds_linked`) the thread of its pull request's builds. */
+export type SeerDetail = { stage: SeerStage; link?: undefined } | { stage?: undefined; link: ThreadLinkDetail };
 
-export interface PreprodDetail {
-  phase: 'size_analysis' | 'build_distribution';
-  buildId: string;
-  state: string;
-}
+/** A build's phase, or (`preprod_artifact.seer_linked`) the thread of the Seer run that opened the pull request. */
+export type PreprodDetail =
+  | { phase: 'size_analysis' | 'build_distribution'; buildId: string; state: string; link?: undefined }
+  | { phase?: undefined; buildId?: undefined; state?: undefined; link: ThreadLinkDetail };
 
 /** Subject kind → its card state and its events' reply detail. */
 export interface SentrySubjects {

@@ -1,7 +1,10 @@
 /** The alert-rule action's settings as Sentry's deliveries carry them, read into `routing.channels`. */
 import { describe, expect, it } from 'vitest';
 import {
+  alertRoutingFields,
   issueAlertChannels,
+  issueAlertChoices,
+  metricAlertChoices,
   metricAlertChannels,
   parseAlertChannel,
   parseMention,
@@ -65,5 +68,53 @@ describe('alert-rule action settings', () => {
     expect((await routing('metric_alert/critical.threadline.json')).channels).toEqual(['T1:C0CRIT']);
     expect(((await routing('metric_alert/resolved.threadline.json')).channels as string[]).sort()).toEqual(['T1:C0CRIT', 'T1:C0WARN']);
     expect((await routing('metric_alert/critical.json')).channels).toBeUndefined();
+  });
+
+  it('carries mention and thread=off per chosen channel beside routing.channels, whose values keep their form', () => {
+    const choices = issueAlertChoices([
+      { name: 'channel', value: 'T1:C0ALERTS' },
+      { name: 'mention', value: '@here' },
+      { name: 'thread', value: 'off' },
+    ]);
+    expect(choices).toEqual([{ channel: 'T1:C0ALERTS', mention: '@here', thread: 'off' }]);
+    expect(alertRoutingFields(choices)).toEqual({
+      channels: ['T1:C0ALERTS'],
+      channelSettings: ['channel=T1%3AC0ALERTS&mention=%40here&thread=off'],
+    });
+    // Defaults (no mention, threaded) add nothing beside the channel; a bad mention is left out.
+    const plain = issueAlertChoices([
+      { name: 'channel', value: 'C0OPS' },
+      { name: 'mention', value: '<!channel>' },
+      { name: 'thread', value: 'on' },
+    ]);
+    expect(alertRoutingFields(plain)).toEqual({ channels: ['C0OPS'] });
+    const triggers = [
+      {
+        label: 'critical',
+        actions: [
+          {
+            type: 'sentry_app',
+            settings: [
+              { name: 'channel', value: 'T1:CCRIT' },
+              { name: 'mention', value: 'S0ONCALL' },
+            ],
+          },
+        ],
+      },
+      {
+        label: 'warning',
+        actions: [
+          {
+            type: 'sentry_app',
+            settings: [
+              { name: 'channel', value: 'T1:CCRIT' },
+              { name: 'thread', value: 'off' },
+            ],
+          },
+        ],
+      },
+    ];
+    // A channel named by several triggers keeps the first one's settings.
+    expect(metricAlertChoices(triggers, 'resolved')).toEqual([{ channel: 'T1:CCRIT', mention: { subteam: 'S0ONCALL' } }]);
   });
 });

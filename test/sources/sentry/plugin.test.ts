@@ -84,6 +84,18 @@ describe('identify', () => {
     });
   });
 
+  it('refuses our own link events from the webhook route: only the worker makes them', () => {
+    for (const [resource, action] of [
+      ['issue', 'seer_linked'],
+      ['seer', 'builds_linked'],
+      ['preprod_artifact', 'seer_linked'],
+    ])
+      expect(plugin.identify(delivery('{}', { 'sentry-hook-resource': resource }), { action })).toEqual({
+        known: false,
+        name: `sentry.${resource}.${action}`,
+      });
+  });
+
   it('throws missing_action 400 without a resource header or an action', () => {
     for (const [headers, json] of [
       [{ 'sentry-hook-resource': undefined }, { action: 'created' }],
