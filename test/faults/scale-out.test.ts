@@ -43,9 +43,9 @@ describe('scaled out: 2 web + 2 workers on one Redis, kills of both kinds and a 
     await dep.subscribe(CHANNELS);
     // Slack takes a little while, so calls are in flight when a process is killed or frozen.
     dep.slack.fake.fault = (c) => (c.method === 'chat.postMessage' ? { delayMs: 150 + Math.floor(Math.random() * 250) } : undefined);
-    const web = [await dep.spawn({ THREADLINE_ROLE: 'web' }), await dep.spawn({ THREADLINE_ROLE: 'web' })];
+    // The first web process listens on the deployment's own port: the drain reads its /metrics.
+    const web = [await dep.spawn({ THREADLINE_ROLE: 'web' }, Number(new URL(dep.url()).port)), await dep.spawn({ THREADLINE_ROLE: 'web' })];
     const workers = [await dep.spawn({ THREADLINE_ROLE: 'worker' }), await dep.spawn({ THREADLINE_ROLE: 'worker' })];
-    // The harness's own drain reads /metrics from its main process: a web process here.
     dep.child = web[0];
 
     const w = buildWorkload(40, 6);
