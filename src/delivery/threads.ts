@@ -2,7 +2,7 @@
  * One event into one channel: the first event of a thread claims it and posts the parent; later
  * events reply in the thread and update the parent to the merged state. Every post's ts is
  * recorded against (job, channel, part) before the job is acked, so a retried job never posts the
- * same message twice.
+ * same message twice (`post-part.ts`: each part exactly once, fenced and paced).
  */
 
 import type { PipelineEvent } from '../events.js';
@@ -13,36 +13,22 @@ import { DeferError } from '../queue/queue.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import type { RenderExtras } from '../../templates/types.js';
-import { echoKey, paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
+import { echoKey } from '../store/keys.js';
+import { createPartPoster } from './post-part.js';
 import { broadcastsReply, isRegression, type ThreadControl } from './thread-control.js';
 import { threadGeneration } from './thread-generation.js';
 import type { ChosenSettings } from './route-chosen.js';
 import { DERIVED_EVENT_PREFIX } from './derived.js';
-import {
-  jitter,
-  nextRunToken,
-  notPosted,
-  persist,
-  sleep,
-  type ChannelDeliveryDeps,
-  type ChannelJob,
-  type ChannelResult,
-  type Msg,
-} from './channel-support.js';
+import { nextRunToken, sleep, type ChannelDeliveryDeps, type ChannelJob, type ChannelResult, type Msg } from './channel-support.js';
 
 export type { ChannelDeliveryDeps, ChannelJob, ChannelResult } from './channel-support.js';
 
-const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Ids of events that buttons make (see src/slack/actions-outcome.ts); they are never echoes. */
 export const BUTTON_EVENT_PREFIX = 'action-';
 /** Longer than a parent post can take with all of the Slack client's retries. */
 const STALE_CLAIM_MS = 3 * 60 * 1000;
-/** Longer pacing waits defer the job instead of sleeping in a worker slot. */
-const MAX_PACING_SLEEP_MS = 1500;
 /** How long a post attempt may be in flight by default (a call with its retries, and more). */
 const DEFAULT_ATTEMPT_LIVE_MS = 60_000;
-/** A reserved send slot this far in the past was missed. */
-const MISSED_SLOT_MS = 250;
 
 /** Slack allows at most this many blocks in a message. */
 const MAX_BLOCKS = 50;
@@ -61,126 +47,10 @@ export function mentioning(msg: Msg, mention: string | undefined): Msg {
 }
 
 export function createChannelDelivery(deps: ChannelDeliveryDeps) {
-  const { store, metrics } = deps;
-  const attemptLiveMs = deps.attemptLiveMs ?? DEFAULT_ATTEMPT_LIVE_MS;
+  const { store } = deps;
   const sources = deps.sources ?? SOURCES;
 
-  /** chat.postMessage / chat.update, with one plain-text retry when Slack rejects the blocks. */
-  async function callWithFallback(slack: SlackApi, method: string, args: Record<string, unknown>, type: string) {
-    try {
-      return await slack.call<{ ts?: string }>(method, args);
-    } catch (err) {
-      if (err instanceof SlackCallError && err.kind === 'shape') {
-        metrics.deliveries.inc({ type, result: 'fallback' });
-        deps.logger.warn({ type, method, error: err.code }, 'Slack rejected the blocks; sending the plain-text fallback');
-        const { blocks: _blocks, ...rest } = args;
-        return await slack.call<{ ts?: string }>(method, { ...rest, text: String(args.text ?? '').slice(0, 3900) });
-      }
-      throw err;
-    }
-  }
-
-  async function post(
-    slack: SlackApi,
-    job: ChannelJob,
-    event: PipelineEvent,
-    teamId: string,
-    channelId: string,
-    part: string,
-    msg: Msg,
-    threadTs?: string,
-  ) {
-    const key = postKey(job.id, teamId, channelId, part);
-    const done = await store.getRecord<string>(key);
-    if (done) return done;
-    // Fenced: this run's marker, unless a newer run of the job holds the part (this run lost its
-    // lock) or an older run's post may still be in flight. See `store/attempt-marker.ts`.
-    const attemptKey = postAttemptKey(job.id, teamId, channelId, part);
-    const token = job.token ?? (await nextRunToken(store, job.id));
-    const mark = await store.markAttempt(attemptKey, token, attemptLiveMs, POST_RECORD_TTL);
-    if (mark.result === 'fenced') {
-      metrics.slackDeferrals.inc({ reason: 'fenced' });
-      throw new DeferError(jitter(1000));
-    }
-    if (mark.result === 'busy') {
-      metrics.slackDeferrals.inc({ reason: 'attempt_in_flight' });
-      throw new DeferError(mark.retryInMs + jitter(250));
-    }
-    let res: { ts?: string };
-    try {
-      // An earlier run got as far as posting but recorded no ts: Slack may have the message.
-      if (mark.previous) {
-        const recorded = await store.getRecord<string>(key);
-        if (recorded) return recorded;
-        const found = await deps.ownPosts?.find(slack, {
-          teamId,
-          channelId,
-          eventId: event.id,
-          part,
-          threadTs,
-          attemptedAt: mark.previous.first,
-          lastAttemptAt: mark.previous.at,
-        });
-        if (found) {
-          await persist(() => store.setRecord(key, found, POST_RECORD_TTL));
-          return found;
-        }
-      }
-      await pace(job, teamId, channelId, part);
-      metrics.webhookToSlack.observe({ type: event.type }, Math.max(0, Date.now() - job.acceptedAt) / 1000);
-      res = await callWithFallback(
-        slack,
-        'chat.postMessage',
-        {
-          channel: channelId,
-          ...msg,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-          unfurl_links: false,
-          unfurl_media: false,
-          // Message metadata names the event, so a message can be traced to its delivery (and counted in tests).
-          metadata: {
-            event_type: 'threadline_event',
-            event_payload: { event_id: event.id, event_type: event.type, thread_key: event.threadKey ?? '', part },
-          },
-        },
-        event.type,
-      );
-    } catch (err) {
-      // Certainly not posted (held, deferred, or Slack answered with an error): no lookup is owed.
-      // Otherwise (a timeout, a 5xx) Slack may have it: the marker stays, ended, for the rerun.
-      await store.endAttempt(attemptKey, token, !notPosted(err)).catch(() => undefined);
-      throw err;
-    }
-    const ts = res.ts ?? '';
-    // Slack has the message now: losing this record would post it again on a rerun, so a store
-    // blip (Redis restarting) is waited out here rather than failing the job.
-    await persist(() => store.setRecord(key, ts, POST_RECORD_TTL));
-    return ts;
-  }
-
-  /**
-   * Waits for this post's slot in the channel (about one post per second). A short wait is slept;
-   * a long one (a burst into one channel) is kept as a reservation and the job deferred, so the
-   * burst does not hold every worker while other channels wait.
-   */
-  async function pace(job: ChannelJob, teamId: string, channelId: string, part: string) {
-    if (deps.channelIntervalMs <= 0) return;
-    const slotKey = paceSlotKey(job.id, teamId, channelId, part);
-    let at = await store.getRecord<number>(slotKey);
-    // A slot missed while the job was deferred (a hold, an outage) is gone: posting now could land
-    // right beside the slot another post holds, so take a new one.
-    if (at !== null && at < Date.now() - MISSED_SLOT_MS) at = null;
-    if (at === null) {
-      const wait = await store.reserveSlot(paceKey(teamId, channelId), deps.channelIntervalMs);
-      at = Date.now() + wait;
-      if (wait > MAX_PACING_SLEEP_MS) {
-        await store.setRecord(slotKey, at, 3600);
-        throw new DeferError(wait);
-      }
-    }
-    const remaining = at - Date.now();
-    if (remaining > 0) await sleep(remaining);
-  }
+  const { post, callWithFallback } = createPartPoster({ ...deps, attemptLiveMs: deps.attemptLiveMs ?? DEFAULT_ATTEMPT_LIVE_MS });
 
   async function waitForParent(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord> {
     const deadline = Date.now() + deps.parentWaitMs;
