@@ -22,12 +22,12 @@ import { isDerivedFor } from './derived.js';
 import type { SourceDefinition } from '../sources/index.js';
 import { createChannelDelivery } from './threads.js';
 import { nextRunToken } from './channel-support.js';
+import { createOutageWait } from './outage-wait.js';
 import type { Renderer } from './render.js';
 import type { RenderExtras } from '../../templates/types.js';
 import { NoSlackTokenError, type SlackClients } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import { deliveredKey, deliveriesKey, seqBlockedKey, seqDoneKey, seqKey, seqProgressKey, seqSkipKey } from '../store/keys.js';
-import { slackOutageKey } from '../store/keys.js';
 
 /** How long per-thread ordering records live (a thread quiet for longer starts afresh). */
 const PROGRESS_TTL = 7 * 24 * 3600;
@@ -99,29 +99,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     attemptLiveMs: deps.attemptLiveMs,
   });
   const gapTimeoutMs = deps.gapTimeoutMs ?? 30_000;
-  const outageMaxMs = deps.outageMaxMs ?? 24 * 3600_000;
-  // Retries of a delivery in an outage back off up to this (5 min by default; a compressed outage
-  // in tests gets a proportionally shorter step, so the catch-up is not one long backoff late).
-  const outageBackoffCapMs = Math.min(300_000, Math.max(1000, Math.floor(outageMaxMs / 100)));
-
-  /**
-   * A transient Slack failure (5xx, timeout, network, 429 past its hold) that outlasted the client's
-   * own retry: the delivery goes back to the queue with a growing backoff until it has waited out
-   * `outageMaxMs`; after that this returns, and the caller dead-letters it.
-   */
-  async function deferWithinOutage(origin: string, channelId: string, err: SlackCallError, log: Logger): Promise<void> {
-    const key = slackOutageKey(origin, channelId);
-    const now = Date.now();
-    const seen = await store.getRecord<{ since: number; n: number; last: number }>(key);
-    // A record from an earlier episode (this delivery got through since, or went quiet) starts afresh.
-    const episode = seen && now - seen.last <= 2 * outageBackoffCapMs + 60_000 ? seen : { since: now, n: 0, last: now };
-    if (now - episode.since >= outageMaxMs) return;
-    await store.setRecord(key, { since: episode.since, n: episode.n + 1, last: now }, Math.ceil(outageMaxMs / 1000) + 3600);
-    const delay = Math.min(outageBackoffCapMs, 1000 * 2 ** Math.min(episode.n, 20));
-    metrics.slackDeferrals.inc({ reason: 'outage' });
-    if (episode.n === 0) log.warn({ channelId, error: err.code }, 'Slack is failing; the delivery waits and tries again');
-    throw new DeferError(Math.round(delay * (0.8 + Math.random() * 0.4)));
-  }
+  const deferWithinOutage = createOutageWait({ store, metrics, outageMaxMs: deps.outageMaxMs ?? 24 * 3600_000 });
 
   async function disable(sub: Subscription, code: string, log: Logger) {
     const at = new Date().toISOString();
