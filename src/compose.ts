@@ -11,7 +11,7 @@ import { createCipher, plainCipher, type Cipher } from './crypto.js';
 import { createDeadLetterDropReporter } from './store/dead-letter-drops.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
-import { bullPrefix, createQueue } from './queue/index.js';
+import { createQueueFromConfig, type QueueTuning } from './queue/from-config.js';
 import { createBroadcast } from './broadcast.js';
 import type { Queue } from './queue/queue.js';
 import { createIngest } from './ingest/pipeline.js';
@@ -56,14 +56,7 @@ export interface ComposeOptions {
   sources?: readonly SourceDefinition[];
   /** Dry-run preview: where its scenario fixtures are (default: the checkout's `fixtures/`) and the pause between them. */
   preview?: { fixturesDir?: string; scenarioDelayMs?: number };
-  queueOptions?: {
-    maxAttempts?: number;
-    backoffMs?: number;
-    leaseMs?: number;
-    pollMs?: number;
-    lockDurationMs?: number;
-    stalledIntervalMs?: number;
-  };
+  queueOptions?: QueueTuning;
 }
 
 export interface Threadline {
@@ -106,25 +99,12 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
 
   // Set once the handler exists; the queue's exhaustion callback reads it later.
   const handlerRef: { current?: ReturnType<typeof createDeliveryHandler> } = {};
-  const queueOptions = {
-    maxAttempts: opts.queueOptions?.maxAttempts ?? 8,
-    backoffMs: opts.queueOptions?.backoffMs ?? 500,
-    onExhausted: (job: Parameters<ReturnType<typeof createDeliveryHandler>['onExhausted']>[0], err: Error) =>
-      handlerRef.current?.onExhausted(job, err) ?? Promise.resolve(),
-  };
-  const queue: Queue = createQueue({
-    redis: config.redisUrl ? { url: config.redisUrl, prefix: bullPrefix(config.redisPrefix), storePrefix: config.redisPrefix } : undefined,
-    // The embedded queue keeps its table in the store's own SQLite file.
-    db: 'db' in store ? store.db : undefined,
-    claims: 'db' in store ? store.claimsInTx : undefined,
-    options: {
-      ...queueOptions,
-      lockDuration: opts.queueOptions?.lockDurationMs ?? config.queueLeaseMs,
-      stalledInterval: opts.queueOptions?.stalledIntervalMs ?? config.queueLeaseMs,
-      leaseMs: opts.queueOptions?.leaseMs ?? config.queueLeaseMs,
-      pollMs: opts.queueOptions?.pollMs,
-      onError: (err) => logger.warn({ err: err.message }, 'queue background error'),
-    },
+  const queue = createQueueFromConfig({
+    config,
+    store,
+    logger,
+    tuning: opts.queueOptions,
+    onExhausted: (job, err) => handlerRef.current?.onExhausted(job, err) ?? Promise.resolve(),
   });
 
   const installationStore = createInstallationStore({ store, cipher });
