@@ -18,6 +18,7 @@ import { slackHoldKey } from '../store/keys.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
 import { createTeamSlots } from './team-slots.js';
+import { jitter } from './channel-support.js';
 
 /** Methods Slack limits per channel; the rest are limited per workspace. */
 const CHANNEL_LIMITED = new Set(['chat.postMessage', 'chat.update']);
@@ -44,8 +45,6 @@ export interface SlackGateDeps {
 }
 
 export type SlackGate = ReturnType<typeof createSlackGate>;
-
-const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
 export function createSlackGate(deps: SlackGateDeps) {
   const { store, metrics } = deps;
