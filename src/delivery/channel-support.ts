@@ -36,9 +36,12 @@ export interface ChannelDeliveryDeps {
 export interface ChannelJob {
   id: string;
   acceptedAt: number;
-  /** This run's fencing token (`runTokenKey`); taken on the first post when unset. */
+  /** This run's fencing token (`runTokenKey`); `deliver` takes one when the caller has none. */
   token?: number;
 }
+
+/** A job whose run holds its fencing token: what a post needs. */
+export type FencedJob = ChannelJob & { token: number };
 
 export type ChannelResult = 'posted' | 'replied' | 'updated';
 

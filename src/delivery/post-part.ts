@@ -11,7 +11,16 @@ import { DeferError } from '../queue/queue.js';
 import { paceKey, paceSlotKey, postAttemptKey, postKey } from '../store/keys.js';
 import type { SlackApi } from './slack-client.js';
 import { SlackCallError } from './slack-errors.js';
-import { jitter, nextRunToken, notPosted, persist, sleep, type ChannelDeliveryDeps, type ChannelJob, type Msg } from './channel-support.js';
+import {
+  jitter,
+  notPosted,
+  persist,
+  sleep,
+  type ChannelDeliveryDeps,
+  type ChannelJob,
+  type FencedJob,
+  type Msg,
+} from './channel-support.js';
 
 const POST_RECORD_TTL = 7 * 24 * 3600;
 /** Longer pacing waits defer the job instead of sleeping in a worker slot. */
@@ -44,7 +53,7 @@ export function createPartPoster(deps: PartPosterDeps) {
 
   async function post(
     slack: SlackApi,
-    job: ChannelJob,
+    job: FencedJob,
     event: PipelineEvent,
     teamId: string,
     channelId: string,
@@ -58,7 +67,7 @@ export function createPartPoster(deps: PartPosterDeps) {
     // Fenced: this run's marker, unless a newer run of the job holds the part (this run lost its
     // lock) or an older run's post may still be in flight. See `store/attempt-marker.ts`.
     const attemptKey = postAttemptKey(job.id, teamId, channelId, part);
-    const token = job.token ?? (await nextRunToken(store, job.id));
+    const token = job.token;
     const mark = await store.markAttempt(attemptKey, token, attemptLiveMs, POST_RECORD_TTL);
     if (mark.result === 'fenced') {
       metrics.slackDeferrals.inc({ reason: 'fenced' });

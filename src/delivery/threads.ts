@@ -19,7 +19,15 @@ import { broadcastsReply, isRegression, type ThreadControl } from './thread-cont
 import { threadGeneration } from './thread-generation.js';
 import type { ChosenSettings } from './route-chosen.js';
 import { DERIVED_EVENT_PREFIX } from './derived.js';
-import { nextRunToken, sleep, type ChannelDeliveryDeps, type ChannelJob, type ChannelResult, type Msg } from './channel-support.js';
+import {
+  nextRunToken,
+  sleep,
+  type ChannelDeliveryDeps,
+  type ChannelJob,
+  type ChannelResult,
+  type FencedJob,
+  type Msg,
+} from './channel-support.js';
 
 export type { ChannelDeliveryDeps, ChannelJob, ChannelResult } from './channel-support.js';
 
@@ -82,7 +90,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     chosen?: ChosenSettings,
   ): Promise<ChannelResult> {
     // One token for every part this run posts (a caller with several channels passes its own).
-    const job = given.token === undefined ? { ...given, token: await nextRunToken(store, given.id) } : given;
+    const job: FencedJob = { ...given, token: given.token ?? (await nextRunToken(store, given.id)) };
     const extras = givenExtras ?? (await deps.render.extras(event));
     const mention = chosen?.mention;
     if (!event.threadKey) {
@@ -105,7 +113,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
 
   async function deliverThreaded(
     slack: SlackApi,
-    job: ChannelJob,
+    job: FencedJob,
     event: PipelineEvent & { threadKey: string },
     teamId: string,
     channelId: string,
@@ -179,7 +187,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   /** The first reply of a new generation's thread: a link to the thread it follows. */
   async function linkPrevious(
     slack: SlackApi,
-    job: ChannelJob,
+    job: FencedJob,
     event: PipelineEvent,
     teamId: string,
     channelId: string,
@@ -205,7 +213,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
    */
   async function deliverUnthreaded(
     slack: SlackApi,
-    job: ChannelJob,
+    job: FencedJob,
     event: PipelineEvent,
     teamId: string,
     channelId: string,
