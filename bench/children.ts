@@ -16,6 +16,10 @@ export interface Child {
   cpuSeconds(): number | undefined;
   /** Peak resident set size so far (VmHWM), in MB; undefined where /proc is missing. */
   peakRssMb(): number | undefined;
+  /** SIGSTOP: the process holds its state and connections but runs nothing until `resume`. */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -82,6 +86,8 @@ export async function startChild(opts: {
   port: number;
   nodeArgs?: string[];
   cwd: string;
+  /** Runs the child at this nice value (lower CPU priority than the others). */
+  nice?: number;
 }): Promise<Child> {
   const lines: string[] = [];
   let count = 0;
@@ -93,7 +99,10 @@ export async function startChild(opts: {
   };
   // Only what the child needs: the bench's own environment (REDIS_URL, secrets) must not leak in.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env, PORT: String(opts.port) };
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...(opts.nodeArgs ?? []), opts.script];
+  // nice execs node in place: the pid stays the node process's.
+  const [cmd, args] = opts.nice ? ['nice', ['-n', String(opts.nice), process.execPath, ...argv]] : [process.execPath, argv];
+  const child = spawn(cmd, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
   child.stdout?.on('data', keep);
@@ -119,8 +128,12 @@ export async function startChild(opts: {
       const kb = readVmKb(pid, 'VmHWM');
       return kb === undefined ? undefined : kb / 1024;
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null) return child.exitCode;
+      // A paused child would not act on SIGTERM.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const code = await exited;

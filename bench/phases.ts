@@ -13,7 +13,7 @@ import { freePort, startChild, type Child } from './children.js';
 import type { createCpuMeter } from './cpu.js';
 import { runE2e, SKIPPED_E2E, subscribeChannels, type E2eFigures } from './e2e.js';
 import type { BenchSlack } from './fake-slack.js';
-import { runLoad, SKIPPED_LOAD, type LoadFigures } from './load.js';
+import { runFixedRate, runLoad, SKIPPED_LOAD, type LoadFigures } from './load.js';
 import { BENCH_SECRET, loadIssueFixture, type SignedBody } from './payloads.js';
 import type { BenchResults } from './report.js';
 
@@ -56,14 +56,10 @@ async function load(
 ): Promise<LoadFigures> {
   log(`${phase}: ${opts.durationSec}s${opts.overallRate ? ` at ${opts.overallRate} req/s` : ''}`);
   const stop = await ctx.cpu.start(child);
-  const figures = await runLoad({
-    url: child.url,
-    pool: ctx.pool,
-    tag: `${ctx.runTag}-${phase}`,
-    durationSec: opts.durationSec,
-    connections: opts.connections ?? ctx.args.connections,
-    overallRate: opts.overallRate,
-  });
+  const common = { url: child.url, pool: ctx.pool, tag: `${ctx.runTag}-${phase}`, durationSec: opts.durationSec };
+  const figures = opts.overallRate
+    ? await runFixedRate({ ...common, rate: opts.overallRate })
+    : await runLoad({ ...common, connections: opts.connections ?? ctx.args.connections });
   const cpu = await stop();
   const cpuUsPerReq =
     cpu.service !== undefined && figures.total > 0 ? ((cpu.service / 100) * figures.durationSec * 1e6) / figures.total : undefined;
@@ -87,7 +83,6 @@ export async function benchReference(ctx: Ctx): Promise<BenchResults['reference'
     const fixedRate = await load(ctx, ref, 'ref-fixed', {
       durationSec: ctx.args.durationSec,
       overallRate: ctx.args.fixedRate,
-      connections: 50,
     });
     return { ingest, fixedRate };
   } finally {
@@ -113,13 +108,27 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
     port: await freePort(),
     cwd: ctx.root,
     nodeArgs,
+    nice: Number(process.env.BENCH_WORKER_NICE ?? 0),
   });
   // Read-only view of the service's queue: each phase starts with the previous backlog delivered.
   const queue = createBullQueue({ connection: { url: ctx.redisUrl }, prefix: bullPrefix(ctx.prefix), inbox: { storePrefix: ctx.prefix } });
-  const drain = async (after: string) => {
+  /** Resumes a paused worker and waits for the backlog to be delivered; the seconds it took. */
+  const drain = async (after: string): Promise<number> => {
+    worker.resume();
     const t0 = Date.now();
     const ok = await queue.drained(ctx.args.smoke ? 30_000 : 90_000);
-    log(`${after}: queue ${ok ? 'drained' : 'NOT drained'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    const sec = (Date.now() - t0) / 1000;
+    log(`${after}: queue ${ok ? 'drained' : 'NOT drained'} in ${sec.toFixed(1)}s`);
+    return ok ? sec : NaN;
+  };
+  // The answer path alone, as the reference (which has no consumer) is measured: the worker is
+  // paused while webhooks are answered (they wait in the inbox) and then delivers the backlog. On
+  // 2 cores a worker running beside the web process takes the CPU the reference gets to itself;
+  // that shape is measured too ("ingest, worker beside it"), for information.
+  const answerPathOnly = async (phase: string, opts: { durationSec: number; overallRate?: number }) => {
+    worker.pause();
+    const figures = await load(ctx, svc, phase, opts);
+    return { figures, drainSec: await drain(phase) };
   };
   try {
     const idleRssMb = svc.peakRssMb();
@@ -127,18 +136,19 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
     await load(ctx, svc, 'redis-warmup', { durationSec: warmupSec(ctx.args) });
     await drain('warmup');
     let ingest = SKIPPED_LOAD;
+    let ingestBeside = SKIPPED_LOAD;
+    let ingestDrainSec = NaN;
     if (only.has('ingest')) {
-      ingest = await load(ctx, svc, 'redis-ingest', { durationSec: ctx.args.durationSec });
-      await drain('ingest');
+      ({ figures: ingest, drainSec: ingestDrainSec } = await answerPathOnly('redis-ingest', { durationSec: ctx.args.durationSec }));
+      ingestBeside = await load(ctx, svc, 'redis-ingest-beside-worker', { durationSec: ctx.args.durationSec });
+      await drain('ingest beside the worker');
     }
     let fixedRate = SKIPPED_LOAD;
     if (only.has('fixed')) {
-      fixedRate = await load(ctx, svc, 'redis-fixed', {
+      ({ figures: fixedRate } = await answerPathOnly('redis-fixed', {
         durationSec: ctx.args.durationSec,
         overallRate: ctx.args.fixedRate,
-        connections: 50,
-      });
-      await drain('fixed rate');
+      }));
     }
     const e2e = only.has('e2e') ? await e2ePhase(ctx, svc, worker) : SKIPPED_E2E;
     const webRss = svc.peakRssMb();
@@ -150,7 +160,7 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
     if (workerCode !== 0) log(`threadline worker exited with ${workerCode}:\n${worker.tail()}`);
     if (code !== 0) log(`threadline (Redis) exited with ${code}:\n${svc.tail()}`);
     if (svc.lineCount()) log(`threadline (Redis) wrote ${svc.lineCount()} warning/error lines; the last:\n${svc.tail()}`);
-    return { ingest, fixedRate, e2e, peakRssMb, idleRssMb, logLines: svc.lineCount() };
+    return { ingest, ingestBeside, ingestDrainSec, fixedRate, e2e, peakRssMb, idleRssMb, logLines: svc.lineCount() };
   } catch (err) {
     log(`threadline (Redis) output:\n${svc.tail()}\nworker:\n${worker.tail()}`);
     throw err;

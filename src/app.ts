@@ -4,7 +4,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Response, type NextFunction, type Router } from 'express';
 import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
 import type { Config } from './config.js';
@@ -14,7 +14,7 @@ import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { Queue } from './queue/queue.js';
 import type { Ingest } from './ingest/pipeline.js';
-import { createWebhookRouter } from './ingest/routes.js';
+import { createWebhookHandler } from './ingest/routes.js';
 import { SOURCES, type SourceDefinition } from './sources/index.js';
 import { boltLogger } from './slack-bolt-logger.js';
 import type { ConnectionContext } from './sources/kit/connection.js';
@@ -61,33 +61,47 @@ export function createApp(deps: AppDeps): ThreadlineApp {
   app.set('etag', false);
   app.set('trust proxy', true);
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  /**
+   * Every request, before it is routed: its id (echoed, and bound to its log lines), the
+   * shutdown's `connection: close`, and on finish its metric and debug line. The logger it returns
+   * is also left in `res.locals.log` for Express's handlers.
+   */
+  const startRequest = (req: IncomingMessage, res: ServerResponse): Logger => {
     const given = (req.headers['request-id'] as string | undefined) ?? (req.headers['x-request-id'] as string | undefined);
     // The sender picks this id, and it is bound to every log line of the request: keep it short
     // (plain ASCII cut: it is echoed in a response header).
     const reqId = given ? given.slice(0, LOG_PATH_MAX) : randomUUID();
-    res.locals.reqId = reqId;
-    res.locals.log = lazyChild(logger, { reqId });
+    const log = lazyChild(logger, { reqId });
+    (res as ServerResponse & { locals?: Record<string, unknown> }).locals = { reqId, log };
     res.setHeader('x-request-id', reqId);
     // Shutting down: keep-alive clients must reconnect elsewhere instead of holding this process.
     if (closing) res.setHeader('connection', 'close');
+    // The target as received: Express's handlers rewrite req.url when mounted.
+    const url = req.url ?? '/';
     res.on('finish', () => {
-      // originalUrl: a mounted handler that answers (a body over the limit) leaves req.path cut.
-      metrics.httpRequests.inc({ route: routeLabel(pathOf(req.originalUrl)), status: statusLabel(res.statusCode) });
+      metrics.httpRequests.inc({ route: routeLabel(pathOf(url)), status: statusLabel(res.statusCode) });
       // The line's fields (a redacted URL) are built only when the line is written.
-      if (logger.isLevelEnabled('debug') && req.path !== '/healthz' && req.path !== '/metrics') {
-        (res.locals.log as Logger).debug(
-          { method: clipForLog(req.method, 16), url: clipForLog(redactUrl(req.originalUrl)), status: res.statusCode },
-          'request',
-        );
+      const path = pathOf(url);
+      if (logger.isLevelEnabled('debug') && path !== '/healthz' && path !== '/metrics') {
+        log.debug({ method: clipForLog(req.method ?? '', 16), url: clipForLog(redactUrl(url)), status: res.statusCode }, 'request');
       }
     });
+    return log;
+  };
+
+  // Requests that reach Express without the server's listener (a test mounting `express` itself).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!res.locals.reqId) startRequest(req, res);
     next();
   });
 
-  // Webhooks first: the hot path matches its route before anything else is tried.
   const sources = deps.sources ?? SOURCES;
-  app.use(createWebhookRouter({ ingest: deps.ingest, logger, sources }));
+  const webhooks = createWebhookHandler({ ingest: deps.ingest, sources });
+  /** The server's listener: webhooks first (the hot path, without Express), then the app. */
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const log = startRequest(req, res);
+    if (!webhooks(req, res, log)) app(req, res);
+  };
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -191,7 +205,12 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     bolt: boltApp,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        const srv = app.listen(port, host ?? '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(srv)));
+        const srv = createServer(listener);
+        srv.once('error', reject);
+        srv.listen(port, host ?? '0.0.0.0', () => {
+          srv.removeListener('error', reject);
+          resolve(srv);
+        });
         server = srv;
         // Keep-alive sockets would hold `close()` open; let idle ones go.
         srv.keepAliveTimeout = 5000;

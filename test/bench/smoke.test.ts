@@ -77,6 +77,8 @@ describe('npm run bench (smoke: 1 s phases)', () => {
       reference: { ingest: { total: number; non2xx: number } };
       redis: {
         ingest: { total: number; non2xx: number };
+        ingestBeside: { total: number; non2xx: number };
+        ingestDrainSec: number;
         fixedRate: { total: number };
         e2e: { sent: number; acked: number; accepted: number; posted: number; channels: number };
         peakRssMb: number;
@@ -91,6 +93,11 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     expect(r.embedded.ingest.total).toBeGreaterThan(0);
     expect([r.reference.ingest.non2xx, r.redis.ingest.non2xx, r.embedded.ingest.non2xx]).toEqual([0, 0, 0]);
     expect(r.redis.fixedRate.total).toBeGreaterThan(0);
+    // The answer path measured alone (worker paused), then beside a delivering worker; the paused
+    // worker delivered its backlog afterwards.
+    expect(r.redis.ingestBeside.total).toBeGreaterThan(0);
+    expect(r.redis.ingestBeside.non2xx).toBe(0);
+    expect(Number.isFinite(r.redis.ingestDrainSec)).toBe(true);
     // Every end-to-end event was acked and reached the fake Slack, in 200 channels.
     expect(r.redis.e2e.sent).toBeGreaterThan(0);
     expect(r.redis.e2e.acked).toBe(r.redis.e2e.sent);
@@ -103,7 +110,7 @@ describe('npm run bench (smoke: 1 s phases)', () => {
     expect(r.profile[0].stages.map((s) => s.stage)).toEqual(
       expect.arrayContaining(['verify (HMAC)', 'dedup (store.claim)', 'enqueue (queue.enqueue)']),
     );
-    expect(r.targets).toHaveLength(4);
+    expect(r.targets).toHaveLength(5);
     expect(r.targets.every((t) => typeof t.pass === 'boolean')).toBe(true);
     expect(run.stderr).not.toMatch(/appended a row/);
     expect(existsSync(out)).toBe(true);

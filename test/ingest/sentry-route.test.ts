@@ -81,6 +81,45 @@ describe.each<StoreKind>(['redis', 'sqlite'])('POST /webhooks/sentry on %s', (ki
     expect((await post(svc, body, sentryHeaders(body, 'issue', SENTRY_SECRET))).status).toBe(413);
   });
 
+  it('answers 413 to a body over 1 MiB sent in chunks without a length, and then serves the next request', async () => {
+    // No Content-Length: the limit is found while reading, and the rest is read and dropped.
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 20; i++) c.enqueue(chunk);
+        c.close();
+      },
+    });
+    const res = await fetch(`${svc.url}/webhooks/sentry`, {
+      method: 'POST',
+      body: stream,
+      headers: sentryHeaders('{}', 'issue', SENTRY_SECRET),
+      duplex: 'half',
+    });
+    expect(res.status).toBe(413);
+    const body = issueBody();
+    expect((await post(svc, body, sentryHeaders(body, 'issue', SENTRY_SECRET))).status).toBe(200);
+  });
+
+  it('answers 415 to a compressed body: signatures are over the bytes as sent, and nothing is inflated', async () => {
+    const body = issueBody();
+    const res = await post(svc, body, { ...sentryHeaders(body, 'issue', SENTRY_SECRET), 'content-encoding': 'gzip' });
+    expect(res).toEqual({ status: 415, body: { status: 'error', reason: expect.stringContaining('Content-Encoding') } });
+  });
+
+  it('takes the route in any case and with a trailing slash (as Express did), and only as POST', async () => {
+    const body = issueBody();
+    const res = await fetch(`${svc.url}/Webhooks/SENTRY/?x=1`, {
+      method: 'POST',
+      body,
+      headers: sentryHeaders(body, 'issue', SENTRY_SECRET),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect((await fetch(`${svc.url}/webhooks/sentry`)).status).toBe(404);
+    expect((await fetch(`${svc.url}/webhooks/sentry/extra`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
   it('answers 415 when the body is not JSON', async () => {
     const body = 'action=created';
     const res = await post(svc, body, {
