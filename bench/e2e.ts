@@ -29,6 +29,8 @@ export interface E2eFigures {
   cpu?: CpuShare;
   /** Service CPU per event (ingest and delivery), ms. */
   cpuMsPerEvent?: number;
+  /** The worker's deferrals by reason, warm-up included (each one reruns its job). */
+  deferrals?: Record<string, number>;
 }
 
 export const SKIPPED_E2E: E2eFigures = {

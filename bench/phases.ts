@@ -171,6 +171,21 @@ export async function benchRedis(ctx: Ctx, cpuProfDir: string | undefined): Prom
   }
 }
 
+/**
+ * The worker's deferrals so far, by reason (its /metrics): each one is a job put back and run
+ * again, so they show why an end-to-end figure grew.
+ */
+async function deferralsOf(worker: Child): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const text = await (await fetch(`${worker.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    for (const m of text.matchAll(/^threadline_slack_deferrals_total\{reason="([a-z_]+)"\} (\d+)/gm)) out[m[1]] = Number(m[2]);
+  } catch {
+    // Figures for the report only.
+  }
+  return out;
+}
+
 async function e2ePhase(ctx: Ctx, svc: Child, worker: Child): Promise<E2eFigures> {
   await subscribeChannels(ctx.redisUrl, ctx.prefix, ctx.args.channels);
   log(`e2e: ${ctx.args.e2eRate} events/s for ${ctx.args.durationSec}s over ${ctx.args.channels} channels`);
@@ -207,8 +222,9 @@ async function e2ePhase(ctx: Ctx, svc: Child, worker: Child): Promise<E2eFigures
     settleMs: 15_000,
   });
   const cpu1 = both();
+  const deferrals = await deferralsOf(worker);
   const cpuMsPerEvent = cpu0 !== undefined && cpu1 !== undefined && figures.sent ? ((cpu1 - cpu0) * 1000) / figures.sent : undefined;
-  return { ...figures, cpu: await stop(), cpuMsPerEvent };
+  return { ...figures, cpu: await stop(), cpuMsPerEvent, deferrals };
 }
 
 export async function benchEmbedded(ctx: Ctx): Promise<BenchResults['embedded']> {

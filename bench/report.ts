@@ -162,6 +162,12 @@ export function formatReport(r: BenchResults): string {
     ]),
   );
   if (e.problems.length) out.push(`  problems: ${e.problems.join(' | ')}`);
+  if (e.deferrals) {
+    const d = Object.entries(e.deferrals).filter(([, n]) => n > 0);
+    out.push(
+      `worker deferrals (jobs put back and rerun; warm-up included): ${d.length ? d.map(([k, n]) => `${k} ${f0(n)}`).join(', ') : 'none'}`,
+    );
+  }
   out.push('');
   out.push(
     `Peak RSS (VmHWM): threadline on Redis ${f1(r.redis.peakRssMb)} MB (${f1(r.redis.idleRssMb)} MB after start), embedded ${f1(r.embedded.peakRssMb)} MB`,

@@ -192,6 +192,7 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
       metrics,
       logger,
       teamConcurrency: config.slack.teamConcurrency,
+      workerConcurrency: config.workerConcurrency,
       // Longer than a call with its one retry: a crashed worker's place comes back after this.
       slotLeaseMs: (opts.slackTimeoutMs ?? config.slack.timeoutMs) * 3 + 5000,
       maxBreakMs: Math.min(60_000, Math.max(1000, Math.floor(config.slack.outageMaxMs / 100))),

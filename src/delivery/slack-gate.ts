@@ -42,13 +42,21 @@ export interface SlackGateDeps {
   maxBreakMs: number;
   /** How long a call waits in-process for a place under the team's cap before its job defers. Default 1 s. */
   slotWaitMs?: number;
+  /** Jobs this process runs at once: half of them may wait for a team's place (team-slots.ts). */
+  workerConcurrency?: number;
 }
 
 export type SlackGate = ReturnType<typeof createSlackGate>;
 
 export function createSlackGate(deps: SlackGateDeps) {
   const { store, metrics } = deps;
-  const slots = createTeamSlots({ store, limit: deps.teamConcurrency, leaseMs: deps.slotLeaseMs, waitMs: deps.slotWaitMs ?? 1000 });
+  const slots = createTeamSlots({
+    store,
+    limit: deps.teamConcurrency,
+    leaseMs: deps.slotLeaseMs,
+    waitMs: deps.slotWaitMs ?? 1000,
+    maxWaiters: Math.floor((deps.workerConcurrency ?? 0) / 2),
+  });
 
   async function hold(key: string, until: number, fails: number) {
     await store.setRecord(key, { until, fails } satisfies Hold, Math.ceil((until - Date.now()) / 1000) + 60);

@@ -22,6 +22,8 @@ export interface TeamSlotsDeps {
   leaseMs: number;
   /** The longest a call waits in-process for a place before its job is deferred. */
   waitMs: number;
+  /** Calls of all teams that may wait in this process at once (default `limit`; never below it). */
+  maxWaiters?: number;
 }
 
 /** First look for a place freed elsewhere; the wait doubles up to `MAX_POLL_MS`. */
@@ -37,6 +39,8 @@ interface Waiting {
 
 export function createTeamSlots(deps: TeamSlotsDeps) {
   const waiting = new Map<string, Waiting>();
+  const maxWaiters = Math.max(deps.limit, deps.maxWaiters ?? deps.limit);
+  let waiters = 0;
 
   const tryTake = (teamId: string, holder: string) => deps.store.acquireLease(teamSlotsKey(teamId), holder, deps.limit, deps.leaseMs);
 
@@ -65,10 +69,13 @@ export function createTeamSlots(deps: TeamSlotsDeps) {
         w = { count: 0, wakes: new Set() };
         waiting.set(teamId, w);
       }
-      // Each waiter holds a worker slot: no more of them than the cap, so a slow team keeps at most
-      // twice its cap of this process's workers.
-      if (w.count >= deps.limit) return 'full';
+      // Each waiter holds a worker slot: see maxWaiters.
+      if (waiters >= maxWaiters) {
+        if (w.count === 0) waiting.delete(teamId);
+        return 'full';
+      }
       w.count += 1;
+      waiters += 1;
       const deadline = Date.now() + deps.waitMs;
       let poll = FIRST_POLL_MS;
       try {
@@ -80,6 +87,7 @@ export function createTeamSlots(deps: TeamSlotsDeps) {
         return 'full';
       } finally {
         w.count -= 1;
+        waiters -= 1;
         if (w.count === 0 && waiting.get(teamId) === w) waiting.delete(teamId);
       }
     },

@@ -74,6 +74,33 @@ describe.each<Kind>(['redis', 'sqlite'])('team slots on %s', (kind) => {
     await slots.release('T1', 'b');
   });
 
+  it('lets up to maxWaiters calls of all teams wait together (half the worker), then defers', async () => {
+    const s = await open();
+    const slots = createTeamSlots({ store: s, limit: 1, leaseMs: 60_000, waitMs: 60_000, maxWaiters: 3 });
+    expect(await slots.acquire('T1', 'a')).toBe('taken');
+    expect(await slots.acquire('T2', 'x')).toBe('taken');
+    const waiters = [slots.acquire('T1', 'b'), slots.acquire('T1', 'c'), slots.acquire('T2', 'y')];
+    // Three wait, whatever their team: the fourth defers, and so does a fifth of another team.
+    expect(await slots.acquire('T1', 'd')).toBe('full');
+    expect(await slots.acquire('T2', 'z')).toBe('full');
+    // A team below its cap never waits, so is never refused.
+    expect(await slots.acquire('T3', 'q')).toBe('taken');
+    await slots.release('T1', 'a');
+    await slots.release('T2', 'x');
+    expect(await waiters[2]).toBe('waited');
+    const first = await Promise.race([waiters[0], waiters[1]]);
+    expect(first).toBe('waited');
+    // A waiter that got its place frees a waiting place: a new call may wait again.
+    const again = slots.acquire('T2', 'w');
+    await slots.release('T1', 'b');
+    await slots.release('T1', 'c');
+    await slots.release('T2', 'y');
+    expect(await again).toBe('waited');
+    expect(await Promise.all(waiters)).toEqual(['waited', 'waited', 'waited']);
+    await slots.release('T2', 'w');
+    await slots.release('T3', 'q');
+  });
+
   it('finds a place freed by another process while it waits', async () => {
     const s = await open();
     const here = createTeamSlots({ store: s, limit: 1, leaseMs: 60_000, waitMs: 60_000 });
