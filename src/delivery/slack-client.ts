@@ -8,6 +8,7 @@
 import { WebClient, type RetryOptions, LogLevel } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import { classifySlackError } from './slack-errors.js';
+import { createHttpFetch } from './http-fetch.js';
 
 export interface SlackApi {
   readonly dryRun: boolean;
@@ -33,6 +34,8 @@ export interface SlackClientsDeps {
    * (own-post.ts): a retry after a timeout could post twice, a rerun from the queue looks first.
    */
   retryPosts?: boolean;
+  /** The fetch the clients use (default: `createHttpFetch()`, one per `createSlackClients`). */
+  fetch?: typeof fetch;
 }
 
 /** Fields it returns are merged into the fake answer (a pretend user's profile for `users.info`). */
@@ -94,6 +97,7 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
   const maxClients = deps.maxClients ?? 1000;
   const byToken = new Map<string, SlackApi>();
   const dry = createDryRunSlack(deps.logger, deps.observeDryRun);
+  const fetchFn = deps.fetch ?? createHttpFetch();
   const wrap = (token: string): SlackApi => {
     let api = byToken.get(token);
     if (api) {
@@ -111,6 +115,7 @@ export function createSlackClients(deps: SlackClientsDeps): SlackClients {
         // the store, for every job and process, instead of one client sleeping in a worker.
         rejectRateLimitedCalls: true,
         logger: loggerAdapter(deps.logger),
+        fetch: fetchFn,
       });
     const web = client(deps.retry ?? DEFAULT_SLACK_RETRY);
     const posts = deps.retryPosts === false ? client({ retries: 0 }) : web;
