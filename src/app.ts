@@ -79,9 +79,9 @@ export function createApp(deps: AppDeps): ThreadlineApp {
     // The target as received: Express's handlers rewrite req.url when mounted.
     const url = req.url ?? '/';
     res.on('finish', () => {
-      metrics.httpRequests.inc({ route: routeLabel(pathOf(url)), status: statusLabel(res.statusCode) });
-      // The line's fields (a redacted URL) are built only when the line is written.
       const path = pathOf(url);
+      metrics.httpRequests.inc({ route: routeLabel(path), status: statusLabel(res.statusCode) });
+      // The line's fields (a redacted URL) are built only when the line is written.
       if (logger.isLevelEnabled('debug') && path !== '/healthz' && path !== '/metrics') {
         log.debug({ method: clipForLog(req.method ?? '', 16), url: clipForLog(redactUrl(url)), status: res.statusCode }, 'request');
       }
