@@ -6,7 +6,7 @@
  * once: with a fast Slack a place is free again within milliseconds, while a deferral costs a
  * requeue, a rerun of the job from the start and at least its delay (it made one workspace with
  * many channels wait ~250 ms per delivery). Waiting stays bounded, so a slow workspace still cannot
- * take the worker pool: at most `limit` calls of a team wait in one process, each for at most
+ * take the worker pool: at most `maxWaiters` calls wait in one process (see below), each for at most
  * `waitMs`; the rest defer as before. A place released in this process wakes its first waiter at
  * once; places freed by other processes (or by an expired lease) are found by polling.
  */
@@ -64,15 +64,12 @@ export function createTeamSlots(deps: TeamSlotsDeps) {
      */
     async acquire(teamId: string, holder: string): Promise<'taken' | 'waited' | 'full'> {
       if (await tryTake(teamId, holder)) return 'taken';
+      // Each waiter holds a worker slot: see maxWaiters.
+      if (waiters >= maxWaiters) return 'full';
       let w = waiting.get(teamId);
       if (!w) {
         w = { count: 0, wakes: new Set() };
         waiting.set(teamId, w);
-      }
-      // Each waiter holds a worker slot: see maxWaiters.
-      if (waiters >= maxWaiters) {
-        if (w.count === 0) waiting.delete(teamId);
-        return 'full';
       }
       w.count += 1;
       waiters += 1;
