@@ -57,11 +57,8 @@ export function notPosted(err: unknown): boolean {
 const RUN_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
 /** The next run's fencing token for a job: every run of it, in any process, gets a higher one. */
-export async function nextRunToken(store: Pick<KeyValue, 'incr' | 'expireCounter'>, jobId: string): Promise<number> {
-  const key = runTokenKey(jobId);
-  const n = await store.incr(key);
-  if (n === 1) await store.expireCounter(key, RUN_TOKEN_TTL_SECONDS);
-  return n;
+export function nextRunToken(store: Pick<KeyValue, 'incr'>, jobId: string): Promise<number> {
+  return store.incr(runTokenKey(jobId), RUN_TOKEN_TTL_SECONDS);
 }
 
 /** `ms` give or take a fifth, so retries of many jobs do not come back at one instant. */

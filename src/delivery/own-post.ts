@@ -23,7 +23,7 @@ const MAX_PAGES = 10;
 const NO_SCOPE_TTL_SECONDS = 3600;
 
 export interface OwnPostFinderDeps {
-  store: Pick<KeyValue, 'incr' | 'expireCounter' | 'getRecord' | 'setRecord'>;
+  store: Pick<KeyValue, 'incr' | 'getRecord' | 'setRecord'>;
   metrics: Metrics;
   logger: Logger;
   /** Lookups per workspace per minute (Slack allows non-Marketplace apps one). */
@@ -64,10 +64,7 @@ export function createOwnPostFinder(deps: OwnPostFinderDeps) {
   async function withinBudget(teamId: string): Promise<boolean> {
     if (deps.perMinute <= 0) return false;
     const minute = Math.floor(Date.now() / 60_000);
-    const key = lookupBudgetKey(teamId, minute);
-    const n = await store.incr(key);
-    if (n === 1) await store.expireCounter(key, 120);
-    return n <= deps.perMinute;
+    return (await store.incr(lookupBudgetKey(teamId, minute), 120)) <= deps.perMinute;
   }
 
   /** The ts of our own message for this part, or null when it is not there or could not be looked for. */

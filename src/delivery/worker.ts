@@ -189,12 +189,11 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
 
   async function markDone(event: PipelineEvent, seq: number | undefined) {
     if (!seq || !event.threadKey) return;
-    await store.raiseCounter(seqDoneKey(event.threadKey), seq);
     // The sequence and its done mark live as long as the thread record (90 days after its last
     // event), and expire together: a done mark outliving its counter would hold new events back.
-    // Independent of each other: sent together (one write on Redis).
+    // Independent of each other: sent together (one round trip on Redis).
     await Promise.all([
-      store.expireCounter(seqDoneKey(event.threadKey), THREAD_TTL_SECONDS),
+      store.raiseCounter(seqDoneKey(event.threadKey), seq, THREAD_TTL_SECONDS),
       store.expireCounter(seqKey(event.threadKey), THREAD_TTL_SECONDS),
       store.setRecord(seqProgressKey(event.threadKey), Date.now(), PROGRESS_TTL),
     ]);
@@ -212,7 +211,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     let next = done + 1;
     while (next < seq && next - done <= 50 && (await store.getRecord(seqSkipKey(threadKey, next))) !== null) next += 1;
     if (next === seq) {
-      await store.raiseCounter(seqDoneKey(threadKey), seq - 1);
+      await store.raiseCounter(seqDoneKey(threadKey), seq - 1, THREAD_TTL_SECONDS);
       return;
     }
     const blockedKey = seqBlockedKey(job.id);
@@ -230,7 +229,7 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     if (earlier === 'pending') throw new DeferError(delay);
     // Its job ended (done, or dead-lettered) without its mark: nothing more will come for it.
     if (earlier === 'finished') {
-      await store.raiseCounter(seqDoneKey(threadKey), next);
+      await store.raiseCounter(seqDoneKey(threadKey), next, THREAD_TTL_SECONDS);
       throw new DeferError(10);
     }
     // Not in the queue: its webhook may still be being stored, or it was lost for good.

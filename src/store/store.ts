@@ -161,14 +161,21 @@ export interface KeyValue {
   endAttempt(key: string, token: number, posted: boolean): Promise<void>;
 
   // --- Counters -------------------------------------------------------------------------------
-  /** Atomic increment; returns the new value (first call gives 1). */
-  incr(key: string): Promise<number>;
+  /**
+   * Atomic increment; returns the new value (first call gives 1). With `ttlSeconds`, a counter this
+   * call starts expires that long from now, in the same step (no crash leaves it without an expiry);
+   * a running one keeps its expiry.
+   */
+  incr(key: string, ttlSeconds?: number): Promise<number>;
   getCounter(key: string): Promise<number>;
-  /** Atomically raises the counter to `value` if it is lower; returns the resulting value. */
-  raiseCounter(key: string, value: number): Promise<number>;
+  /**
+   * Atomically raises the counter to `value` if it is lower; returns the resulting value. With
+   * `ttlSeconds`, the counter expires that long from now, raised or not, in the same step.
+   */
+  raiseCounter(key: string, value: number, ttlSeconds?: number): Promise<number>;
   /**
    * Makes the counter expire `ttlSeconds` from now (it then reads 0, and `incr` starts again at 1).
-   * `incr` keeps the expiry; `raiseCounter` may drop it, so callers set it after raising.
+   * `incr` keeps the expiry; `raiseCounter` without a TTL may drop it.
    */
   expireCounter(key: string, ttlSeconds: number): Promise<void>;
 

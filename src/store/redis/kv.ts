@@ -21,13 +21,22 @@ redis.call('SET', KEYS[1], v, 'EX', ARGV[1])
 if hasAlias then redis.call('SET', KEYS[2], v, 'EX', ARGV[1]) end
 return {1, v}`);
 
+// ARGV[2], when set: the counter's TTL in seconds from now, raised or not (SET drops it).
 const RAISE_COUNTER = script(`
 local raw = redis.call('GET', KEYS[1])
+local out = raw
 if raw == false or tonumber(raw) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1])
-  return ARGV[1]
+  out = ARGV[1]
 end
-return raw`);
+if ARGV[2] then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return out`);
+
+// A counter that starts here expires in ARGV[1] seconds; a running one keeps its expiry.
+const INCR_EXPIRING = script(`
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`);
 
 // The key holds the next free slot (ms). Redis's clock, so every instance agrees on "now".
 const RESERVE_SLOT = script(`
@@ -171,14 +180,16 @@ export function createRedisKeyValue(conn: RedisConn): KeyValue {
       await (await ready()).del(k.rec(key));
     },
 
-    async incr(key) {
-      return (await ready()).incr(k.ctr(key));
+    async incr(key, ttlSeconds) {
+      if (ttlSeconds === undefined) return (await ready()).incr(k.ctr(key));
+      return Number(await run(INCR_EXPIRING, [k.ctr(key)], [String(Math.max(1, Math.ceil(ttlSeconds)))]));
     },
     async getCounter(key) {
       return Number((await (await ready()).get(k.ctr(key))) ?? 0);
     },
-    async raiseCounter(key, value) {
-      return Number(await run(RAISE_COUNTER, [k.ctr(key)], [String(value)]));
+    async raiseCounter(key, value, ttlSeconds) {
+      const ttl = ttlSeconds === undefined ? [] : [String(Math.max(1, Math.ceil(ttlSeconds)))];
+      return Number(await run(RAISE_COUNTER, [k.ctr(key)], [String(value), ...ttl]));
     },
 
     async expireCounter(key, ttlSeconds) {

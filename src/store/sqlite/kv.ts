@@ -97,6 +97,18 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       return seq === undefined ? { claimed: true } : { claimed: true, seq };
     },
   );
+  const incrTx = db.transaction((key: string, ttlSeconds: number | undefined): number => {
+    const now = Date.now();
+    const value = q.incr.get({ key, now })!.value;
+    if (value === 1 && ttlSeconds !== undefined) q.expireCounter.run(now + Math.max(0, ttlSeconds) * 1000, key);
+    return value;
+  });
+  const raiseTx = db.transaction((key: string, value: number, ttlSeconds: number | undefined): number => {
+    const now = Date.now();
+    const out = q.raise.get({ key, value, now })!.value;
+    if (ttlSeconds !== undefined) q.expireCounter.run(now + Math.max(0, ttlSeconds) * 1000, key);
+    return out;
+  });
   const acquireLeaseTx = db.transaction((key: string, holder: string, limit: number, leaseMs: number): boolean => {
     const now = Date.now();
     q.dropExpiredLeases.run(key, now);
@@ -182,14 +194,14 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       endAttemptTx.immediate(key, Math.floor(token), posted);
     },
 
-    async incr(key) {
-      return q.incr.get({ key, now: Date.now() })!.value;
+    async incr(key, ttlSeconds) {
+      return incrTx.immediate(key, ttlSeconds);
     },
     async getCounter(key) {
       return q.getCounter.get(key, Date.now())?.value ?? 0;
     },
-    async raiseCounter(key, value) {
-      return q.raise.get({ key, value, now: Date.now() })!.value;
+    async raiseCounter(key, value, ttlSeconds) {
+      return raiseTx.immediate(key, value, ttlSeconds);
     },
     async expireCounter(key, ttlSeconds) {
       q.expireCounter.run(Date.now() + Math.max(0, ttlSeconds) * 1000, key);

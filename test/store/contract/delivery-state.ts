@@ -151,6 +151,23 @@ export function deliveryStateContract(t: ContractState): void {
       expect(await store.raiseCounter('seqdone:t', 1)).toBe(1);
     });
 
+    it('take a TTL with incr only when the counter starts, and with raiseCounter every time', async () => {
+      expect(await store.incr('run:a', 1)).toBe(1);
+      expect(await store.incr('run:a', 60)).toBe(2); // running: keeps the 1 s expiry
+      expect(await store.raiseCounter('done:a', 4, 1)).toBe(4);
+      expect(await store.raiseCounter('done:b', 4)).toBe(4);
+      expect(await store.raiseCounter('done:b', 2, 1)).toBe(4); // not raised: still expires
+      expect(await store.raiseCounter('done:c', 3, 1)).toBe(3);
+      expect(await store.raiseCounter('done:c', 5)).toBe(5); // raised without a TTL: may drop it
+      expect(await store.raiseCounter('done:c', 6, 60)).toBe(6); // set again: lives on
+      await sleep(1300);
+      expect(await store.getCounter('run:a')).toBe(0);
+      expect(await store.getCounter('done:a')).toBe(0);
+      expect(await store.getCounter('done:b')).toBe(0);
+      expect(await store.getCounter('done:c')).toBe(6);
+      expect(await store.incr('run:a', 60)).toBe(1);
+    });
+
     it('outlive their TTL when it is set again (a thread that keeps moving)', async () => {
       await store.incr('seq:moving');
       await store.expireCounter('seq:moving', 1);
