@@ -169,7 +169,10 @@ export async function composeThreadline(config: Config, opts: ComposeOptions = {
     sources,
     linkHosts: configuredLinkHosts(config),
     actionable,
-    channelExtras: async (ctx) => ({ ...(await mentions.forChannel(ctx)), ...(await threadLinks.forChannel(ctx)) }),
+    channelExtras: async (ctx) => {
+      const [people, links] = await Promise.all([mentions.forChannel(ctx), threadLinks.forChannel(ctx)]);
+      return { ...people, ...links };
+    },
   });
   // How long a post may be in flight: a call with its one retry, and then some. A rerun waits this
   // long after an attempt it cannot know ended, and looks for the message within it.

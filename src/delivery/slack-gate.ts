@@ -133,7 +133,9 @@ export function createSlackGate(deps: SlackGateDeps) {
           if (err instanceof SlackCallError) await onFailure(err, teamId, channelId, method, breaker);
           throw err;
         } finally {
-          await slots.release(teamId, holder).catch(() => undefined);
+          // Not awaited: the release goes out with the caller's next store write (one round trip
+          // on Redis), and a lost release only keeps the place until its lease ends.
+          void slots.release(teamId, holder).catch(() => undefined);
         }
       },
     };

@@ -12,6 +12,8 @@ export interface ThreadControl {
   broadcast: Broadcast;
   /** 0: never. */
   newThreadAfterDays: number;
+  /** `--mention`, read with the rest so a delivery reads the channel's settings once (mentions.ts). */
+  mention: 'on' | 'off';
 }
 
 export type ThreadControlOf = (teamId: string, channelId: string) => Promise<ThreadControl>;
@@ -19,7 +21,12 @@ export type ThreadControlOf = (teamId: string, channelId: string) => Promise<Thr
 export function createThreadControl(settings: Pick<ChannelSettingsRepo, 'get'>): ThreadControlOf {
   return async (teamId, channelId) => {
     const s = await settings.get(teamId, channelId);
-    return { threads: s.threads ?? 'on', broadcast: s.broadcast ?? 'off', newThreadAfterDays: s['new-thread-after'] ?? 0 };
+    return {
+      threads: s.threads ?? 'on',
+      broadcast: s.broadcast ?? 'off',
+      newThreadAfterDays: s['new-thread-after'] ?? 0,
+      mention: s.mention ?? 'on',
+    };
   };
 }
 

@@ -15,7 +15,7 @@ const DAY_MS = 24 * 3600_000;
 /** As long as a thread may live quiet: a generation forgotten sooner would post into an old thread. */
 const GENERATION_TTL = 400 * 24 * 3600;
 
-interface Generation {
+export interface Generation {
   gen: number;
   /** The previous generation's parent ts, for the new thread's link reply. */
   previousTs?: string;
@@ -30,6 +30,17 @@ export interface ThreadGeneration {
   previousTs?: string;
 }
 
+/** The thread's current generation in the channel (read beside the channel's settings, see threads.ts). */
+export async function readGeneration(
+  store: Pick<KeyValue, 'getRecord'>,
+  teamId: string,
+  channelId: string,
+  threadKey: string,
+): Promise<Generation> {
+  return (await store.getRecord<Generation>(threadGenerationKey(teamId, channelId, threadKey))) ?? { gen: 0 };
+}
+
+/** `current`: the generation `readGeneration` found for this event's thread (read here when unset). */
 export async function threadGeneration(
   store: Pick<KeyValue, 'getRecord' | 'setRecord'> & Pick<ThreadRepo, 'getThread'>,
   teamId: string,
@@ -37,10 +48,11 @@ export async function threadGeneration(
   event: PipelineEvent,
   control: ThreadControl | undefined,
   regression: boolean,
+  given?: Generation,
 ): Promise<ThreadGeneration> {
   const base = event.threadKey ?? '';
   const recKey = threadGenerationKey(teamId, channelId, base);
-  const current = (await store.getRecord<Generation>(recKey)) ?? { gen: 0 };
+  const current = given ?? (await readGeneration(store, teamId, channelId, base));
   const key = generationKey(base, current.gen);
   const now: ThreadGeneration = { key, ...(current.previousTs ? { previousTs: current.previousTs } : {}) };
   if (!control?.newThreadAfterDays || !regression) return now;

@@ -16,7 +16,7 @@ import type { RenderExtras } from '../../templates/types.js';
 import { echoKey } from '../store/keys.js';
 import { createPartPoster } from './post-part.js';
 import { broadcastsReply, isRegression, type ThreadControl } from './thread-control.js';
-import { threadGeneration } from './thread-generation.js';
+import { readGeneration, threadGeneration } from './thread-generation.js';
 import type { ChosenSettings } from './route-chosen.js';
 import { DERIVED_EVENT_PREFIX } from './derived.js';
 import {
@@ -98,15 +98,20 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       return 'posted';
     }
     const owner = `${job.id}:${channelId}`;
-    const control = await deps.threadControl?.(teamId, channelId);
+    // Independent reads, sent together (one round trip on Redis); the generation is unused when
+    // the channel does not thread.
+    const [control, current] = await Promise.all([
+      deps.threadControl?.(teamId, channelId),
+      readGeneration(store, teamId, channelId, event.threadKey),
+    ]);
     const derived = event.id.startsWith(DERIVED_EVENT_PREFIX);
     // A link between threads (thread-links.ts) means nothing once the channel stopped threading.
     if (derived && control?.threads === 'off') return 'updated';
     // The rule's `thread=off` is this channel's setting for its alerts, like `--threads=off`.
     if (control?.threads === 'off' || chosen?.threads === 'off')
-      return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner, mention);
+      return deliverUnthreaded(slack, job, event, teamId, channelId, extras, owner, control, mention);
     // A rerun finds the generation its first run chose (the regression then is the thread's newest change).
-    const generation = await threadGeneration(store, teamId, channelId, event, control, isRegression(event, sources));
+    const generation = await threadGeneration(store, teamId, channelId, event, control, isRegression(event, sources), current);
     const threaded = { ...event, threadKey: generation.key };
     return deliverThreaded(slack, job, threaded, teamId, channelId, extras, owner, control, generation.previousTs, mention);
   }
@@ -128,7 +133,11 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       if (claim.record.ts) return 'posted';
       // Merged in the store first (atomic, and the same result again on a rerun), then posted.
       const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state, event.time)) ?? claim.record;
-      const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
+      const channelExtras =
+        (await deps.render.forChannel?.(
+          { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
+          extras,
+        )) ?? extras;
       let ts: string;
       try {
         ts = await post(
@@ -164,7 +173,11 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const merged =
       (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ??
       mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
-    const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
+    const channelExtras =
+      (await deps.render.forChannel?.(
+        { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
+        extras,
+      )) ?? extras;
     const rendered = echo ? null : deps.render.reply(event, merged.state, channelExtras);
     const reply = rendered && mentioning(rendered, mention);
     // A link reply is about the threads, not news for the channel: never broadcast.
@@ -219,12 +232,17 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     channelId: string,
     extras: RenderExtras,
     owner: string,
+    control: ThreadControl | undefined,
     mention: string | undefined,
   ): Promise<ChannelResult> {
     const threadKey = event.threadKey as string;
     const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
     const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state, event.time)) ?? claim.record;
-    const channelExtras = (await deps.render.forChannel?.({ slack, event, teamId, channelId, state: merged.state }, extras)) ?? extras;
+    const channelExtras =
+      (await deps.render.forChannel?.(
+        { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
+        extras,
+      )) ?? extras;
     const ts = await post(
       slack,
       job,

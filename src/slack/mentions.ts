@@ -27,6 +27,8 @@ export interface ChannelExtrasContext {
   channelId: string;
   /** The thread's merged state, this event included. */
   state: Record<string, unknown>;
+  /** The channel's `--mention` setting when the caller has read it already; unset: read here. */
+  mentionSetting?: 'on' | 'off';
 }
 
 type Assignee = { type?: string; name?: string; email?: string } | null | undefined;
@@ -64,8 +66,8 @@ export function createMentions(deps: {
 
   return {
     async forChannel(ctx: ChannelExtrasContext): Promise<Partial<RenderExtras>> {
-      const settings = await deps.settings.get(ctx.teamId, ctx.channelId);
-      if (settings.mention === 'off') return {};
+      const setting = ctx.mentionSetting ?? (await deps.settings.get(ctx.teamId, ctx.channelId)).mention;
+      if (setting === 'off') return {};
       const related = sourceNamed(deps.sources, ctx.event.source)?.relatedThread?.(ctx.event);
       const relatedAssignee = related ? assigneeOf((await deps.store.getThread(ctx.teamId, ctx.channelId, related))?.state) : undefined;
       const mentions: Record<string, string> = {};
