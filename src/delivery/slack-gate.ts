@@ -106,8 +106,18 @@ export function createSlackGate(deps: SlackGateDeps) {
     // places held through pacing sleeps, a workspace with many channels posted at most
     // TEAM_CONCURRENCY messages per pacing interval in all.
     async function admit() {
-      const [breaker, holder] = [await checkHolds(teamId, channelId), randomUUID()];
-      const place = await slots.acquire(teamId, holder);
+      const holder = randomUUID();
+      // The holds and a place are asked for together (one round trip on Redis): a hold is rare,
+      // and then the place is given back at once.
+      const asking = slots.acquire(teamId, holder);
+      let breaker: Hold | null;
+      try {
+        breaker = await checkHolds(teamId, channelId);
+      } catch (err) {
+        void asking.then((p) => (p === 'full' ? undefined : slots.release(teamId, holder))).catch(() => undefined);
+        throw err;
+      }
+      const place = await asking;
       if (place === 'full') {
         metrics.slackDeferrals.inc({ reason: 'team_cap' });
         throw new DeferError(jitter(250));

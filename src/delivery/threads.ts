@@ -132,7 +132,8 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (claim.won) {
       if (claim.record.ts) return 'posted';
       // Merged in the store first (atomic, and the same result again on a rerun), then posted.
-      const merged = (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state, event.time)) ?? claim.record;
+      const merged =
+        (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state, event.time, claim.record)) ?? claim.record;
       const channelExtras =
         (await deps.render.forChannel?.(
           { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
@@ -171,7 +172,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     if (echo && typeof mark === 'object' && mark.lastChangeBy) patch.lastChangeBy = mark.lastChangeBy;
     // A button and a webhook of this thread may merge at the same moment: the store merges atomically.
     const merged =
-      (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time)) ??
+      (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time, rec)) ??
       mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
     const channelExtras =
       (await deps.render.forChannel?.(
@@ -237,7 +238,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
   ): Promise<ChannelResult> {
     const threadKey = event.threadKey as string;
     const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
-    const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state, event.time)) ?? claim.record;
+    const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state, event.time, claim.record)) ?? claim.record;
     const channelExtras =
       (await deps.render.forChannel?.(
         { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },

@@ -237,6 +237,8 @@ export interface ThreadRepo {
    * Merges `patch` (the state one event knows, at event time `time`; see `mergeState`) into the
    * thread's state in one atomic step, so a button and a webhook merging at once both keep their
    * fields. Returns the record as merged, or null when there is no thread record.
+   * `seen`: the record as the caller last read it (a claim's answer). A store may start from it
+   * instead of reading again; it must still merge into the current state if that changed since.
    */
   mergeThreadState(
     teamId: string,
@@ -244,6 +246,7 @@ export interface ThreadRepo {
     threadKey: string,
     patch: Record<string, unknown>,
     time: string,
+    seen?: ThreadRecord,
   ): Promise<ThreadRecord | null>;
   /**
    * Drops a claim whose parent was never posted (ts still null), if `owner` still holds it: the

@@ -63,6 +63,23 @@ function threadFromHash(h: Record<string, string>): ThreadRecord {
   return rec;
 }
 
+/** A record's hash as `threadFromHash` reads it; state as we store it (JSON text), so a compare-and-set matches. */
+function hashFromThread(rec: ThreadRecord): Record<string, string> {
+  const h: Record<string, string> = {
+    teamId: rec.teamId,
+    channelId: rec.channelId,
+    threadKey: rec.threadKey,
+    owner: rec.owner,
+    claimedAt: rec.claimedAt,
+    state: JSON.stringify(rec.state ?? {}),
+    stateTimes: JSON.stringify(rec.stateTimes ?? {}),
+    updatedAt: rec.updatedAt,
+  };
+  if (rec.ts) h.ts = rec.ts;
+  if (rec.subjectKind) h.subjectKind = rec.subjectKind;
+  return h;
+}
+
 function pairsToObject(arr: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < arr.length; i += 2) out[arr[i]] = arr[i + 1];
@@ -116,9 +133,10 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
       if (mode === 'set') await r.set(k.threadTs(teamId, channelId, ts), threadKey, 'EX', THREAD_TTL_SECONDS);
       else if (current !== '') await r.expire(k.threadTs(teamId, channelId, current), THREAD_TTL_SECONDS);
     },
-    async mergeThreadState(teamId, channelId, threadKey, patch, time) {
+    async mergeThreadState(teamId, channelId, threadKey, patch, time, seen) {
       const key = k.thread(teamId, channelId, threadKey);
-      let h = await (await ready()).hgetall(key);
+      // A stale `seen` costs one lost compare-and-set, which answers the current fields.
+      let h = seen?.owner ? hashFromThread(seen) : await (await ready()).hgetall(key);
       // Every lost race means another writer got through, so this ends; the bound is a safety net.
       for (let round = 0; round < 10_000; round++) {
         if (!h.owner) return null;

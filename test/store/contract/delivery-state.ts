@@ -199,6 +199,25 @@ export function deliveryStateContract(t: ContractState): void {
       expect((await store.findThreadByTs('T1', 'C1', '1700000000.000100'))?.state).toEqual(b?.state);
     });
 
+    it('merges into the current state when the record the caller passes as seen is stale', async () => {
+      const claimed = await store.claimThread('T1', 'C1', 'seen', 'job:C1');
+      expect(claimed.won).toBe(true);
+      // Another writer changes the state after the claim answered.
+      await store.mergeThreadState('T1', 'C1', 'seen', { assignee: 'ana', status: 'unresolved' }, '2024-01-01T00:00:00Z');
+      const merged = await store.mergeThreadState('T1', 'C1', 'seen', { status: 'resolved' }, '2024-01-02T00:00:00Z', claimed.record);
+      expect(merged?.state).toEqual({ assignee: 'ana', status: 'resolved' });
+      expect((await store.getThread('T1', 'C1', 'seen'))?.state).toEqual({ assignee: 'ana', status: 'resolved' });
+      // A fresh one is used as is, and the answer is the whole record.
+      const fresh = await store.getThread('T1', 'C1', 'seen');
+      const again = await store.mergeThreadState('T1', 'C1', 'seen', { title: 'Boom' }, '2024-01-03T00:00:00Z', fresh ?? undefined);
+      expect(again).toMatchObject({ owner: 'job:C1', state: { assignee: 'ana', status: 'resolved', title: 'Boom' } });
+      // A thread released meanwhile is not brought back.
+      const gone = await store.claimThread('T1', 'C1', 'gone', 'job:C2');
+      await store.releaseThread('T1', 'C1', 'gone', 'job:C2');
+      expect(await store.mergeThreadState('T1', 'C1', 'gone', { a: 1 }, '2024-01-01T00:00:00Z', gone.record)).toBeNull();
+      expect(await store.getThread('T1', 'C1', 'gone')).toBeNull();
+    });
+
     it('keeps every field of 100 concurrent button/webhook pairs on one thread, across two store instances', async () => {
       await store.claimThread('T1', 'C1', 'race', 'job:C1');
       await store.updateThread('T1', 'C1', 'race', { ts: '1700000000.000200' });
