@@ -135,7 +135,14 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
     metrics.deadLetters.inc({ source: 'delivery', reason });
   }
 
-  async function deliverOne(job: JobContext, token: number, event: PipelineEvent, sub: Target, extras: RenderExtras, log: Logger) {
+  async function deliverOne(
+    job: JobContext,
+    tokenTaken: Promise<number>,
+    event: PipelineEvent,
+    sub: Target,
+    extras: RenderExtras,
+    log: Logger,
+  ) {
     const origin = job.data.origin ?? job.id;
     const record = (status: string, error?: string) =>
       store.pushCapped(
@@ -144,8 +151,10 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
         50,
       );
     const doneKey = deliveredKey(origin, sub.teamId, sub.channelId);
-    // A rerun after another channel of this event was deferred: this one is complete.
-    if (await store.getRecord(doneKey)) return;
+    // A rerun after another channel of this event was deferred: this one is complete. (Read
+    // beside the run's token, which is being taken meanwhile.)
+    const [done, token] = await Promise.all([store.getRecord(doneKey), tokenTaken]);
+    if (done) return;
     try {
       const raw = await deps.slack.forTeam(sub.teamId);
       const slack = deps.gate ? deps.gate.wrap(raw, sub.teamId, sub.channelId) : raw;
@@ -264,10 +273,12 @@ export function createDeliveryHandler(deps: DeliveryDeps): JobHandler & { onExha
       await markDone(event, seq);
       return;
     }
-    const extras = await deps.render.extras(event);
     // This run's fencing token: a run that lost its lock while a newer one took the job over cannot
-    // post a part the newer one holds (`store/attempt-marker.ts`).
-    const token = await nextRunToken(store, job.data.origin ?? job.id);
+    // post a part the newer one holds (`store/attempt-marker.ts`). Taken while the extras and each
+    // channel's first read are asked for; every channel awaits it before anything else.
+    const token = nextRunToken(store, job.data.origin ?? job.id);
+    token.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    const extras = await deps.render.extras(event);
     const results = await Promise.allSettled(route.targets.map((sub) => deliverOne(job, token, event, sub, extras, log)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;

@@ -124,13 +124,14 @@ export function createSentryRuntime(opts: SentryRuntimeOptions): SourceRuntime {
   }
 
   async function fillRouting(event: AnyEvent, routing: Routing): Promise<void> {
-    if (routing.installationUuid) {
-      const org = await installationOrg(routing.installationUuid);
-      if (org) routing.org = org;
-    }
     const groupId = routing.groupId;
+    // Independent reads, sent together.
+    const [org, known] = await Promise.all([
+      routing.installationUuid ? installationOrg(routing.installationUuid) : undefined,
+      groupId ? store.getRecord<GroupRecord>(groupKey(groupId)) : null,
+    ]);
+    if (org) routing.org = org;
     if (!groupId) return;
-    const known = await store.getRecord<GroupRecord>(groupKey(groupId));
     if (routing.project) {
       // A comment names its project but no org (no URLs): the org learned from the issue routes it.
       if (!routing.org && known?.org && known.project === routing.project) routing.org = known.org;
