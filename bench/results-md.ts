@@ -25,6 +25,11 @@ own Request-ID. Full figures of the last run, including the per-stage profile, a
 | embedded | the same ingest figures on the embedded store (SQLite): req/s, p50/p99 ms |
 | missed | targets not met |
 
+Notes on particular rows (a busy machine, a change in how a phase measures) go in a section above
+this table; rows are appended at the end of the file, so the table stays last.
+
+## Runs
+
 | date | commit | CPUs | phase s | ours req/s | ref req/s | ratio | p50/p99 | CPU µs/req | p99@1k | e2e p50/p99 | e2e CPU | RSS MB | embedded req/s, p50/p99 | missed |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 `;
