@@ -17,7 +17,8 @@ import { startBenchSlack } from './fake-slack.js';
 import { bodyPool, loadIssueFixture } from './payloads.js';
 import { benchEmbedded, benchRedis, benchReference, log, type Ctx } from './phases.js';
 import { profileStages } from './profile.js';
-import { deletePrefix, redisAnswers } from './redis-clean.js';
+import { deletePrefix } from './redis-clean.js';
+import { redisAnswers } from './local.js';
 import { evaluateTargets, formatReport, writeResults, type BenchResults } from './report.js';
 import { appendMarkdown } from './results-md.js';
 

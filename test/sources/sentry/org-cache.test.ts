@@ -4,20 +4,14 @@
  * one process, so there the second runtime shares the first's broadcast).
  */
 
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBroadcast, type Broadcast } from '../../../src/broadcast.js';
-import { createSentryApi } from '../../../src/sources/sentry/api.js';
-import { createSentryRuntime } from '../../../src/sources/sentry/runtime.js';
-import { createSentryTokens } from '../../../src/sources/sentry/tokens.js';
 import type { SourceRuntime } from '../../../src/ingest/types.js';
 import type { RedisStore } from '../../../src/store/redis.js';
 import type { Store } from '../../../src/store/store.js';
 import { fixtureEvent as event, META } from './fixtures.js';
+import { onlyLocalNetwork, sentryRuntime, UUID } from './runtime-kit.js';
 import { openStore, type OpenStore, type StoreKind } from './stores.js';
-
-const BASE = 'https://sentry.test';
-const UUID = 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de';
 
 /** installation.created without a code (no token exchange), for `org`. */
 const created = (org: string) =>
@@ -32,11 +26,7 @@ let issue = 5_000_000;
 const orgOf = async (runtime: SourceRuntime) =>
   (await runtime.resolve(event('comment/created.json', (j) => (j.data.issue_id = String(++issue))))).routing.org;
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+onlyLocalNetwork();
 
 describe.each<StoreKind>(['sqlite', 'redis'])('the installation org cache on %s, two processes', (kind) => {
   let h: OpenStore;
@@ -46,17 +36,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('the installation org cache on %s,
   let delivering: SourceRuntime;
   let storeA: Store;
 
-  function runtime(store: Store, broadcast: Broadcast): SourceRuntime {
-    const tokens = createSentryTokens({
-      store,
-      baseUrl: BASE,
-      clientId: 'client-id',
-      clientSecret: 'client-secret',
-      fallbackToken: 'internal-token',
-    });
-    const api = createSentryApi({ baseUrl: BASE, tokens, timeoutMs: 2000 });
-    return createSentryRuntime({ store, tokens, api, installationChanges: broadcast });
-  }
+  const runtime = (store: Store, broadcast: Broadcast): SourceRuntime => sentryRuntime(store, { installationChanges: broadcast });
 
   beforeEach(async () => {
     h = await openStore(kind);

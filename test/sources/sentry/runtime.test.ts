@@ -1,22 +1,15 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSentryApi } from '../../../src/sources/sentry/api.js';
-import { createSentryRuntime, groupKey } from '../../../src/sources/sentry/runtime.js';
-import { createSentryTokens } from '../../../src/sources/sentry/tokens.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { groupKey } from '../../../src/sources/sentry/runtime.js';
 import type { SourceRuntime } from '../../../src/ingest/types.js';
 import type { Store } from '../../../src/store/store.js';
 import { fixtureEvent as event, META } from './fixtures.js';
+import { BASE, onlyLocalNetwork, sentryRuntime, UUID } from './runtime-kit.js';
 import { openStore, type OpenStore, type StoreKind } from './stores.js';
 
-const BASE = 'https://sentry.test';
-const UUID = 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de';
 const GROUP = '1170820242';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+onlyLocalNetwork();
 
 describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => {
   let h: OpenStore;
@@ -28,16 +21,8 @@ describe.each<StoreKind>(['sqlite', 'redis'])('Sentry runtime on %s', (kind) => 
     h = await openStore(kind);
     store = h.store;
     warnings = [];
-    const tokens = createSentryTokens({
-      store,
-      baseUrl: BASE,
-      clientId: 'client-id',
-      clientSecret: 'client-secret',
-      fallbackToken: 'internal-token',
-    });
-    const api = createSentryApi({ baseUrl: BASE, tokens, timeoutMs: 2000 });
     const logger = { warn: (obj: unknown, msg?: string) => void warnings.push({ obj, msg }), info: () => undefined };
-    runtime = createSentryRuntime({ store, tokens, api, logger: logger });
+    runtime = sentryRuntime(store, { logger });
   });
   afterEach(async () => {
     nock.cleanAll();
