@@ -4,11 +4,12 @@
  * nock; Slack is the fake on 127.0.0.1.
  */
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { startService, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { readFixture, sendBugsee, subscribe } from '../helpers/deliver.js';
 import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
+import { trackUnansweredSourceCalls } from '../helpers/source-apis.js';
 import { encodeActionValue } from '../../templates/values.js';
 
 const BUGSEE = 'https://bugsee.test';
@@ -103,23 +104,7 @@ const updates = (svc: TestService, t: Thread) => svc.slack.of('chat.update', t.c
 const ephemerals = (svc: TestService, t: Thread) => svc.slack.of('chat.postEphemeral', t.ch);
 const auth = { reqheaders: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } };
 
-const unmatched: string[] = [];
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
-  nock.emitter.on('no match', (req: { path?: string; options?: { hostname?: string } }) => {
-    const host = req.options?.hostname ?? '';
-    if (host.endsWith('.test')) unmatched.push(`${host}${req.path ?? ''}`);
-  });
-});
-afterEach(() => {
-  nock.cleanAll();
-  unmatched.length = 0;
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const unmatched = trackUnansweredSourceCalls();
 
 async function expectClosedOnce(svc: TestService, t: Thread) {
   await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);

@@ -4,7 +4,7 @@
  * Sentry is nock; Slack is the fake on 127.0.0.1.
  */
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { randomUUID } from 'node:crypto';
 import { createSentryTokens } from '../../src/sources/sentry/tokens.js';
@@ -12,6 +12,7 @@ import { createChannelSettings } from '../../src/slack/settings.js';
 import { startService, SENTRY_SECRET, SIGNING_SECRET, type StoreKind, type TestService } from '../helpers/service.js';
 import { sendSentry, subscribe } from '../helpers/deliver.js';
 import { blockActionsBody, postSigned, waitFor } from '../helpers/slack.js';
+import { trackUnansweredSourceCalls } from '../helpers/source-apis.js';
 
 const SENTRY = 'https://sentry.test';
 const FALLBACK = 'sntrys-fallback-token-for-tests';
@@ -140,25 +141,7 @@ async function actionCount(svc: TestService, action: string, result: string): Pr
 }
 
 /** Requests to the fake sources that no interceptor answered: each would be a stray API call. */
-const unmatched: string[] = [];
-function trackUnmatched() {
-  nock.disableNetConnect();
-  nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
-  nock.emitter.on('no match', (req: { path?: string; options?: { hostname?: string } }) => {
-    const host = req.options?.hostname ?? '';
-    if (host.endsWith('.test')) unmatched.push(`${host}${req.path ?? ''}`);
-  });
-}
-
-beforeAll(trackUnmatched);
-afterEach(() => {
-  nock.cleanAll();
-  unmatched.length = 0;
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const unmatched = trackUnansweredSourceCalls();
 
 async function expectResolvedOnce(svc: TestService, t: Thread) {
   await waitFor(() => replies(svc, t).length === 1 && updates(svc, t).length === 1, 10_000);

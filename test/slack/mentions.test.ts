@@ -63,6 +63,11 @@ describe.each<StoreKind>(['redis', 'sqlite'])('mentions on %s', (kind) => {
     return { ch, gid };
   }
 
+  /** Sends the issue's `action` webhook with a user as its assignee; Sentry's answer must be 200. */
+  async function sendWithAssignee(gid: string, name: string, email: string, action = 'assigned', id = '4242') {
+    expect((await sendSentry(svc, 'issue', issue(gid, action, { type: 'user', id, name, email }))).status).toBe(200);
+  }
+
   it('an assignment mentions the Slack user with the assignee email, in the reply and on the card; the lookup is cached', async () => {
     const { ch, gid } = await thread();
     const email = `mia.${randomInt(1e6)}@example.com`;
@@ -70,9 +75,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('mentions on %s', (kind) => {
       .split('@')[0]
       ?.replace(/[^a-z0-9]/gi, '')
       .toUpperCase()}`;
-    expect((await sendSentry(svc, 'issue', issue(gid, 'assigned', { type: 'user', id: '4242', name: 'Mia Member', email }))).status).toBe(
-      200,
-    );
+    await sendWithAssignee(gid, 'Mia Member', email);
     await eventually(() => posts(svc, ch).length === 2, 'the reply');
     const reply = posts(svc, ch)[1]?.args as { text: string };
     expect(reply.text).toContain(`Assigned to <@${id}>`);
@@ -80,24 +83,14 @@ describe.each<StoreKind>(['redis', 'sqlite'])('mentions on %s', (kind) => {
     await eventually(() => svc.slack.of('chat.update', ch).length >= 1, 'the card update');
     expect(JSON.stringify(svc.slack.of('chat.update', ch).at(-1)?.args.blocks)).toContain(`<@${id}>`);
     // A later event of the thread renders the card again: no second lookup.
-    expect((await sendSentry(svc, 'issue', issue(gid, 'resolved', { type: 'user', id: '4242', name: 'Mia Member', email }))).status).toBe(
-      200,
-    );
+    await sendWithAssignee(gid, 'Mia Member', email, 'resolved');
     await eventually(() => posts(svc, ch).length === 3, 'the resolve reply');
     expect(lookups(svc, email)).toHaveLength(1);
   });
 
   it('falls back to the name when Slack has nobody with the email', async () => {
     const { ch, gid } = await thread();
-    expect(
-      (
-        await sendSentry(
-          svc,
-          'issue',
-          issue(gid, 'assigned', { type: 'user', id: '7', name: 'Outside Olly', email: 'olly@unknown.example' }),
-        )
-      ).status,
-    ).toBe(200);
+    await sendWithAssignee(gid, 'Outside Olly', 'olly@unknown.example', 'assigned', '7');
     await eventually(() => posts(svc, ch).length === 2, 'the reply');
     const text = String(posts(svc, ch)[1]?.args.text);
     expect(text).toContain('Outside Olly');
@@ -110,29 +103,13 @@ describe.each<StoreKind>(['redis', 'sqlite'])('mentions on %s', (kind) => {
     expect(saved.text).toContain('`--mention=off`');
     expect((await settings(svc, ch, 'list')).text).toContain('Channel settings');
     expect((await settings(svc, ch, 'settings')).text).toContain('`--mention=off`');
-    expect(
-      (
-        await sendSentry(
-          svc,
-          'issue',
-          issue(gid, 'assigned', { type: 'user', id: '4242', name: 'Mia Member', email: 'mia.off@example.com' }),
-        )
-      ).status,
-    ).toBe(200);
+    await sendWithAssignee(gid, 'Mia Member', 'mia.off@example.com');
     await eventually(() => posts(svc, ch).length === 2, 'the reply');
     expect(String(posts(svc, ch)[1]?.args.text)).toContain('Mia Member');
     expect(String(posts(svc, ch)[1]?.args.text)).not.toContain('<@');
 
     await settings(svc, ch, 'settings --mention=on');
-    expect(
-      (
-        await sendSentry(
-          svc,
-          'issue',
-          issue(gid, 'assigned', { type: 'user', id: '4242', name: 'Mia Member', email: 'mia.off@example.com' }),
-        )
-      ).status,
-    ).toBe(200);
+    await sendWithAssignee(gid, 'Mia Member', 'mia.off@example.com');
     await eventually(() => posts(svc, ch).length === 3, 'the second reply');
     expect(String(posts(svc, ch)[2]?.args.text)).toContain('<@UMIAOFF>');
   });
@@ -146,15 +123,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('mentions on %s', (kind) => {
 
   it("a Seer pull request mentions the issue's assignee from the issue's thread in the same channel", async () => {
     const { ch, gid } = await thread();
-    expect(
-      (
-        await sendSentry(
-          svc,
-          'issue',
-          issue(gid, 'assigned', { type: 'user', id: '4242', name: 'Mia Member', email: 'mia.seer@example.com' }),
-        )
-      ).status,
-    ).toBe(200);
+    await sendWithAssignee(gid, 'Mia Member', 'mia.seer@example.com');
     await eventually(() => posts(svc, ch).length === 2, 'the assign reply');
     const runId = randomInt(1e6, 2e6);
     for (const file of ['root_cause_started.json', 'pr_created.json']) {
