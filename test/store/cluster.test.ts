@@ -10,11 +10,11 @@ import { createBullQueue } from '../../src/queue/bullmq.js';
 import { bullPrefix } from '../../src/queue/index.js';
 import { createRedisStore, type RedisStore } from '../../src/store/redis.js';
 import { dedupBodyKey, dedupKey, deliveryTag, seqKey } from '../../src/store/keys.js';
-import type { Store } from '../../src/store/store.js';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster.js';
 import { testPrefix } from '../helpers/redis.js';
 import { deliveryJob, queueContract, waitFor } from '../queue/contract.js';
 import { storeContract } from './contract/index.js';
+import { harnessOf } from './contract/harness.js';
 
 let cluster: RedisCluster | undefined;
 let starting: Promise<RedisCluster> | undefined;
@@ -28,20 +28,8 @@ afterAll(() => cluster?.stop());
 storeContract('redis cluster', async (opts = {}) => {
   const url = await clusterUrl();
   const prefix = testPrefix('cstore');
-  const open: Store[] = [];
-  const make = () => {
-    const s = createRedisStore({ url, prefix, ...opts });
-    open.push(s);
-    return s;
-  };
-  return {
-    store: make(),
-    reopen: async () => make(),
-    // The cluster is thrown away after the file: closing is enough.
-    cleanup: async () => {
-      for (const s of open) await s.close();
-    },
-  };
+  // The cluster is thrown away after the file: closing is enough.
+  return harnessOf(() => createRedisStore({ url, prefix, ...opts }));
 });
 
 queueContract('bullmq on redis cluster', async () => {

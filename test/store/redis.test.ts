@@ -2,27 +2,17 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis.js';
 import { THREAD_TTL_SECONDS } from '../../src/store/store.js';
-import type { Store } from '../../src/store/store.js';
 import { cleanPrefix, freePort, redisUrl, testPrefix } from '../helpers/redis.js';
 import { storeContract } from './contract/index.js';
+import { harnessOf } from './contract/harness.js';
 
 storeContract('redis', async (opts = {}) => {
   const url = await redisUrl();
   const prefix = testPrefix('store');
-  const open: Store[] = [];
-  const make = () => {
-    const s = createRedisStore({ url, prefix, ...opts });
-    open.push(s);
-    return s;
-  };
-  return {
-    store: make(),
-    reopen: async () => make(),
-    cleanup: async () => {
-      for (const s of open) await s.close();
-      await cleanPrefix(url, prefix);
-    },
-  };
+  return harnessOf(
+    () => createRedisStore({ url, prefix, ...opts }),
+    () => cleanPrefix(url, prefix),
+  );
 });
 
 describe('Redis store specifics', () => {

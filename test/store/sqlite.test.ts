@@ -7,6 +7,7 @@ import { createSqliteStore } from '../../src/store/sqlite.js';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { storeContract } from './contract/index.js';
+import { harnessOf } from './contract/harness.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tl-store-'));
@@ -14,20 +15,10 @@ function tempDir(): string {
 
 storeContract('sqlite', async (opts = {}) => {
   const dir = tempDir();
-  const open: Store[] = [];
-  const make = () => {
-    const s = createSqliteStore({ dataDir: dir, ...opts });
-    open.push(s);
-    return s;
-  };
-  return {
-    store: make(),
-    reopen: async () => make(),
-    cleanup: async () => {
-      for (const s of open) await s.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return harnessOf(
+    () => createSqliteStore({ dataDir: dir, ...opts }),
+    () => fs.rmSync(dir, { recursive: true, force: true }),
+  );
 });
 
 describe('SQLite store specifics', () => {

@@ -21,6 +21,27 @@ export interface StoreOptions {
 
 export type MakeStore = (opts?: StoreOptions) => Promise<StoreHarness>;
 
+/**
+ * A harness over stores that `open` makes on the same data: `reopen` makes another, `cleanup`
+ * closes every one of them and then runs `dropData` (delete the file, the prefix).
+ */
+export function harnessOf(open: () => Store, dropData: () => Promise<void> | void = () => undefined): StoreHarness {
+  const opened: Store[] = [];
+  const make = () => {
+    const s = open();
+    opened.push(s);
+    return s;
+  };
+  return {
+    store: make(),
+    reopen: async () => make(),
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      await dropData();
+    },
+  };
+}
+
 /** The running test's store (fresh and empty for each test), and how to make another. */
 export interface ContractState {
   readonly h: StoreHarness;
