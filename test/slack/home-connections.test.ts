@@ -2,20 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildHomeView } from '../../src/slack/home-view.js';
-import type { Subscription } from '../../src/store/store.js';
+import { subscription } from '../helpers/subscription.js';
 
-const sub = (over: Partial<Subscription> = {}): Subscription => ({
-  id: 's1',
-  teamId: 'T1',
-  channelId: 'C1',
-  source: 'sentry',
-  target: 'acme/web',
-  kinds: [],
-  filters: {},
-  createdAt: '2025-01-01T00:00:00.000Z',
-  disabled: null,
-  ...over,
-});
+const sub = subscription;
 
 const text = (view: ReturnType<typeof buildHomeView>) => JSON.stringify(view.blocks);
 

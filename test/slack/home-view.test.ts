@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter, Subscription } from '../../src/store/store.js';
+import type { DeadLetter } from '../../src/store/store.js';
+import { subscription } from '../helpers/subscription.js';
 import { buildHomeView, MAX_BLOCKS, MAX_TEXT, type DeliveryEntry } from '../../src/slack/home-view.js';
 import { ACTION_IDS } from '../../src/slack/requirements.js';
 
-function sub(over: Partial<Subscription>): Subscription {
-  return {
-    id: 's1',
-    teamId: 'T1',
-    channelId: 'C1',
-    source: 'sentry',
-    target: 'acme/web',
-    kinds: [],
-    filters: {},
-    createdAt: '2025-01-01T00:00:00.000Z',
-    disabled: null,
-    ...over,
-  };
-}
+const sub = subscription;
 
 function dl(over: Partial<DeadLetter>): DeadLetter {
   return {

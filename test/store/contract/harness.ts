@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { DeadLetter, DeadLetterStoreOptions, Store, Subscription } from '../../../src/store/store.js';
+import { subscription } from '../../helpers/subscription.js';
 
 export interface StoreHarness {
   store: Store;
@@ -55,17 +56,8 @@ export interface ContractState {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function sub(over: Partial<Subscription> = {}): Subscription {
-  return {
-    id: randomUUID(),
-    teamId: 'T1',
-    channelId: 'C1',
-    source: 'sentry',
-    target: 'acme/web',
-    kinds: [],
-    filters: {},
-    createdAt: new Date().toISOString(),
-    ...over,
-  };
+  const { disabled: _none, ...base } = subscription({ id: randomUUID(), createdAt: new Date().toISOString() });
+  return { ...base, ...over };
 }
 
 export function dead(id: string, over: Partial<DeadLetter> = {}): DeadLetter {
