@@ -22,6 +22,9 @@ export interface BenchArgs {
 export const PHASES = ['reference', 'ingest', 'fixed', 'e2e', 'embedded', 'profile'] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** The end-to-end target's rate (events per second). */
+export const DEFAULT_E2E_RATE = 200;
+
 export const BENCH_USAGE = `usage: npm run bench -- [--duration S] [--smoke] [--out FILE] [--md FILE | --no-md] [--connections N] [--cpu-prof] [--only LIST] [--service FILE]
 
   --duration S      seconds per load phase (default 10, or BENCH_DURATION; --smoke: 1)
@@ -31,7 +34,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [--duration S] [--smoke] [--
   --connections N   autocannon connections in the throughput phases (default 32)
   --cpu-prof        run the service under node --cpu-prof and print its hottest functions
   --only LIST       comma-separated phases to run (${PHASES.join(',')}); default all
-  --service FILE    the service entry to run (default dist/src/main.js), e.g. another build to compare`;
+  --service FILE    the service entry to run (default dist/src/main.js), e.g. another build to compare
+  --e2e-rate N      events per second in the end-to-end phase (default 200, the target's rate), to find
+                    where delivery stops keeping up; a run at another rate appends no RESULTS.md row
+                    unless --md says where`;
 
 /** Bad command line (exit 2), or `--help` (`help` set: print the message, exit 0). */
 export class BenchArgsError extends Error {
@@ -46,7 +52,7 @@ export class BenchArgsError extends Error {
 
 export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>, root: string): BenchArgs {
   const flags = new Map<string, string | true>();
-  const known = new Set(['duration', 'smoke', 'out', 'md', 'no-md', 'connections', 'cpu-prof', 'help', 'only', 'service']);
+  const known = new Set(['duration', 'smoke', 'out', 'md', 'no-md', 'connections', 'cpu-prof', 'help', 'only', 'service', 'e2e-rate']);
   const switches = new Set(['smoke', 'no-md', 'cpu-prof', 'help']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,12 +78,13 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     return n;
   };
   const durationSec = num('duration', flags.get('duration') ?? env.BENCH_DURATION, smoke ? 1 : 10);
+  const e2eRate = Math.round(num('e2e-rate', flags.get('e2e-rate'), DEFAULT_E2E_RATE));
   const out = typeof flags.get('out') === 'string' ? (flags.get('out') as string) : `${root}/bench/results.json`;
   const md = flags.has('no-md')
     ? null
     : typeof flags.get('md') === 'string'
       ? (flags.get('md') as string)
-      : smoke
+      : smoke || e2eRate !== DEFAULT_E2E_RATE
         ? null
         : `${root}/bench/RESULTS.md`;
   const onlyRaw = flags.get('only');
@@ -99,7 +106,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     connections: Math.round(num('connections', flags.get('connections'), 32)),
     poolSize: smoke ? 2000 : 20_000,
     profileIterations: smoke ? 300 : 5000,
-    e2eRate: 200,
+    e2eRate,
     channels: 200,
     fixedRate: 1000,
     cpuProf: flags.get('cpu-prof') === true,

@@ -89,6 +89,14 @@ describe('bench arguments', () => {
     expect([...parseBenchArgs(['--only', 'e2e,profile'], {}, '/r').only]).toEqual(['e2e', 'profile']);
   });
 
+  it('--e2e-rate sets the end-to-end rate; away from the target rate it writes no RESULTS.md row unless --md says where', () => {
+    expect(parseBenchArgs([], {}, '/r').e2eRate).toBe(200);
+    expect(parseBenchArgs(['--e2e-rate', '400'], {}, '/r')).toMatchObject({ e2eRate: 400, md: null });
+    expect(parseBenchArgs(['--e2e-rate=200'], {}, '/r').md).toBe('/r/bench/RESULTS.md');
+    expect(parseBenchArgs(['--e2e-rate=400', '--md', '/t/R.md'], {}, '/r').md).toBe('/t/R.md');
+    expect(() => parseBenchArgs(['--e2e-rate', '-1'], {}, '/r')).toThrow(/positive/);
+  });
+
   it('rejects what it does not know', () => {
     expect(() => parseBenchArgs(['--duration', '0'], {}, '/r')).toThrow(/positive/);
     expect(() => parseBenchArgs(['--fast'], {}, '/r')).toThrow(/unknown option --fast/);
