@@ -52,6 +52,8 @@ export interface DeployOptions {
   /** Redis with an fsync-always AOF, so a restart keeps the data. */
   aof?: boolean;
   env?: Record<string, string>;
+  /** Node options of every service process (before the script). */
+  nodeArgs?: string[];
 }
 
 /** Env every child gets; scenarios override single names. */
@@ -102,14 +104,14 @@ export async function deploy(kind: StoreKind, opts: DeployOptions = {}): Promise
     child: undefined as unknown as Child,
     url: () => `http://127.0.0.1:${port}`,
     async start(extraEnv = {}) {
-      const child = await startChild({ ...baseEnv(port, slack.url), ...storeEnv, ...opts.env, ...extraEnv });
+      const child = await startChild({ ...baseEnv(port, slack.url), ...storeEnv, ...opts.env, ...extraEnv }, opts.nodeArgs);
       children.push(child);
       d.child = child;
       return child;
     },
     async spawn(extraEnv = {}, at?: number) {
       const p = at ?? (await freePort());
-      const child = await startChild({ ...baseEnv(p, slack.url), ...storeEnv, ...opts.env, ...extraEnv });
+      const child = await startChild({ ...baseEnv(p, slack.url), ...storeEnv, ...opts.env, ...extraEnv }, opts.nodeArgs);
       children.push(child);
       return child;
     },

@@ -35,10 +35,10 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-/** Starts the service with exactly `env` (plus PATH) and waits until /healthz answers. */
-export async function startChild(env: Record<string, string>): Promise<Child> {
+/** Starts the service with exactly `env` (plus PATH) and waits until /healthz answers. `nodeArgs` go before the script. */
+export async function startChild(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   // Its own process group: kills reach all of it, and the test process's exit kills what is left.
-  const child: ChildProcess = spawnGroup(process.execPath, [MAIN], {
+  const child: ChildProcess = spawnGroup(process.execPath, [...nodeArgs, MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 /**
  * Scenario 8: a soak at a steady rate, sampling the service's RSS (VmRSS) and open file descriptors
- * (/proc/<pid>/fd). No growth trend: the mean of the last third of the samples stays within +50% RSS
- * and +20 fds of the first third's. SOAK_SECONDS (default 120) sets the Redis run; the embedded
+ * (/proc/<pid>/fd). No growth trend: the mean of the last third of the samples stays within +25% RSS
+ * and +20 fds of the first third's (the service collects at 1.5× its live heap, see below; it
+ * measured +5–8 %). SOAK_SECONDS (default 120) sets the Redis run; the embedded
  * store runs SOAK_SQLITE_SECONDS (default 30), to keep the whole matrix well under ten minutes.
  */
 
@@ -50,7 +51,11 @@ describe.each<StoreKind>(['redis', 'sqlite'])('soak at a steady rate (%s)', (kin
     'keeps RSS and open handles flat, and delivers everything once',
     async () => {
       const secs = seconds[kind];
-      d = await deploy(kind);
+      // V8 lets collectible garbage grow the old space to several times the live heap before a
+      // full collection (at this rate RSS climbed ~2 MB/s for 40 s, then fell back): a 45 s window
+      // reads that as growth, on either side of the collection. A growing factor of 1.5 collects
+      // at 1.5× the live heap, so RSS follows what is live and a leak still shows.
+      d = await deploy(kind, { nodeArgs: ['--heap-growing-percent=50'] });
       const dep = d;
       await dep.subscribe(CHANNELS);
       await dep.start();
@@ -89,7 +94,7 @@ describe.each<StoreKind>(['redis', 'sqlite'])('soak at a steady rate (%s)', (kin
         eventIds: ids,
         extra: `RSS ${rss.first.toFixed(0)} → ${rss.last.toFixed(0)} MiB, fds ${fds.first.toFixed(1)} → ${fds.last.toFixed(1)}, ${samples.length} samples`,
       });
-      expect(rss.last).toBeLessThan(rss.first * 1.5);
+      expect(rss.last).toBeLessThan(rss.first * 1.25);
       expect(fds.last).toBeLessThan(fds.first + 20);
     },
     (Math.max(seconds.redis, seconds.sqlite) + 150) * 1000,
