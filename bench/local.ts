@@ -14,9 +14,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether a Redis answers PING at `url` within about a second (no retries, no error events). */
-export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+/**
+ * Whether a Redis answers PING at `url` within `timeoutMs` (no retries, no error events). A server
+ * still loading its AOF answers LOADING, which counts as not up yet.
+ */
+export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
   client.on('error', () => undefined);
   try {
     await client.connect();

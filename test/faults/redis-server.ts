@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '../../bench/local.js';
 import { freePort, startRedisServer } from '../helpers/redis.js';
 import { killGroup, spawnGroup } from '../helpers/processes.js';
 
@@ -22,19 +22,7 @@ export interface OwnRedis {
   stop(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    // AOF loading answers LOADING to commands: not up yet.
-    return (await c.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    c.disconnect();
-  }
-}
+const answers = (url: string) => redisAnswers(url, 500);
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

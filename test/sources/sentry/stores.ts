@@ -7,6 +7,7 @@ import { createRedisStore } from '../../../src/store/redis.js';
 import { createSqliteStore } from '../../../src/store/sqlite.js';
 import type { Store } from '../../../src/store/store.js';
 import { cleanPrefix, redisUrl, testPrefix } from '../../helpers/redis.js';
+import { harnessOf, type StoreHarness } from '../../store/contract/harness.js';
 
 export type StoreKind = 'sqlite' | 'redis';
 
@@ -18,36 +19,20 @@ export interface OpenStore {
 }
 
 export async function openStore(kind: StoreKind): Promise<OpenStore> {
-  const open: Store[] = [];
+  let h: StoreHarness;
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-sentry-'));
-    const make = () => {
-      const s = createSqliteStore({ dataDir: dir });
-      open.push(s);
-      return s;
-    };
-    return {
-      store: make(),
-      other: async () => make(),
-      cleanup: async () => {
-        for (const s of open) await s.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    h = harnessOf(
+      () => createSqliteStore({ dataDir: dir }),
+      () => fs.rmSync(dir, { recursive: true, force: true }),
+    );
+  } else {
+    const url = await redisUrl();
+    const prefix = testPrefix('sentry');
+    h = harnessOf(
+      () => createRedisStore({ url, prefix }),
+      () => cleanPrefix(url, prefix),
+    );
   }
-  const url = await redisUrl();
-  const prefix = testPrefix('sentry');
-  const make = () => {
-    const s = createRedisStore({ url, prefix });
-    open.push(s);
-    return s;
-  };
-  return {
-    store: make(),
-    other: async () => make(),
-    cleanup: async () => {
-      for (const s of open) await s.close();
-      await cleanPrefix(url, prefix);
-    },
-  };
+  return { store: h.store, other: h.reopen, cleanup: h.cleanup };
 }
