@@ -40,19 +40,18 @@ export async function readGeneration(
   return (await store.getRecord<Generation>(threadGenerationKey(teamId, channelId, threadKey))) ?? { gen: 0 };
 }
 
-/** `current`: the generation `readGeneration` found for this event's thread (read here when unset). */
+/** `current`: the generation `readGeneration` found for this event's thread. */
 export async function threadGeneration(
-  store: Pick<KeyValue, 'getRecord' | 'setRecord'> & Pick<ThreadRepo, 'getThread'>,
+  store: Pick<KeyValue, 'setRecord'> & Pick<ThreadRepo, 'getThread'>,
   teamId: string,
   channelId: string,
   event: PipelineEvent,
   control: ThreadControl | undefined,
   regression: boolean,
-  given?: Generation,
+  current: Generation,
 ): Promise<ThreadGeneration> {
   const base = event.threadKey ?? '';
   const recKey = threadGenerationKey(teamId, channelId, base);
-  const current = given ?? (await readGeneration(store, teamId, channelId, base));
   const key = generationKey(base, current.gen);
   const now: ThreadGeneration = { key, ...(current.previousTs ? { previousTs: current.previousTs } : {}) };
   if (!control?.newThreadAfterDays || !regression) return now;
