@@ -60,6 +60,20 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
 
   const { post, callWithFallback } = createPartPoster({ ...deps, attemptLiveMs: deps.attemptLiveMs ?? DEFAULT_ATTEMPT_LIVE_MS });
 
+  /** The extras of one channel (its mentions, its links), given the thread's merged state. */
+  async function channelExtrasOf(
+    slack: SlackApi,
+    event: PipelineEvent,
+    teamId: string,
+    channelId: string,
+    state: Record<string, unknown>,
+    control: ThreadControl | undefined,
+    extras: RenderExtras,
+  ): Promise<RenderExtras> {
+    const ctx = { slack, event, teamId, channelId, state, mentionSetting: control?.mention };
+    return (await deps.render.forChannel?.(ctx, extras)) ?? extras;
+  }
+
   async function waitForParent(teamId: string, channelId: string, threadKey: string): Promise<ThreadRecord> {
     const deadline = Date.now() + deps.parentWaitMs;
     for (;;) {
@@ -134,11 +148,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
       // Merged in the store first (atomic, and the same result again on a rerun), then posted.
       const merged =
         (await store.mergeThreadState(teamId, channelId, event.threadKey, event.state, event.time, claim.record)) ?? claim.record;
-      const channelExtras =
-        (await deps.render.forChannel?.(
-          { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
-          extras,
-        )) ?? extras;
+      const channelExtras = await channelExtrasOf(slack, event, teamId, channelId, merged.state, control, extras);
       let ts: string;
       try {
         ts = await post(
@@ -174,11 +184,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const merged =
       (await store.mergeThreadState(teamId, channelId, event.threadKey, patch, event.time, rec)) ??
       mergeState(rec.state ?? {}, rec.stateTimes ?? {}, patch, event.time);
-    const channelExtras =
-      (await deps.render.forChannel?.(
-        { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
-        extras,
-      )) ?? extras;
+    const channelExtras = await channelExtrasOf(slack, event, teamId, channelId, merged.state, control, extras);
     const rendered = echo ? null : deps.render.reply(event, merged.state, channelExtras);
     const reply = rendered && mentioning(rendered, mention);
     // A link reply is about the threads, not news for the channel: never broadcast.
@@ -239,11 +245,7 @@ export function createChannelDelivery(deps: ChannelDeliveryDeps) {
     const threadKey = event.threadKey as string;
     const claim = await store.claimThread(teamId, channelId, threadKey, owner, event.subject.kind);
     const merged = (await store.mergeThreadState(teamId, channelId, threadKey, event.state, event.time, claim.record)) ?? claim.record;
-    const channelExtras =
-      (await deps.render.forChannel?.(
-        { slack, event, teamId, channelId, state: merged.state, mentionSetting: control?.mention },
-        extras,
-      )) ?? extras;
+    const channelExtras = await channelExtrasOf(slack, event, teamId, channelId, merged.state, control, extras);
     const ts = await post(
       slack,
       job,
