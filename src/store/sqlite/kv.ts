@@ -97,16 +97,18 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       return seq === undefined ? { claimed: true } : { claimed: true, seq };
     },
   );
+  const expireCounterAt = (key: string, ttlSeconds: number, now = Date.now()) =>
+    q.expireCounter.run(now + Math.max(0, ttlSeconds) * 1000, key);
   const incrTx = db.transaction((key: string, ttlSeconds: number | undefined): number => {
     const now = Date.now();
     const value = q.incr.get({ key, now })!.value;
-    if (value === 1 && ttlSeconds !== undefined) q.expireCounter.run(now + Math.max(0, ttlSeconds) * 1000, key);
+    if (value === 1 && ttlSeconds !== undefined) expireCounterAt(key, ttlSeconds, now);
     return value;
   });
   const raiseTx = db.transaction((key: string, value: number, ttlSeconds: number | undefined): number => {
     const now = Date.now();
     const out = q.raise.get({ key, value, now })!.value;
-    if (ttlSeconds !== undefined) q.expireCounter.run(now + Math.max(0, ttlSeconds) * 1000, key);
+    if (ttlSeconds !== undefined) expireCounterAt(key, ttlSeconds, now);
     return out;
   });
   const acquireLeaseTx = db.transaction((key: string, holder: string, limit: number, leaseMs: number): boolean => {
@@ -204,7 +206,7 @@ export function createSqliteKeyValue(db: Database.Database): KeyValue & { sweep(
       return raiseTx.immediate(key, value, ttlSeconds);
     },
     async expireCounter(key, ttlSeconds) {
-      q.expireCounter.run(Date.now() + Math.max(0, ttlSeconds) * 1000, key);
+      expireCounterAt(key, ttlSeconds);
     },
 
     async pushCapped(key, value, max) {
