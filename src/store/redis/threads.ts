@@ -113,9 +113,7 @@ export function createRedisThreads(conn: RedisConn): ThreadRepo {
         updatedAt: now,
       };
       if (subjectKind) record.subjectKind = subjectKind;
-      const fields: string[] = ['teamId', teamId, 'channelId', channelId, 'threadKey', threadKey, 'owner', owner];
-      fields.push('claimedAt', now, 'state', '{}', 'stateTimes', '{}', 'updatedAt', now);
-      if (subjectKind) fields.push('subjectKind', subjectKind);
+      const fields = Object.entries(hashFromThread(record)).flat();
       const existing = (await run(CLAIM_THREAD, [k.thread(teamId, channelId, threadKey)], fields)) as string[] | null;
       if (!existing) return { won: true, record };
       const found = threadFromHash(pairsToObject(existing));
